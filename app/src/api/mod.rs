@@ -1,0 +1,4 @@
+//! Server functions, grouped by the area of the product that calls them. Each one authorizes,
+//! calls a plain service function in `crate::server` and hands back its result.
+
+pub mod portal;

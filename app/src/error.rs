@@ -1,0 +1,72 @@
+//! The one error type server functions return and the UI matches on.
+//!
+//! It carries only what a user may see; the server-side cause is logged where it happens.
+
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// The request was understood but its input is not acceptable; the text says what to fix.
+    #[error("{0}")]
+    Invalid(String),
+    /// The record exists already (an email address, a slug).
+    #[error("{0}")]
+    Conflict(String),
+    #[error("We could not find what you were looking for.")]
+    NotFound,
+    #[error("The service is busy right now. Please try again in a moment.")]
+    Unavailable,
+    #[error("Something went wrong on our side. It has been logged and we are on it.")]
+    Internal,
+    /// The request never reached the server function (network down, malformed payload).
+    #[error("Could not reach the server ({0}). Check your connection and try again.")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::Invalid(message.into())
+    }
+
+    pub fn status_code(&self) -> u16 {
+        match self {
+            Self::Invalid(_) => 422,
+            Self::Conflict(_) => 409,
+            Self::NotFound => 404,
+            Self::Unavailable => 503,
+            Self::Internal => 500,
+            Self::Transport(_) => 400,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        Self::Transport(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    /// Database failures are logged with their cause and reach the user as a generic message:
+    /// SQL text and driver details never leave the server.
+    fn from(error: sqlx::Error) -> Self {
+        match error {
+            sqlx::Error::RowNotFound => Self::NotFound,
+            sqlx::Error::PoolTimedOut => {
+                tracing::warn!("database pool exhausted");
+                Self::Unavailable
+            }
+            other => {
+                tracing::error!(error = %other, "database error");
+                Self::Internal
+            }
+        }
+    }
+}

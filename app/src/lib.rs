@@ -1,0 +1,11 @@
+//! The helpdesk application, compiled twice: into the axum server (`ssr`) and into the WASM
+//! client that hydrates the server-rendered pages (`hydrate`).
+
+pub mod api;
+pub mod error;
+pub mod model;
+#[cfg(feature = "ssr")]
+pub mod server;
+mod ui;
+
+pub use ui::{App, shell};

@@ -1,0 +1,221 @@
+//! The knowledge base as the portal reads it: categories, popular articles, search and
+//! published articles rendered for the web.
+
+use super::db::{Db, with_db};
+use crate::{
+    error::AppError,
+    model::{Article, ArticleSummary, Category, HelpCenterHome},
+};
+use chrono::{DateTime, Utc};
+
+const POPULAR_LIMIT: i64 = 6;
+const SEARCH_LIMIT: usize = 20;
+pub const SEARCH_MAX_CHARS: usize = 200;
+const SEARCH_MAX_TERMS: usize = 8;
+
+#[derive(sqlx::FromRow)]
+struct CategoryRow {
+    slug: String,
+    name: String,
+    description: String,
+    article_count: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    slug: String,
+    title: String,
+    summary: String,
+    category: String,
+    updated_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ArticleRow {
+    slug: String,
+    title: String,
+    category: String,
+    category_slug: String,
+    body_markdown: String,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<SummaryRow> for ArticleSummary {
+    fn from(row: SummaryRow) -> Self {
+        Self {
+            slug: row.slug,
+            title: row.title,
+            summary: row.summary,
+            category: row.category,
+            updated_at: row.updated_at,
+        }
+    }
+}
+
+const CATEGORIES: &str = "
+    select c.slug, c.name, c.description, count(a.id) as article_count
+    from categories c
+    left join articles a on a.category_id = c.id and a.status = 'published'
+    group by c.id, c.slug, c.name, c.description, c.position
+    order by c.position, c.name";
+
+const POPULAR: &str = "
+    select a.slug, a.title, a.summary, c.name as category, a.updated_at
+    from articles a join categories c on c.id = a.category_id
+    where a.status = 'published'
+    order by a.view_count desc, a.id
+    limit $1";
+
+const ARTICLE: &str = "
+    select a.slug, a.title, c.name as category, c.slug as category_slug,
+           a.body_markdown, a.updated_at
+    from articles a join categories c on c.id = a.category_id
+    where a.slug = $1 and a.status = 'published'";
+
+pub async fn help_center_home(db: &Db) -> Result<HelpCenterHome, AppError> {
+    let (categories, popular) = with_db!(db, |pool| {
+        let categories = sqlx::query_as::<_, CategoryRow>(CATEGORIES)
+            .fetch_all(pool)
+            .await?;
+        let popular = sqlx::query_as::<_, SummaryRow>(POPULAR)
+            .bind(POPULAR_LIMIT)
+            .fetch_all(pool)
+            .await?;
+        (categories, popular)
+    });
+    Ok(HelpCenterHome {
+        categories: categories
+            .into_iter()
+            .map(|row| Category {
+                slug: row.slug,
+                name: row.name,
+                description: row.description,
+                article_count: row.article_count,
+            })
+            .collect(),
+        popular: popular.into_iter().map(ArticleSummary::from).collect(),
+    })
+}
+
+/// Published articles containing every word of `query`, title matches first.
+pub async fn search(db: &Db, query: &str) -> Result<Vec<ArticleSummary>, AppError> {
+    let patterns = search_patterns(query)?;
+    let sql = search_sql(patterns.len());
+    let rows = with_db!(db, |pool| {
+        let mut statement = sqlx::query_as::<_, SummaryRow>(&sql);
+        for pattern in &patterns {
+            statement = statement.bind(pattern);
+        }
+        statement.fetch_all(pool).await?
+    });
+    Ok(rows.into_iter().map(ArticleSummary::from).collect())
+}
+
+pub async fn published_article(db: &Db, slug: &str) -> Result<Article, AppError> {
+    if slug.is_empty() || slug.len() > 200 {
+        return Err(AppError::NotFound);
+    }
+    let row = with_db!(db, |pool| {
+        sqlx::query_as::<_, ArticleRow>(ARTICLE)
+            .bind(slug)
+            .fetch_optional(pool)
+            .await?
+    })
+    .ok_or(AppError::NotFound)?;
+    Ok(Article {
+        body_html: render_web_html(&row.body_markdown),
+        slug: row.slug,
+        title: row.title,
+        category: row.category,
+        category_slug: row.category_slug,
+        updated_at: row.updated_at,
+    })
+}
+
+/// Turns a search query into lowercase `LIKE` patterns, one per word, or says what is wrong.
+fn search_patterns(query: &str) -> Result<Vec<String>, AppError> {
+    let query = query.trim();
+    if query.is_empty() {
+        return Err(AppError::invalid(
+            "Type a word or two to search the help center.",
+        ));
+    }
+    if query.chars().count() > SEARCH_MAX_CHARS {
+        return Err(AppError::invalid(format!(
+            "Search terms are limited to {SEARCH_MAX_CHARS} characters."
+        )));
+    }
+    Ok(query
+        .split_whitespace()
+        .take(SEARCH_MAX_TERMS)
+        .map(|term| format!("%{}%", escape_like(&term.to_lowercase())))
+        .collect())
+}
+
+fn escape_like(term: &str) -> String {
+    let mut escaped = String::with_capacity(term.len());
+    for c in term.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
+fn search_sql(terms: usize) -> String {
+    let matches = (1..=terms)
+        .map(|n| {
+            format!(
+                "(lower(a.title) like ${n} escape '\\' or lower(a.body_markdown) like ${n} escape '\\')"
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" and ");
+    format!(
+        "select a.slug, a.title, a.summary, c.name as category, a.updated_at
+         from articles a join categories c on c.id = a.category_id
+         where a.status = 'published' and {matches}
+         order by case when lower(a.title) like $1 escape '\\' then 0 else 1 end,
+                  a.view_count desc, a.id
+         limit {SEARCH_LIMIT}"
+    )
+}
+
+/// Markdown to HTML for the web portal, sanitized: article bodies are authored content and
+/// must never carry script into a customer's browser.
+pub fn render_web_html(markdown: &str) -> String {
+    use pulldown_cmark::{Options, Parser, html};
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut unsafe_html, Parser::new_ext(markdown, options));
+    ammonia::clean(&unsafe_html)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_and_oversized_queries_are_refused_with_a_reason() {
+        assert!(matches!(search_patterns("   "), Err(AppError::Invalid(_))));
+        let long = "a".repeat(SEARCH_MAX_CHARS + 1);
+        let Err(AppError::Invalid(message)) = search_patterns(&long) else {
+            panic!("oversized query accepted");
+        };
+        assert!(message.contains("200 characters"));
+    }
+
+    #[test]
+    fn like_wildcards_in_a_query_match_literally() {
+        assert_eq!(search_patterns("100% off_").unwrap(), ["%100\\%%", "%off\\_%"]);
+    }
+
+    #[test]
+    fn rendered_markdown_drops_scripts_and_keeps_structure() {
+        let html = render_web_html("## Steps\n\n1. Open **Settings**\n\n<script>alert(1)</script>");
+        assert!(html.contains("<h2>Steps</h2>"));
+        assert!(html.contains("<strong>Settings</strong>"));
+        assert!(!html.contains("<script"));
+    }
+}

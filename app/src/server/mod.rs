@@ -1,0 +1,9 @@
+//! Everything that runs only on the server: storage, services and request context.
+//! Gated behind `ssr` in one place so none of it can reach the WASM build.
+
+pub mod ctx;
+pub mod db;
+pub mod kb;
+pub mod seed;
+pub mod state;
+pub mod users;

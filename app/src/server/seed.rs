@@ -1,0 +1,269 @@
+//! Demo data for the run command and for load: a help center with real-looking content and
+//! one login per role, plus as many generated articles as a benchmark asks for.
+
+use super::{
+    db::{Db, with_db},
+    users::{self, NewUser},
+};
+use crate::{error::AppError, model::Role};
+use chrono::{Duration, Utc};
+
+/// The password of every demo login. Demo data only: `create-admin` never has a default.
+pub const DEMO_PASSWORD: &str = "demo-password";
+
+pub const DEMO_LOGINS: [(&str, &str, Role); 4] = [
+    ("admin@northwind.test", "Morgan Admin", Role::Admin),
+    ("supervisor@northwind.test", "Priya Natarajan", Role::Supervisor),
+    ("agent@northwind.test", "Sam Okafor", Role::Agent),
+    ("customer@northwind.test", "Ana Silva", Role::Customer),
+];
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum SeedOutcome {
+    Seeded { articles: usize },
+    AlreadySeeded,
+}
+
+/// Fills an empty database; leaves one that already has logins untouched.
+pub async fn seed(db: &Db, extra_articles: usize) -> Result<SeedOutcome, AppError> {
+    if users::count_users(db).await? > 0 {
+        return Ok(SeedOutcome::AlreadySeeded);
+    }
+    for (email, display_name, role) in DEMO_LOGINS {
+        users::create_user(
+            db,
+            NewUser { email, display_name, role, password: DEMO_PASSWORD },
+        )
+        .await?;
+    }
+    let category_ids = insert_categories(db).await?;
+    let mut articles: Vec<NewArticle> = DEMO_ARTICLES
+        .iter()
+        .enumerate()
+        .map(|(i, a)| NewArticle {
+            category_id: category_ids[a.category],
+            slug: a.slug.to_owned(),
+            title: a.title.to_owned(),
+            summary: a.summary.to_owned(),
+            body: a.body.to_owned(),
+            view_count: 1_000 - 60 * i as i64,
+        })
+        .collect();
+    articles.extend((0..extra_articles).map(|n| generated_article(n, &category_ids)));
+    let count = articles.len();
+    insert_articles(db, articles).await?;
+    Ok(SeedOutcome::Seeded { articles: count })
+}
+
+async fn insert_categories(db: &Db) -> Result<Vec<i64>, AppError> {
+    let mut ids = Vec::with_capacity(DEMO_CATEGORIES.len());
+    for (position, (slug, name, description)) in DEMO_CATEGORIES.iter().enumerate() {
+        let id = with_db!(db, |pool| {
+            sqlx::query_scalar::<_, i64>(
+                "insert into categories (slug, name, description, position)
+                 values ($1, $2, $3, $4) returning id",
+            )
+            .bind(slug)
+            .bind(name)
+            .bind(description)
+            .bind(position as i32)
+            .fetch_one(pool)
+            .await?
+        });
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+struct NewArticle {
+    category_id: i64,
+    slug: String,
+    title: String,
+    summary: String,
+    body: String,
+    view_count: i64,
+}
+
+/// Multi-row inserts in one transaction: thousands of articles in a second, all or nothing.
+async fn insert_articles(db: &Db, articles: Vec<NewArticle>) -> Result<(), AppError> {
+    const BATCH: usize = 500;
+    let now = Utc::now();
+    with_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        for (batch_no, batch) in articles.chunks(BATCH).enumerate() {
+            let mut insert = sqlx::QueryBuilder::new(
+                "insert into articles (category_id, slug, title, summary, body_markdown, status, \
+                 view_count, created_at, updated_at) ",
+            );
+            insert.push_values(batch.iter().enumerate(), |mut row, (i, article)| {
+                // Spread the dates so "updated" reads like a living help center.
+                let updated = now - Duration::hours(((batch_no * BATCH + i) * 37 % 2_000) as i64);
+                row.push_bind(article.category_id)
+                    .push_bind(&article.slug)
+                    .push_bind(&article.title)
+                    .push_bind(&article.summary)
+                    .push_bind(&article.body)
+                    .push_bind("published")
+                    .push_bind(article.view_count)
+                    .push_bind(updated - Duration::days(30))
+                    .push_bind(updated);
+            });
+            insert.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
+fn generated_article(n: usize, category_ids: &[i64]) -> NewArticle {
+    const TOPICS: [&str; 8] = [
+        "invoices", "shipping labels", "user roles", "API tokens", "returns", "bulk import",
+        "notifications", "single sign-on",
+    ];
+    const ACTIONS: [&str; 6] =
+        ["Set up", "Troubleshoot", "Export", "Automate", "Audit", "Customize"];
+    let topic = TOPICS[n % TOPICS.len()];
+    let action = ACTIONS[(n / TOPICS.len()) % ACTIONS.len()];
+    let title = format!("{action} {topic} (guide {n})");
+    NewArticle {
+        category_id: category_ids[n % category_ids.len()],
+        slug: format!("guide-{n}"),
+        summary: format!("How to {} {topic} in your Northwind account.", action.to_lowercase()),
+        body: format!(
+            "## Before you start\n\nYou need the **Manager** role to {} {topic}.\n\n\
+             ## Steps\n\n1. Open **Settings**.\n2. Choose **{topic}**.\n3. Follow the prompts.\n",
+            action.to_lowercase()
+        ),
+        title,
+        view_count: (n % 500) as i64,
+    }
+}
+
+const DEMO_CATEGORIES: [(&str, &str, &str); 5] = [
+    ("getting-started", "Getting started", "Set up your account, your team and your first order."),
+    ("orders-shipping", "Orders & shipping", "Track parcels, change delivery details and ship internationally."),
+    ("billing", "Billing & invoices", "Payment methods, invoices, refunds and plan changes."),
+    ("account-security", "Account & security", "Passwords, two-step verification and team access."),
+    ("integrations", "Integrations & API", "Connect Northwind to your store, ERP and tools."),
+];
+
+struct DemoArticle {
+    category: usize,
+    slug: &'static str,
+    title: &'static str,
+    summary: &'static str,
+    body: &'static str,
+}
+
+const DEMO_ARTICLES: [DemoArticle; 10] = [
+    DemoArticle {
+        category: 3,
+        slug: "reset-your-password",
+        title: "Reset your password",
+        summary: "Get back into your account when you have forgotten your password.",
+        body: "If you can't sign in, you can choose a new password in under a minute.\n\n\
+## Steps\n\n1. On the sign-in page, select **Forgot password?**\n2. Enter the email address you use \
+for Northwind.\n3. Open the email we send you and select **Choose a new password**. The link works \
+once and expires after 30 minutes.\n4. Enter your new password twice and save.\n\n\
+## Didn't get the email?\n\n- Check your spam or junk folder.\n- Make sure you typed the address \
+you signed up with.\n- Wait five minutes, then request a new link: only the newest link works.\n\n\
+If none of this helps, contact us and mention that you tried a reset: we will verify your identity \
+and help you in.",
+    },
+    DemoArticle {
+        category: 1,
+        slug: "track-your-order",
+        title: "Track your order",
+        summary: "See where your parcel is and when it will arrive.",
+        body: "Every order gets a tracking number as soon as it leaves our warehouse.\n\n\
+## Where to find it\n\n- In the **shipping confirmation** email, under *Track your parcel*.\n\
+- In **My orders**: open the order and select **Track**.\n\n\
+## What the statuses mean\n\n| Status | Meaning |\n|---|---|\n| Label created | The carrier \
+has the details but not the parcel yet. |\n| In transit | The parcel is moving between depots. |\n\
+| Out for delivery | It arrives today. |\n| Delivered | The carrier left it at your address or a \
+pickup point. |\n\nTracking can take up to 24 hours to show the first scan.",
+    },
+    DemoArticle {
+        category: 1,
+        slug: "change-delivery-address",
+        title: "Change the delivery address of an order",
+        summary: "Correct an address before or after the parcel ships.",
+        body: "You can change the address yourself until the order is packed.\n\n\
+## Before the order ships\n\n1. Open **My orders** and choose the order.\n2. Select **Edit delivery \
+details**.\n3. Save the new address. You will get an updated confirmation email.\n\n\
+## After the order ships\n\nThe carrier decides whether a redirect is possible. Use the **Redirect \
+parcel** link on the tracking page, or contact us with your order number and the new address.",
+    },
+    DemoArticle {
+        category: 2,
+        slug: "download-an-invoice",
+        title: "Download an invoice",
+        summary: "Get a PDF invoice for any order or subscription payment.",
+        body: "Invoices are created automatically for every payment.\n\n\
+## Steps\n\n1. Go to **Billing** → **Invoices**.\n2. Find the payment by date or order number.\n\
+3. Select **Download PDF**.\n\nTo add a VAT number or change the company name on future invoices, \
+update **Billing details** before the next payment. Invoices already issued can't be edited; ask us \
+for a corrected copy instead.",
+    },
+    DemoArticle {
+        category: 2,
+        slug: "request-a-refund",
+        title: "Request a refund",
+        summary: "Return an item or cancel a payment and get your money back.",
+        body: "Refunds go back to the payment method you used.\n\n\
+## Eligibility\n\n- Items can be returned within **30 days** of delivery, unused and in their \
+packaging.\n- Subscription payments can be refunded within 14 days if the plan was not used.\n\n\
+## How long it takes\n\nOnce we receive the return, we refund within **3 business days**. Your bank \
+may need another 5 to 10 days to show the money.",
+    },
+    DemoArticle {
+        category: 0,
+        slug: "invite-your-team",
+        title: "Invite your team",
+        summary: "Add colleagues and choose what each of them can do.",
+        body: "Work together in one Northwind account.\n\n## Steps\n\n1. Open **Settings** → \
+**Team**.\n2. Select **Invite people** and enter their email addresses.\n3. Choose a role: \
+**Viewer**, **Buyer** or **Manager**.\n\nInvitations expire after 7 days. You can resend or revoke \
+them from the same page.",
+    },
+    DemoArticle {
+        category: 3,
+        slug: "two-step-verification",
+        title: "Turn on two-step verification",
+        summary: "Protect your account with a code from your phone.",
+        body: "Two-step verification asks for a code from an authenticator app when you sign in \
+from a new device.\n\n## Turn it on\n\n1. Go to **Account** → **Security**.\n2. Select **Set up \
+two-step verification** and scan the QR code with your app.\n3. Enter the six-digit code to confirm.\n\n\
+Save your **recovery codes** somewhere safe: they are the only way in if you lose your phone.",
+    },
+    DemoArticle {
+        category: 4,
+        slug: "connect-your-online-store",
+        title: "Connect your online store",
+        summary: "Sync products and orders with your e-commerce platform.",
+        body: "Northwind connects to the most common store platforms so orders flow in without \
+copying.\n\n## Steps\n\n1. Open **Integrations** and choose your platform.\n2. Sign in to your store \
+when asked and approve access.\n3. Pick which products to sync.\n\nThe first sync can take up to an \
+hour for large catalogs. Errors appear on the integration's page with what to fix.",
+    },
+    DemoArticle {
+        category: 4,
+        slug: "create-an-api-token",
+        title: "Create an API token",
+        summary: "Give your own software access to your Northwind data.",
+        body: "API tokens let scripts and services call the Northwind API on your behalf.\n\n\
+## Steps\n\n1. Go to **Settings** → **API**.\n2. Select **New token**, name it after what will use \
+it, and choose its scopes.\n3. Copy the token now: it is shown only once.\n\nRevoke a token as soon \
+as it is no longer needed or may have leaked.",
+    },
+    DemoArticle {
+        category: 0,
+        slug: "place-your-first-order",
+        title: "Place your first order",
+        summary: "From the catalog to the checkout in five steps.",
+        body: "Welcome to Northwind! Here is how to place an order.\n\n1. Browse the **Catalog** or \
+search for a product.\n2. Choose quantities and select **Add to cart**.\n3. Open the cart and check \
+delivery options.\n4. Pick a payment method.\n5. Select **Place order**. You get a confirmation \
+email right away.",
+    },
+];

@@ -1,0 +1,104 @@
+//! The frame around every page: header with the area switcher, search and theme, and footer.
+
+use super::{BRAND, icons, portal::SearchBox};
+use leptos::prelude::*;
+use leptos_router::{components::A, hooks::use_location};
+
+#[component]
+pub fn TopBar() -> impl IntoView {
+    let location = use_location();
+    // The portal header carries the help-center search; staff areas have their own tools.
+    let in_portal = move || {
+        let path = location.pathname.get();
+        !(path.starts_with("/agent") || path.starts_with("/admin"))
+    };
+
+    view! {
+        <header class="topbar">
+            <div class="topbar__inner">
+                <A href="/" attr:class="brand">
+                    {icons::logo()}
+                    <span class="brand__name">{BRAND}</span>
+                </A>
+                <Show when=in_portal>
+                    <div class="topbar__search">
+                        <SearchBox id="header-search" large=false />
+                    </div>
+                </Show>
+                <nav class="areas" aria-label="Areas">
+                    <A href="/" exact=true attr:class="areas__link">
+                        "Help center"
+                    </A>
+                    <A href="/agent" attr:class="areas__link">
+                        "Agent workspace"
+                    </A>
+                    <A href="/admin" attr:class="areas__link">
+                        "Admin"
+                    </A>
+                </nav>
+                <ThemeToggle />
+            </div>
+        </header>
+    }
+}
+
+#[component]
+pub fn Footer() -> impl IntoView {
+    view! {
+        <footer class="footer">
+            <p>"© Northwind Supply · Support available Monday to Friday, 8:00–18:00 CET"</p>
+        </footer>
+    }
+}
+
+/// Cycles system → light → dark; the choice is kept in `localStorage` and applied before
+/// paint by the inline script in the document head.
+#[component]
+fn ThemeToggle() -> impl IntoView {
+    let (theme, set_theme) = signal(String::from("system"));
+    Effect::new(move |_| {
+        if let Some(saved) = stored_theme() {
+            set_theme.set(saved);
+        }
+    });
+    let cycle = move |_| {
+        let next = match theme.get_untracked().as_str() {
+            "system" => "light",
+            "light" => "dark",
+            _ => "system",
+        };
+        apply_theme(next);
+        set_theme.set(next.to_owned());
+    };
+    let label = move || format!("Theme: {}", theme.get());
+
+    view! {
+        <button class="icon-button" type="button" on:click=cycle title=label aria-label=label>
+            {icons::theme()}
+        </button>
+    }
+}
+
+fn stored_theme() -> Option<String> {
+    window().local_storage().ok().flatten()?.get_item("theme").ok().flatten()
+}
+
+fn apply_theme(theme: &str) {
+    let root = document().document_element();
+    let storage = window().local_storage().ok().flatten();
+    if theme == "system" {
+        if let Some(root) = root {
+            let _ = root.remove_attribute("data-theme");
+        }
+        if let Some(storage) = storage {
+            let _ = storage.remove_item("theme");
+        }
+    } else {
+        if let Some(root) = root {
+            let _ = root.set_attribute("data-theme", theme);
+        }
+        if let Some(storage) = storage {
+            let _ = storage.set_item("theme", theme);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! Pages and components, grouped by area of the product.
+
+mod admin;
+mod agent;
+mod icons;
+mod layout;
+mod portal;
+mod status;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode,
+    components::{Route, Router, RoutingProgress, Routes},
+    path,
+};
+use std::time::Duration;
+
+/// The product's name as the customer sees it in titles and the header.
+pub const BRAND: &str = "Northwind Help Center";
+
+/// The HTML document the server renders around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                // Applies a saved theme before first paint, so a dark-mode reader never sees a flash.
+                <script>
+                    "try{var t=localStorage.getItem('theme');if(t)document.documentElement.dataset.theme=t}catch(e){}"
+                </script>
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let (is_routing, set_is_routing) = signal(false);
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/helpdesk.css" />
+        <Title formatter=|page: String| {
+            if page.is_empty() { BRAND.to_owned() } else { format!("{page} · {BRAND}") }
+        } />
+        <Router set_is_routing>
+            <div class="routing-progress">
+                <RoutingProgress is_routing max_time=Duration::from_millis(400) />
+            </div>
+            <a class="skip-link" href="#main">
+                "Skip to content"
+            </a>
+            <layout::TopBar />
+            <main id="main" class="main" tabindex="-1">
+                <Routes fallback=|| view! { <status::NotFound /> }>
+                    <Route path=path!("") view=portal::PortalHome />
+                    <Route path=path!("search") view=portal::SearchPage />
+                    <Route
+                        path=path!("articles/:slug")
+                        view=portal::ArticlePage
+                        // Waits for the article so a missing one can answer 404, not 200.
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("agent") view=agent::AgentWorkspace />
+                    <Route path=path!("admin") view=admin::AdminHome />
+                </Routes>
+            </main>
+            <layout::Footer />
+        </Router>
+    }
+}

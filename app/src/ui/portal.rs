@@ -1,0 +1,219 @@
+//! The public help center: home, search results and articles.
+
+use super::{icons, status::{ErrorPanel, ListSkeleton}};
+use crate::{
+    api::portal::{help_center, published_article, search_articles},
+    model::{ArticleSummary, Category},
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{
+    components::{A, Form},
+    hooks::{use_params_map, use_query_map},
+};
+
+/// The search form: a plain GET to `/search`, so it works before (and without) the WASM;
+/// once hydrated, the router turns the submit into a client-side navigation.
+#[component]
+pub fn SearchBox(id: &'static str, large: bool) -> impl IntoView {
+    let query = use_query_map();
+    let current = move || query.read().get("q").unwrap_or_default();
+    view! {
+        <Form method="GET" action="/search">
+            <div class="search" class:search--large=large role="search">
+                <label class="visually-hidden" for=id>
+                    "Search the help center"
+                </label>
+                <span class="search__icon">{icons::search()}</span>
+                <input
+                    id=id
+                    class="search__input"
+                    type="search"
+                    name="q"
+                    maxlength="200"
+                    placeholder="Search for answers…"
+                    autocomplete="off"
+                    prop:value=current
+                />
+                <button class="button button--primary search__submit" type="submit">
+                    "Search"
+                </button>
+            </div>
+        </Form>
+    }
+}
+
+#[component]
+pub fn PortalHome() -> impl IntoView {
+    let home = Resource::new(|| (), |_| help_center());
+
+    view! {
+        <Title text="" />
+        <section class="hero">
+            <h1 class="hero__title">"How can we help?"</h1>
+            <p class="hero__lead">"Search our guides, or browse by topic below."</p>
+            <SearchBox id="hero-search" large=true />
+        </section>
+        <div class="page">
+            <Suspense fallback=|| view! { <ListSkeleton rows=4 /> }>
+                {move || Suspend::new(async move {
+                    match home.await {
+                        Ok(home) => view! {
+                            <section aria-labelledby="topics-heading" class="section">
+                                <h2 id="topics-heading" class="section__title">"Browse by topic"</h2>
+                                <ul class="card-grid">
+                                    {home.categories.into_iter().map(category_card).collect_view()}
+                                </ul>
+                            </section>
+                            <section aria-labelledby="popular-heading" class="section">
+                                <h2 id="popular-heading" class="section__title">"Popular articles"</h2>
+                                <ArticleList articles=home.popular />
+                            </section>
+                        }
+                        .into_any(),
+                        Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <ContactPrompt />
+        </div>
+    }
+}
+
+fn category_card(category: Category) -> impl IntoView {
+    let count = match category.article_count {
+        1 => "1 article".to_owned(),
+        n => format!("{n} articles"),
+    };
+    view! {
+        <li class="card">
+            <h3 class="card__title">{category.name}</h3>
+            <p class="card__text">{category.description}</p>
+            <p class="card__meta">{count}</p>
+        </li>
+    }
+}
+
+#[component]
+fn ArticleList(articles: Vec<ArticleSummary>) -> impl IntoView {
+    view! {
+        <ul class="article-list">
+            {articles
+                .into_iter()
+                .map(|article| {
+                    let href = format!("/articles/{}", article.slug);
+                    view! {
+                        <li class="article-list__item">
+                            <A href=href attr:class="article-list__link">
+                                {article.title}
+                            </A>
+                            <p class="article-list__summary">{article.summary}</p>
+                            <p class="article-list__meta">{article.category}</p>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+fn ContactPrompt() -> impl IntoView {
+    view! {
+        <aside class="contact-prompt" aria-labelledby="contact-heading">
+            <h2 id="contact-heading">"Still need help?"</h2>
+            <p>
+                "Email us at " <a href="mailto:support@northwind.test">"support@northwind.test"</a>
+                " and we will answer within one business day."
+            </p>
+        </aside>
+    }
+}
+
+#[component]
+pub fn SearchPage() -> impl IntoView {
+    let query = use_query_map();
+    let q = move || query.read().get("q").unwrap_or_default();
+    let results = Resource::new(q, |q| async move {
+        if q.trim().is_empty() { None } else { Some(search_articles(q).await) }
+    });
+
+    view! {
+        <Title text=move || format!("Search: {}", q()) />
+        <div class="page page--narrow">
+            <h1 class="page__title">
+                {move || if q().trim().is_empty() {
+                    "Search the help center".to_owned()
+                } else {
+                    format!("Results for “{}”", q().trim())
+                }}
+            </h1>
+            <Transition fallback=|| view! { <ListSkeleton rows=3 /> }>
+                {move || Suspend::new(async move {
+                    match results.await {
+                        None => view! {
+                            <p class="empty">"Type a question or a few keywords in the search box above."</p>
+                        }
+                        .into_any(),
+                        Some(Ok(found)) if found.is_empty() => view! {
+                            <div class="empty">
+                                <p class="empty__title">"No articles match your search."</p>
+                                <p>"Try fewer or different words, or browse the topics on the "
+                                    <A href="/">"help center home"</A>"."</p>
+                            </div>
+                        }
+                        .into_any(),
+                        Some(Ok(found)) => view! {
+                            <p class="results-count" role="status">
+                                {match found.len() { 1 => "1 article".to_owned(), n => format!("{n} articles") }}
+                            </p>
+                            <ArticleList articles=found />
+                        }
+                        .into_any(),
+                        Some(Err(error)) => view! { <ErrorPanel error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+#[component]
+pub fn ArticlePage() -> impl IntoView {
+    let params = use_params_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let article = Resource::new(slug, published_article);
+
+    view! {
+        <div class="page page--narrow">
+            <Suspense fallback=|| view! { <ListSkeleton rows=6 /> }>
+                {move || Suspend::new(async move {
+                    match article.await {
+                        Ok(article) => view! {
+                            <Title text=article.title.clone() />
+                            <nav class="breadcrumb" aria-label="Breadcrumb">
+                                <ol>
+                                    <li><A href="/">"Help center"</A></li>
+                                    <li>{article.category}</li>
+                                </ol>
+                            </nav>
+                            <article class="article">
+                                <h1 class="article__title">{article.title}</h1>
+                                <p class="article__meta">
+                                    "Updated "
+                                    <time datetime=article.updated_at.to_rfc3339()>
+                                        {article.updated_at.format("%-d %B %Y").to_string()}
+                                    </time>
+                                </p>
+                                <div class="prose" inner_html=article.body_html></div>
+                            </article>
+                            <ContactPrompt />
+                        }
+                        .into_any(),
+                        Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}

@@ -1,0 +1,86 @@
+//! What a page shows when something is missing, failing or still loading.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+/// Sets the HTTP status of the server-rendered response. Only the first render of a page can
+/// do this; after hydration, navigation happens in the browser and has no status line.
+fn set_status(_code: u16) {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(
+            axum::http::StatusCode::from_u16(_code)
+                .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
+        );
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    set_status(404);
+    view! {
+        <Title text="Page not found" />
+        <div class="page page--narrow status-page">
+            <p class="status-page__code">"404"</p>
+            <h1 class="page__title">"We can’t find that page"</h1>
+            <p>"The link may be old, or the page may have moved."</p>
+            <p class="status-page__actions">
+                <A href="/" attr:class="button button--primary">"Go to the help center"</A>
+                <A href="/search" attr:class="button">"Search articles"</A>
+            </p>
+        </div>
+    }
+}
+
+/// A failed load, explained in the user's terms, with a way forward.
+#[component]
+pub fn ErrorPanel(error: AppError) -> impl IntoView {
+    set_status(error.status_code());
+    let heading = match &error {
+        AppError::NotFound => "We can’t find that",
+        AppError::Invalid(_) | AppError::Conflict(_) => "Please check your request",
+        AppError::Unavailable | AppError::Transport(_) => "We can’t reach the help center right now",
+        AppError::Internal => "Something went wrong",
+    };
+    view! {
+        <Title text=heading />
+        <div class="error-panel" role="alert">
+            <h1 class="error-panel__title">{heading}</h1>
+            <p>{error.to_string()}</p>
+            <p class="status-page__actions">
+                <A href="/" attr:class="button">"Back to the help center"</A>
+            </p>
+        </div>
+    }
+}
+
+/// Placeholder rows shaped like the content that is coming, so nothing jumps when it arrives.
+#[component]
+pub fn ListSkeleton(rows: usize) -> impl IntoView {
+    view! {
+        <div class="skeleton" aria-busy="true" aria-label="Loading">
+            {(0..rows).map(|_| view! { <div class="skeleton__row"></div> }).collect_view()}
+        </div>
+    }
+}
+
+/// The landing of a staff area for someone who is not signed in as staff.
+#[component]
+pub fn StaffOnly(area: &'static str, icon: AnyView, purpose: &'static str) -> impl IntoView {
+    view! {
+        <div class="page page--narrow">
+            <section class="staff-only" aria-labelledby="staff-only-heading">
+                <span class="staff-only__icon">{icon}</span>
+                <h1 id="staff-only-heading" class="page__title">{area}</h1>
+                <p class="staff-only__purpose">{purpose}</p>
+                <p class="staff-only__note">
+                    "This area is for Northwind staff and needs a staff account. "
+                    "Looking for help with your own account or order? "
+                    <A href="/">"Visit the help center"</A>"."
+                </p>
+            </section>
+        </div>
+    }
+}

@@ -1,0 +1,162 @@
+//! What each subcommand does.
+
+use crate::{
+    config::{Cli, Command, CreateAdminArgs, SeedArgs, ServeArgs},
+    router::router,
+};
+use app::{
+    error::AppError,
+    model::Role,
+    server::{
+        db::{Db, DbError},
+        seed::{self, DEMO_LOGINS, DEMO_PASSWORD, SeedOutcome},
+        state::AppState,
+        users::{self, NewUser},
+    },
+};
+use leptos::config::get_configuration;
+use std::io::{BufRead, Write};
+use tokio::net::TcpListener;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("{0}")]
+    App(#[from] AppError),
+    #[error("could not read the Leptos configuration: {0}")]
+    Config(String),
+    #[error("could not listen on {addr}: {source}")]
+    Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("server error: {0}")]
+    Serve(std::io::Error),
+    #[error("could not read input: {0}")]
+    Input(std::io::Error),
+    #[error("{0}")]
+    Usage(String),
+}
+
+pub async fn run(cli: Cli) -> Result<(), CommandError> {
+    let command = cli.command.unwrap_or(Command::Serve(ServeArgs::default()));
+    let db = Db::connect(&cli.database_url).await?;
+    db.migrate().await?;
+    let outcome = match command {
+        Command::Serve(args) => serve(db.clone(), args).await,
+        Command::Migrate => {
+            println!("Database is up to date.");
+            Ok(())
+        }
+        Command::CreateAdmin(args) => create_admin(&db, args).await,
+        Command::Seed(args) => seed(&db, args).await,
+    };
+    db.close().await;
+    outcome
+}
+
+async fn serve(db: Db, args: ServeArgs) -> Result<(), CommandError> {
+    let mut leptos_options = get_configuration(None)
+        .map_err(|e| CommandError::Config(e.to_string()))?
+        .leptos_options;
+    if let Some(addr) = args.addr {
+        leptos_options.site_addr = addr;
+    }
+    let addr = leptos_options.site_addr;
+    let public_url = args.public_url.unwrap_or_else(|| format!("http://{addr}"));
+    let app = router(AppState { leptos_options, db });
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|source| CommandError::Bind { addr, source })?;
+    tracing::info!(%addr, %public_url, "serving");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(CommandError::Serve)?;
+    tracing::info!("stopped: in-flight requests finished");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM; axum then stops accepting and drains open requests.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown requested: finishing in-flight requests");
+}
+
+async fn create_admin(db: &Db, args: CreateAdminArgs) -> Result<(), CommandError> {
+    let stdin = std::io::stdin();
+    let mut input = stdin.lock();
+    let email = match args.email {
+        Some(email) => email,
+        None => prompt(&mut input, "Email: ")?,
+    };
+    let name = match args.name {
+        Some(name) => name,
+        None => prompt(&mut input, "Name: ")?,
+    };
+    let password = if args.password_stdin {
+        read_line(&mut input)?
+    } else {
+        let first = rpassword::prompt_password("Password (at least 10 characters): ")
+            .map_err(CommandError::Input)?;
+        let again = rpassword::prompt_password("Repeat the password: ").map_err(CommandError::Input)?;
+        if first != again {
+            return Err(CommandError::Usage("the two passwords differ; nothing was created".into()));
+        }
+        first
+    };
+    let id = users::create_user(
+        db,
+        NewUser { email: &email, display_name: &name, role: Role::Admin, password: &password },
+    )
+    .await?;
+    println!("Created administrator #{id} <{}>.", email.trim().to_lowercase());
+    Ok(())
+}
+
+fn prompt(input: &mut impl BufRead, label: &str) -> Result<String, CommandError> {
+    print!("{label}");
+    std::io::stdout().flush().map_err(CommandError::Input)?;
+    read_line(input)
+}
+
+fn read_line(input: &mut impl BufRead) -> Result<String, CommandError> {
+    let mut line = String::new();
+    if input.read_line(&mut line).map_err(CommandError::Input)? == 0 {
+        return Err(CommandError::Usage("input ended before a value was given".into()));
+    }
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+async fn seed(db: &Db, args: SeedArgs) -> Result<(), CommandError> {
+    match seed::seed(db, args.extra_articles).await? {
+        SeedOutcome::Seeded { articles } => println!("Seeded demo data: {articles} articles."),
+        SeedOutcome::AlreadySeeded => println!("The database already has logins; seed skipped."),
+    }
+    println!("Demo logins (password \"{DEMO_PASSWORD}\"):");
+    for (email, name, role) in DEMO_LOGINS {
+        println!("  {:<11} {email:<28} {name}", role.as_str());
+    }
+    Ok(())
+}

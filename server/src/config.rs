@@ -1,0 +1,72 @@
+//! The command line: every setting is a flag with an environment variable behind it.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::net::SocketAddr;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/helpdesk.db";
+
+#[derive(Debug, Parser)]
+#[command(name = "helpdesk", version, about = "Omnichannel customer support: portal, agent workspace and admin")]
+pub struct Cli {
+    /// Database to use: a SQLite file (created on first use) or a PostgreSQL server.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+    pub database_url: String,
+
+    /// Log filter, e.g. `info` or `helpdesk=debug,sqlx=warn`.
+    #[arg(long, env = "LOG_LEVEL", default_value = "info", global = true)]
+    pub log_level: String,
+
+    /// `text` for people, `json` for log collectors.
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply pending migrations, then serve the product (the default).
+    Serve(ServeArgs),
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Create an administrator login. Asks for what the flags do not give.
+    CreateAdmin(CreateAdminArgs),
+    /// Fill an empty database with demo data; a database with logins is left as it is.
+    Seed(SeedArgs),
+}
+
+#[derive(Debug, Default, Args)]
+pub struct ServeArgs {
+    /// Address to listen on. cargo-leptos sets LEPTOS_SITE_ADDR.
+    #[arg(long, env = "LEPTOS_SITE_ADDR")]
+    pub addr: Option<SocketAddr>,
+
+    /// The URL customers and agents reach the product at (links in emails, logs).
+    #[arg(long, env = "PUBLIC_URL")]
+    pub public_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CreateAdminArgs {
+    #[arg(long)]
+    pub email: Option<String>,
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Read the password from the first line of standard input instead of prompting.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SeedArgs {
+    /// Generated knowledge-base articles on top of the hand-written demo set (for load tests).
+    #[arg(long, default_value_t = 0)]
+    pub extra_articles: usize,
+}
