@@ -6,4 +6,6 @@ pub mod db;
 pub mod kb;
 pub mod seed;
 pub mod state;
+#[cfg(feature = "test-support")]
+pub mod testing;
 pub mod users;

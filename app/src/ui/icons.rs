@@ -10,7 +10,7 @@ pub fn logo() -> impl IntoView {
                 d="M4 5a3 3 0 0 1 3-3h10a3 3 0 0 1 3 3v9a3 3 0 0 1-3 3h-5.6L7 21v-4a3 3 0 0 1-3-3z"
             />
             <path
-                fill="var(--surface)"
+                class="icon__cutout"
                 d="M8.5 8.5h7v1.6h-7zm0 3.2h4.6v1.6H8.5z"
             />
         </svg>

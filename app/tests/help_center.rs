@@ -1,0 +1,137 @@
+//! The help center's storage and services, on SQLite and PostgreSQL alike.
+
+use app::{
+    both_backends,
+    error::AppError,
+    model::Role,
+    server::{
+        kb,
+        seed::{self, DEMO_LOGINS, SeedOutcome},
+        db::Db,
+        users::{self, NewUser},
+    },
+};
+
+both_backends!(migrations_can_be_applied_twice, |db: Db| async move {
+    db.migrate().await.expect("second run is a no-op");
+    db.ping().await.expect("database answers");
+});
+
+both_backends!(seed_fills_an_empty_database_once, |db: Db| async move {
+    let first = seed::seed(&db, 0).await.unwrap();
+    assert!(matches!(first, SeedOutcome::Seeded { articles: 10 }));
+    assert_eq!(users::count_users(&db).await.unwrap(), DEMO_LOGINS.len() as i64);
+
+    let again = seed::seed(&db, 0).await.unwrap();
+    assert_eq!(again, SeedOutcome::AlreadySeeded);
+    assert_eq!(users::count_users(&db).await.unwrap(), DEMO_LOGINS.len() as i64);
+});
+
+both_backends!(seed_size_flag_adds_generated_articles, |db: Db| async move {
+    let outcome = seed::seed(&db, 1_234).await.unwrap();
+    assert_eq!(outcome, SeedOutcome::Seeded { articles: 1_244 });
+    let home = kb::help_center_home(&db).await.unwrap();
+    let total: i64 = home.categories.iter().map(|c| c.article_count).sum();
+    assert_eq!(total, 1_244);
+});
+
+both_backends!(home_lists_categories_in_order_and_popular_articles, |db: Db| async move {
+    seed::seed(&db, 0).await.unwrap();
+    let home = kb::help_center_home(&db).await.unwrap();
+    let names: Vec<_> = home.categories.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names[0], "Getting started");
+    assert_eq!(home.categories.iter().map(|c| c.article_count).sum::<i64>(), 10);
+    assert_eq!(home.popular.len(), 6);
+    assert_eq!(home.popular[0].title, "Reset your password");
+});
+
+both_backends!(search_matches_every_word_case_insensitively, |db: Db| async move {
+    seed::seed(&db, 0).await.unwrap();
+    let found = kb::search(&db, "PASSWORD reset").await.unwrap();
+    assert_eq!(found[0].slug, "reset-your-password");
+    assert!(found.iter().all(|a| a.slug != "track-your-order"));
+
+    let none = kb::search(&db, "password zeppelin").await.unwrap();
+    assert!(none.is_empty(), "every word must match");
+});
+
+both_backends!(search_ranks_title_matches_first, |db: Db| async move {
+    seed::seed(&db, 0).await.unwrap();
+    // "order" is in three titles and in the body of the invoice article.
+    let found = kb::search(&db, "order").await.unwrap();
+    let in_title: Vec<bool> =
+        found.iter().map(|a| a.title.to_lowercase().contains("order")).collect();
+    assert_eq!(in_title.iter().filter(|&&t| t).count(), 3);
+    assert!(in_title.len() > 3, "body matches are found too");
+    assert!(in_title.is_sorted_by(|a, b| a >= b), "title matches come first: {in_title:?}");
+});
+
+both_backends!(search_treats_wildcards_and_quotes_as_text, |db: Db| async move {
+    seed::seed(&db, 0).await.unwrap();
+    assert!(kb::search(&db, "%").await.unwrap().is_empty());
+    assert!(kb::search(&db, "_").await.unwrap().is_empty());
+    assert!(kb::search(&db, "'; drop table articles; --").await.unwrap().is_empty());
+    assert!(!kb::search(&db, "refund").await.unwrap().is_empty(), "table still there");
+});
+
+both_backends!(search_refuses_empty_and_oversized_queries, |db: Db| async move {
+    assert!(matches!(kb::search(&db, "  ").await, Err(AppError::Invalid(_))));
+    let long = "word ".repeat(60);
+    assert!(matches!(kb::search(&db, &long).await, Err(AppError::Invalid(_))));
+});
+
+both_backends!(article_is_rendered_and_sanitized, |db: Db| async move {
+    seed::seed(&db, 0).await.unwrap();
+    let article = kb::published_article(&db, "track-your-order").await.unwrap();
+    assert_eq!(article.title, "Track your order");
+    assert_eq!(article.category_slug, "orders-shipping");
+    assert!(article.body_html.contains("<table>"));
+    assert!(article.body_html.contains("<h2>What the statuses mean</h2>"));
+});
+
+both_backends!(missing_article_is_not_found, |db: Db| async move {
+    seed::seed(&db, 0).await.unwrap();
+    assert_eq!(kb::published_article(&db, "no-such-article").await, Err(AppError::NotFound));
+    assert_eq!(kb::published_article(&db, "").await, Err(AppError::NotFound));
+});
+
+both_backends!(duplicate_email_is_a_conflict_whatever_its_case, |db: Db| async move {
+    let user = |email| NewUser {
+        email,
+        display_name: "Morgan",
+        role: Role::Admin,
+        password: "correct horse battery",
+    };
+    users::create_user(&db, user("morgan@example.com")).await.unwrap();
+    let again = users::create_user(&db, user(" Morgan@Example.com ")).await;
+    assert!(matches!(again, Err(AppError::Conflict(_))), "{again:?}");
+    assert_eq!(users::count_users(&db).await.unwrap(), 1);
+});
+
+both_backends!(weak_password_creates_nothing, |db: Db| async move {
+    let result = users::create_user(
+        &db,
+        NewUser { email: "a@example.com", display_name: "A", role: Role::Admin, password: "short" },
+    )
+    .await;
+    assert!(matches!(result, Err(AppError::Invalid(_))));
+    assert_eq!(users::count_users(&db).await.unwrap(), 0);
+});
+
+both_backends!(stored_passwords_are_argon2id_hashes, |db: Db| async move {
+    users::create_user(
+        &db,
+        NewUser {
+            email: "a@example.com",
+            display_name: "A",
+            role: Role::Agent,
+            password: "correct horse battery",
+        },
+    )
+    .await
+    .unwrap();
+    let hash: String = app::with_db!(&db, |pool| {
+        sqlx::query_scalar("select password_hash from users").fetch_one(pool).await.unwrap()
+    });
+    assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+});
