@@ -1,0 +1,135 @@
+//! The `helpdesk` binary as an operator runs it.
+
+use app::server::{db::Backend, testing::TestDb, users};
+use std::{
+    io::{Read, Write},
+    net::{TcpListener, TcpStream},
+    process::{Command, Output, Stdio},
+    time::{Duration, Instant},
+};
+
+fn helpdesk(database_url: &str, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .env("DATABASE_URL", database_url)
+        .env("LOG_LEVEL", "warn")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+async fn migrate_and_seed_on(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    let out = helpdesk(&t.url, &["migrate"], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("up to date"));
+
+    let out = helpdesk(&t.url, &["seed", "--extra-articles", "25"], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("Seeded demo data: 35 articles"));
+    assert!(text(&out.stdout).contains("agent@northwind.test"), "demo logins are printed");
+
+    let out = helpdesk(&t.url, &["seed"], "");
+    assert!(out.status.success());
+    assert!(text(&out.stdout).contains("seed skipped"));
+}
+
+#[tokio::test]
+async fn migrate_and_seed_on_sqlite() {
+    migrate_and_seed_on(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn migrate_and_seed_on_postgres() {
+    migrate_and_seed_on(Backend::Postgres).await;
+}
+
+#[test]
+fn unsupported_database_url_is_explained() {
+    let out = helpdesk("mysql://localhost/helpdesk", &["migrate"], "");
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("unsupported database URL"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn unreachable_database_is_explained() {
+    let out = helpdesk("postgres://nobody@127.0.0.1:1/none", &["migrate"], "");
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("could not connect to the database"));
+}
+
+#[tokio::test]
+async fn create_admin_refuses_weak_passwords_and_duplicates() {
+    let t = TestDb::new(Backend::Sqlite).await;
+    let args = ["create-admin", "--email", "Ops@Example.com", "--name", "Ops", "--password-stdin"];
+
+    let out = helpdesk(&t.url, &args, "hunter2\n");
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("at least 10 characters"), "{}", text(&out.stderr));
+    assert_eq!(users::count_users(&t.db).await.unwrap(), 0);
+
+    let out = helpdesk(&t.url, &args, "a long and unusual passphrase\n");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("Created administrator #1 <ops@example.com>"));
+
+    let out = helpdesk(&t.url, &args, "another long passphrase\n");
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("already exists"));
+    assert_eq!(users::count_users(&t.db).await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn create_admin_asks_for_missing_details() {
+    let t = TestDb::new(Backend::Sqlite).await;
+    let out = helpdesk(&t.url, &["create-admin", "--password-stdin"], "root@example.com\nRoot\nlong enough password\n");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("Email: Name: Created administrator"));
+}
+
+fn http_get(port: u16, path: &str) -> Option<String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    Some(response)
+}
+
+#[tokio::test]
+async fn serve_answers_probes_and_stops_cleanly_on_sigterm() {
+    let t = TestDb::new(Backend::Sqlite).await;
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .env("DATABASE_URL", &t.url)
+        .env("LOG_LEVEL", "info")
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+
+    let started = Instant::now();
+    let ready = loop {
+        if let Some(response) = http_get(port, "/readyz") {
+            break response;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "server did not come up");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(ready.starts_with("HTTP/1.1 200"), "{ready}");
+    assert!(http_get(port, "/healthz").unwrap().ends_with("ok"));
+
+    let kill = Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
+    assert!(kill.success());
+    let status = server.wait().unwrap();
+    let mut logs = String::new();
+    server.stderr.take().unwrap().read_to_string(&mut logs).unwrap();
+    assert!(status.success(), "exit {status}: {logs}");
+    assert!(logs.contains("in-flight requests finished"), "{logs}");
+}

@@ -1,0 +1,119 @@
+//! The HTTP surface, driven through the router as a tower service, on both backends.
+
+use app::{
+    api::portal::SearchArticles,
+    both_backends,
+    server::{db::Db, seed, state::AppState},
+};
+use axum::{
+    Router,
+    body::Body,
+    http::{Request, StatusCode, header},
+};
+use http_body_util::BodyExt;
+use leptos::{config::LeptosOptions, server_fn::ServerFn};
+use server::router::router;
+use tower::ServiceExt;
+
+async fn app(db: &Db) -> Router {
+    seed::seed(db, 0).await.unwrap();
+    let leptos_options = LeptosOptions::builder().output_name("helpdesk").build();
+    router(AppState { leptos_options, db: db.clone() })
+}
+
+async fn send(app: &Router, request: Request<Body>) -> (StatusCode, String) {
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+async fn get(app: &Router, uri: &str) -> (StatusCode, String) {
+    send(app, Request::get(uri).body(Body::empty()).unwrap()).await
+}
+
+async fn search(app: &Router, form: &str) -> (StatusCode, String) {
+    let request = Request::post(SearchArticles::PATH)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(form.to_owned()))
+        .unwrap();
+    send(app, request).await
+}
+
+both_backends!(probes_report_process_and_database, |db: Db| async move {
+    let app = app(&db).await;
+    assert_eq!(get(&app, "/healthz").await, (StatusCode::OK, "ok".to_owned()));
+    let (status, body) = get(&app, "/readyz").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("ready"));
+
+    db.close().await;
+    let (status, body) = get(&app, "/readyz").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(body.contains("database unreachable"), "{body}");
+    assert_eq!(get(&app, "/healthz").await.0, StatusCode::OK, "the process is still up");
+});
+
+both_backends!(home_page_is_rendered_on_the_server, |db: Db| async move {
+    let app = app(&db).await;
+    let (status, html) = get(&app, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("How can we help?"));
+    assert!(html.contains("Browse by topic"));
+    assert!(html.contains("Reset your password"), "popular articles are in the HTML");
+    assert!(html.contains("/pkg/helpdesk.css"));
+});
+
+both_backends!(article_page_renders_markdown, |db: Db| async move {
+    let app = app(&db).await;
+    let (status, html) = get(&app, "/articles/track-your-order").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("<h1 class=\"article__title\">Track your order</h1>"));
+    assert!(html.contains("<table>"));
+});
+
+both_backends!(unknown_pages_and_articles_answer_404, |db: Db| async move {
+    let app = app(&db).await;
+    let (status, html) = get(&app, "/no/such/page").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("We can’t find that page"));
+
+    let (status, html) = get(&app, "/articles/no-such-article").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("We can’t find that"));
+});
+
+both_backends!(search_server_function_returns_matches, |db: Db| async move {
+    let app = app(&db).await;
+    let (status, body) = search(&app, "query=refund").await;
+    assert_eq!(status, StatusCode::OK);
+    let found: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(found[0]["slug"], "request-a-refund");
+});
+
+both_backends!(search_server_function_explains_bad_input, |db: Db| async move {
+    let app = app(&db).await;
+    let (status, body) = search(&app, "query=%20%20").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Type a word or two"), "{body}");
+
+    let (status, body) = search(&app, &format!("query={}", "x".repeat(201))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("200 characters"), "{body}");
+
+    // A malformed call is the caller's error, not a 500.
+    let (status, body) = search(&app, "wrong=field").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.contains("Transport"), "{body}");
+});
+
+both_backends!(database_failure_is_a_generic_error_without_sql, |db: Db| async move {
+    let app = app(&db).await;
+    app::with_db!(&db, |pool| {
+        sqlx::query("drop table articles").execute(pool).await.unwrap();
+    });
+    let (status, body) = search(&app, "query=refund").await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    // Only the error's kind crosses the wire; the UI words it, the log keeps the cause.
+    assert_eq!(body, "\"Internal\"");
+});
