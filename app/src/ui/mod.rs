@@ -58,14 +58,17 @@ pub fn App() -> impl IntoView {
             <div class="routing-progress">
                 <RoutingProgress is_routing max_time=Duration::from_millis(400) />
             </div>
-            <a class="skip-link" href="#main">
+            // External to the router, so the browser's own fragment navigation moves focus.
+            <a class="skip-link" href="#main" rel="external">
                 "Skip to content"
             </a>
             <layout::TopBar />
             <main id="main" class="main" tabindex="-1">
                 <Routes fallback=|| view! { <status::NotFound /> }>
-                    <Route path=path!("") view=portal::PortalHome />
-                    <Route path=path!("search") view=portal::SearchPage />
+                    // In order: the content is in the HTML where it belongs, readable before
+                    // (or without) the WASM, instead of streamed in for a script to place.
+                    <Route path=path!("") view=portal::PortalHome ssr=SsrMode::InOrder />
+                    <Route path=path!("search") view=portal::SearchPage ssr=SsrMode::InOrder />
                     <Route
                         path=path!("articles/:slug")
                         view=portal::ArticlePage

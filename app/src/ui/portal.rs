@@ -33,6 +33,7 @@ pub fn SearchBox(id: &'static str, large: bool) -> impl IntoView {
                     maxlength="200"
                     placeholder="Search for answers…"
                     autocomplete="off"
+                    value=current
                     prop:value=current
                 />
                 <button class="button button--primary search__submit" type="submit">

@@ -1,0 +1,40 @@
+import { expect, test } from "@playwright/test";
+
+// Every page at phone, laptop and wide widths, saved for people to look at.
+const pages = [
+  { name: "home", path: "/", heading: "How can we help?" },
+  { name: "search", path: "/search?q=order", heading: "Results for “order”" },
+  { name: "article", path: "/articles/track-your-order", heading: "Track your order" },
+  { name: "agent", path: "/agent", heading: "Agent workspace" },
+  { name: "admin", path: "/admin", heading: "Admin" },
+  { name: "not-found", path: "/no/such/page", heading: "We can’t find that page" },
+];
+const widths = [
+  { label: "phone", width: 390, height: 844 },
+  { label: "laptop", width: 1280, height: 800 },
+  { label: "wide", width: 1920, height: 1080 },
+];
+
+for (const { name, path, heading } of pages) {
+  test(`screenshots of ${name}`, async ({ page }) => {
+    for (const { label, width, height } of widths) {
+      await page.setViewportSize({ width, height });
+      await page.goto(path);
+      await page.locator("body[data-hydrated]").waitFor();
+      await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+      // Nothing may stick out sideways on any width.
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      expect(overflow, `horizontal overflow at ${width}px`).toBeLessThanOrEqual(0);
+      await page.screenshot({ path: `test-results/screenshots/${name}-${label}.png`, fullPage: true });
+    }
+  });
+}
+
+test("dark theme screenshot of home", async ({ page }) => {
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.goto("/");
+  await page.locator("body[data-hydrated]").waitFor();
+  await page.screenshot({ path: "test-results/screenshots/home-laptop-dark.png", fullPage: true });
+});
