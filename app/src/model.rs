@@ -60,3 +60,10 @@ pub struct HelpCenterHome {
     pub categories: Vec<Category>,
     pub popular: Vec<ArticleSummary>,
 }
+
+/// A category with its published articles, most read first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CategoryArticles {
+    pub category: Category,
+    pub articles: Vec<ArticleSummary>,
+}

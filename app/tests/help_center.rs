@@ -135,3 +135,17 @@ both_backends!(stored_passwords_are_argon2id_hashes, |db: Db| async move {
     });
     assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
 });
+
+both_backends!(category_lists_its_published_articles, |db: Db| async move {
+    seed::seed(&db, 0).await.unwrap();
+    let page = kb::category_articles(&db, "billing").await.unwrap();
+    assert_eq!(page.category.name, "Billing & invoices");
+    assert_eq!(page.category.article_count, 2);
+    let titles: Vec<_> = page.articles.iter().map(|a| a.title.as_str()).collect();
+    assert_eq!(titles, ["Download an invoice", "Request a refund"]);
+});
+
+both_backends!(unknown_category_is_not_found, |db: Db| async move {
+    seed::seed(&db, 0).await.unwrap();
+    assert_eq!(kb::category_articles(&db, "no-such-topic").await, Err(AppError::NotFound));
+});

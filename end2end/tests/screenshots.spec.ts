@@ -4,6 +4,7 @@ import { expect, test } from "@playwright/test";
 const pages = [
   { name: "home", path: "/", heading: "How can we help?" },
   { name: "search", path: "/search?q=order", heading: "Results for “order”" },
+  { name: "category", path: "/categories/orders-shipping", heading: "Orders & shipping" },
   { name: "article", path: "/articles/track-your-order", heading: "Track your order" },
   { name: "agent", path: "/agent", heading: "Agent workspace" },
   { name: "admin", path: "/admin", heading: "Admin" },

@@ -57,7 +57,7 @@ test("after hydration, searching calls the server function without reloading", a
   await expect(page.getByRole("link", { name: "Reset your password" })).toBeVisible();
   expect(await isSameDocument(page)).toBe(true);
 
-  // The header search shows the query it came from.
+  // On results pages the header search shows the query it came from.
   await expect(page.locator("#header-search")).toHaveValue("password");
 });
 
@@ -95,6 +95,18 @@ test("an article opens from the home page with its rendered body", async ({ page
   await expect(page.getByRole("heading", { level: 1, name: "Track your order" })).toBeVisible();
   await expect(page.getByRole("table")).toBeVisible();
   await expect(page).toHaveTitle("Track your order · Northwind Help Center");
+});
+
+test("a topic card opens the topic's articles, and the breadcrumb leads back", async ({ page }) => {
+  await page.goto("/");
+  await hydrated(page);
+  await page.getByRole("link", { name: "Billing & invoices" }).click();
+  await expect(page).toHaveURL(/\/categories\/billing$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Billing & invoices" })).toBeVisible();
+  await page.getByRole("link", { name: "Download an invoice" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Download an invoice" })).toBeVisible();
+  await page.getByRole("navigation", { name: "Breadcrumb" }).getByRole("link", { name: "Billing & invoices" }).click();
+  await expect(page).toHaveURL(/\/categories\/billing$/);
 });
 
 test("unknown pages answer 404 with a way back", async ({ page }) => {

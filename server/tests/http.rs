@@ -72,6 +72,14 @@ both_backends!(article_page_renders_markdown, |db: Db| async move {
     assert!(html.contains("<table>"));
 });
 
+both_backends!(category_page_lists_articles_and_unknown_ones_answer_404, |db: Db| async move {
+    let app = app(&db).await;
+    let (status, html) = get(&app, "/categories/orders-shipping").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Change the delivery address of an order"));
+    assert_eq!(get(&app, "/categories/no-such-topic").await.0, StatusCode::NOT_FOUND);
+});
+
 both_backends!(unknown_pages_and_articles_answer_404, |db: Db| async move {
     let app = app(&db).await;
     let (status, html) = get(&app, "/no/such/page").await;

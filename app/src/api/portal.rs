@@ -2,7 +2,7 @@
 
 use crate::{
     error::AppError,
-    model::{Article, ArticleSummary, HelpCenterHome},
+    model::{Article, ArticleSummary, CategoryArticles, HelpCenterHome},
 };
 use leptos::prelude::*;
 
@@ -22,4 +22,9 @@ pub async fn search_articles(query: String) -> Result<Vec<ArticleSummary>, AppEr
 #[server(prefix = "/rpc")]
 pub async fn published_article(slug: String) -> Result<Article, AppError> {
     ctx::respond(async { kb::published_article(&ctx::db()?, &slug).await }.await)
+}
+
+#[server(prefix = "/rpc")]
+pub async fn category_page(slug: String) -> Result<CategoryArticles, AppError> {
+    ctx::respond(async { kb::category_articles(&ctx::db()?, &slug).await }.await)
 }

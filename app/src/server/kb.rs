@@ -4,7 +4,7 @@
 use super::db::{Db, with_db};
 use crate::{
     error::AppError,
-    model::{Article, ArticleSummary, Category, HelpCenterHome},
+    model::{Article, ArticleSummary, Category, CategoryArticles, HelpCenterHome},
 };
 use chrono::{DateTime, Utc};
 
@@ -40,6 +40,17 @@ struct ArticleRow {
     updated_at: DateTime<Utc>,
 }
 
+impl From<CategoryRow> for Category {
+    fn from(row: CategoryRow) -> Self {
+        Self {
+            slug: row.slug,
+            name: row.name,
+            description: row.description,
+            article_count: row.article_count,
+        }
+    }
+}
+
 impl From<SummaryRow> for ArticleSummary {
     fn from(row: SummaryRow) -> Self {
         Self {
@@ -58,6 +69,22 @@ const CATEGORIES: &str = "
     left join articles a on a.category_id = c.id and a.status = 'published'
     group by c.id, c.slug, c.name, c.description, c.position
     order by c.position, c.name";
+
+const CATEGORY: &str = "
+    select c.slug, c.name, c.description, count(a.id) as article_count
+    from categories c
+    left join articles a on a.category_id = c.id and a.status = 'published'
+    where c.slug = $1
+    group by c.id, c.slug, c.name, c.description";
+
+const CATEGORY_ARTICLES: &str = "
+    select a.slug, a.title, a.summary, c.name as category, a.updated_at
+    from articles a join categories c on c.id = a.category_id
+    where c.slug = $1 and a.status = 'published'
+    order by a.view_count desc, a.id
+    limit $2";
+
+const CATEGORY_PAGE_LIMIT: i64 = 100;
 
 const POPULAR: &str = "
     select a.slug, a.title, a.summary, c.name as category, a.updated_at
@@ -84,16 +111,31 @@ pub async fn help_center_home(db: &Db) -> Result<HelpCenterHome, AppError> {
         (categories, popular)
     });
     Ok(HelpCenterHome {
-        categories: categories
-            .into_iter()
-            .map(|row| Category {
-                slug: row.slug,
-                name: row.name,
-                description: row.description,
-                article_count: row.article_count,
-            })
-            .collect(),
+        categories: categories.into_iter().map(Category::from).collect(),
         popular: popular.into_iter().map(ArticleSummary::from).collect(),
+    })
+}
+
+/// One category and its published articles, for the category page.
+pub async fn category_articles(db: &Db, slug: &str) -> Result<CategoryArticles, AppError> {
+    if slug.is_empty() || slug.len() > 200 {
+        return Err(AppError::NotFound);
+    }
+    let (category, articles) = with_db!(db, |pool| {
+        let category = sqlx::query_as::<_, CategoryRow>(CATEGORY)
+            .bind(slug)
+            .fetch_optional(pool)
+            .await?;
+        let articles = sqlx::query_as::<_, SummaryRow>(CATEGORY_ARTICLES)
+            .bind(slug)
+            .bind(CATEGORY_PAGE_LIMIT)
+            .fetch_all(pool)
+            .await?;
+        (category, articles)
+    });
+    Ok(CategoryArticles {
+        category: category.map(Category::from).ok_or(AppError::NotFound)?,
+        articles: articles.into_iter().map(ArticleSummary::from).collect(),
     })
 }
 

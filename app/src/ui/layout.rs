@@ -7,10 +7,11 @@ use leptos_router::{components::A, hooks::use_location};
 #[component]
 pub fn TopBar() -> impl IntoView {
     let location = use_location();
-    // The portal header carries the help-center search; staff areas have their own tools.
-    let in_portal = move || {
+    // Portal pages carry the help-center search in the header, except the home page, whose
+    // hero is one big search box; staff areas have their own tools.
+    let header_search = move || {
         let path = location.pathname.get();
-        !(path.starts_with("/agent") || path.starts_with("/admin"))
+        !(path == "/" || path.starts_with("/agent") || path.starts_with("/admin"))
     };
 
     view! {
@@ -20,7 +21,7 @@ pub fn TopBar() -> impl IntoView {
                     {icons::logo()}
                     <span class="brand__name">{BRAND}</span>
                 </A>
-                <Show when=in_portal>
+                <Show when=header_search>
                     <div class="topbar__search">
                         <SearchBox id="header-search" large=false />
                     </div>

@@ -75,6 +75,11 @@ pub fn App() -> impl IntoView {
                         // Waits for the article so a missing one can answer 404, not 200.
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=path!("categories/:slug")
+                        view=portal::CategoryPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("agent") view=agent::AgentWorkspace />
                     <Route path=path!("admin") view=admin::AdminHome />
                 </Routes>

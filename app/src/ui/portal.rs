@@ -2,7 +2,7 @@
 
 use super::{icons, status::{ErrorPanel, ListSkeleton}};
 use crate::{
-    api::portal::{help_center, published_article, search_articles},
+    api::portal::{category_page, help_center, published_article, search_articles},
     model::{ArticleSummary, Category},
 };
 use leptos::prelude::*;
@@ -86,9 +86,12 @@ fn category_card(category: Category) -> impl IntoView {
         1 => "1 article".to_owned(),
         n => format!("{n} articles"),
     };
+    let href = format!("/categories/{}", category.slug);
     view! {
-        <li class="card">
-            <h3 class="card__title">{category.name}</h3>
+        <li class="card card--link">
+            <h3 class="card__title">
+                <A href=href attr:class="card__link">{category.name}</A>
+            </h3>
             <p class="card__text">{category.description}</p>
             <p class="card__meta">{count}</p>
         </li>
@@ -195,7 +198,11 @@ pub fn ArticlePage() -> impl IntoView {
                             <nav class="breadcrumb" aria-label="Breadcrumb">
                                 <ol>
                                     <li><A href="/">"Help center"</A></li>
-                                    <li>{article.category}</li>
+                                    <li>
+                                        <A href=format!("/categories/{}", article.category_slug)>
+                                            {article.category}
+                                        </A>
+                                    </li>
                                 </ol>
                             </nav>
                             <article class="article">
@@ -208,6 +215,46 @@ pub fn ArticlePage() -> impl IntoView {
                                 </p>
                                 <div class="prose" inner_html=article.body_html></div>
                             </article>
+                            <ContactPrompt />
+                        }
+                        .into_any(),
+                        Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+#[component]
+pub fn CategoryPage() -> impl IntoView {
+    let params = use_params_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let page = Resource::new(slug, category_page);
+
+    view! {
+        <div class="page page--narrow">
+            <Suspense fallback=|| view! { <ListSkeleton rows=4 /> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(page) => view! {
+                            <Title text=page.category.name.clone() />
+                            <nav class="breadcrumb" aria-label="Breadcrumb">
+                                <ol>
+                                    <li><A href="/">"Help center"</A></li>
+                                    <li aria-current="page">{page.category.name.clone()}</li>
+                                </ol>
+                            </nav>
+                            <h1 class="page__title">{page.category.name}</h1>
+                            <p class="page__lead">{page.category.description}</p>
+                            {if page.articles.is_empty() {
+                                view! {
+                                    <p class="empty">"No articles in this topic yet. Try the search above."</p>
+                                }
+                                .into_any()
+                            } else {
+                                view! { <ArticleList articles=page.articles /> }.into_any()
+                            }}
                             <ContactPrompt />
                         }
                         .into_any(),
