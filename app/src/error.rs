@@ -51,9 +51,7 @@ impl FromServerFnError for AppError {
         // On the server this means the request itself could not be decoded: the caller's
         // mistake, so it answers 400 rather than the framework's default 500.
         #[cfg(feature = "ssr")]
-        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(axum::http::StatusCode::BAD_REQUEST);
-        }
+        crate::server::ctx::set_status(400);
         Self::Transport(value.to_string())
     }
 }

@@ -5,7 +5,11 @@ use axum::{Json, Router, extract::State, http::StatusCode, response::IntoRespons
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use serde_json::json;
 use std::time::Duration;
-use tower_http::{compression::CompressionLayer, trace::TraceLayer};
+use tower_http::{
+    compression::CompressionLayer,
+    trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer},
+};
+use tracing::Level;
 
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
@@ -16,7 +20,11 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
         .with_state(state)
 }
 

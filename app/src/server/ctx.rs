@@ -16,12 +16,16 @@ pub fn db() -> Result<Db, AppError> {
 /// Passes a server function's result through, giving a failed call the HTTP status that
 /// matches its error (the default would be 500 for every error, bad input included).
 pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(error) = &result
-        && let Some(response) = use_context::<ResponseOptions>()
-    {
-        let status = StatusCode::from_u16(error.status_code())
-            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        response.set_status(status);
+    if let Err(error) = &result {
+        set_status(error.status_code());
     }
     result
+}
+
+/// Sets the status of the response being produced, from a server function or a page's
+/// first, server-side render.
+pub fn set_status(code: u16) {
+    if let Some(response) = use_context::<ResponseOptions>() {
+        response.set_status(StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+    }
 }

@@ -9,12 +9,7 @@ use leptos_router::components::A;
 /// do this; after hydration, navigation happens in the browser and has no status line.
 fn set_status(_code: u16) {
     #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(
-            axum::http::StatusCode::from_u16(_code)
-                .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
-        );
-    }
+    crate::server::ctx::set_status(_code);
 }
 
 #[component]
