@@ -5,6 +5,7 @@ use crate::{
     api::portal::{category_page, help_center, published_article, search_articles},
     model::{ArticleSummary, Category},
 };
+use chrono::{DateTime, Datelike, Utc};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{
@@ -210,7 +211,7 @@ pub fn ArticlePage() -> impl IntoView {
                                 <p class="article__meta">
                                     "Updated "
                                     <time datetime=article.updated_at.to_rfc3339()>
-                                        {article.updated_at.format("%-d %B %Y").to_string()}
+                                        {long_date(article.updated_at)}
                                     </time>
                                 </p>
                                 <div class="prose" inner_html=article.body_html></div>
@@ -264,4 +265,14 @@ pub fn CategoryPage() -> impl IntoView {
             </Suspense>
         </div>
     }
+}
+
+/// "22 November 2026". Built by hand: chrono's strftime machinery would cost the WASM
+/// client tens of kilobytes for this one line.
+fn long_date(date: DateTime<Utc>) -> String {
+    const MONTHS: [&str; 12] = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September",
+        "October", "November", "December",
+    ];
+    format!("{} {} {}", date.day(), MONTHS[date.month0() as usize], date.year())
 }
