@@ -3,26 +3,120 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-/// Who a login belongs to. Stored as lowercase text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    Customer,
-    Agent,
-    Supervisor,
-    Admin,
+/// A closed set of values stored as text: the enum, its text form both ways, and the list of
+/// all values (for filters and validation messages).
+macro_rules! text_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $(#[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &[Self] = &[$(Self::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $text),+
+                }
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = UnknownValue;
+
+            fn from_str(text: &str) -> Result<Self, Self::Err> {
+                match text {
+                    $($text => Ok(Self::$variant),)+
+                    _ => Err(UnknownValue {
+                        what: stringify!($name),
+                        value: text.to_owned(),
+                    }),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
 }
 
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Customer => "customer",
-            Self::Agent => "agent",
-            Self::Supervisor => "supervisor",
-            Self::Admin => "admin",
-        }
-    }
+/// A text that names none of an enum's values.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{value:?} is not a valid {what}")]
+pub struct UnknownValue {
+    pub what: &'static str,
+    pub value: String,
 }
+
+text_enum!(
+    /// Who a login belongs to.
+    Role { Customer = "customer", Agent = "agent", Supervisor = "supervisor", Admin = "admin" }
+);
+
+text_enum!(
+    /// Where a conversation or a single interaction happened.
+    Channel {
+        Portal = "portal",
+        Email = "email",
+        Chat = "chat",
+        Sms = "sms",
+        Whatsapp = "whatsapp",
+        Social = "social",
+        Phone = "phone",
+    }
+);
+
+text_enum!(
+    TicketStatus {
+        New = "new",
+        Open = "open",
+        Pending = "pending",
+        OnHold = "on_hold",
+        Solved = "solved",
+        Closed = "closed",
+    }
+);
+
+text_enum!(Priority { Low = "low", Normal = "normal", High = "high", Urgent = "urgent" });
+
+text_enum!(
+    /// A customer's service level, which routing and SLAs read.
+    Tier { Standard = "standard", Premium = "premium", Enterprise = "enterprise" }
+);
+
+text_enum!(
+    /// A way to reach a customer. Values are stored normalized (see `server::identity`).
+    IdentityKind {
+        Email = "email",
+        Phone = "phone",
+        AccountId = "account_id",
+        Whatsapp = "whatsapp",
+        Twitter = "twitter",
+        Facebook = "facebook",
+        ChatVisitor = "chat_visitor",
+    }
+);
+
+text_enum!(
+    /// What a timeline entry records.
+    InteractionKind {
+        MessageIn = "message_in",
+        MessageOut = "message_out",
+        Note = "note",
+        Call = "call",
+        ChatTranscript = "chat_transcript",
+        BotStep = "bot_step",
+        ArticleView = "article_view",
+        Search = "search",
+        StatusChange = "status_change",
+        Csat = "csat",
+    }
+);
 
 /// A knowledge-base category as the portal lists it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -66,4 +160,102 @@ pub struct HelpCenterHome {
 pub struct CategoryArticles {
     pub category: Category,
     pub articles: Vec<ArticleSummary>,
+}
+
+/// The unified profile of one person, across every channel.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Customer {
+    pub id: i64,
+    pub display_name: String,
+    pub tier: Tier,
+    pub attributes: serde_json::Map<String, serde_json::Value>,
+    pub last_seen_at: Option<DateTime<Utc>>,
+    pub last_contact_at: Option<DateTime<Utc>>,
+    pub merged_into_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    pub id: i64,
+    pub customer_id: i64,
+    pub kind: IdentityKind,
+    pub value: String,
+    pub verified: bool,
+}
+
+/// One line of the agent inbox.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TicketSummary {
+    pub id: i64,
+    pub subject: String,
+    pub status: TicketStatus,
+    pub priority: Priority,
+    pub channel: Channel,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub assignee_id: Option<i64>,
+    pub team_id: Option<i64>,
+    pub sla_due_at: Option<DateTime<Utc>>,
+    pub last_activity_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Ticket {
+    pub summary: TicketSummary,
+    pub tags: Vec<String>,
+    pub first_response_at: Option<DateTime<Utc>>,
+    pub solved_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One timeline entry.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Interaction {
+    pub id: i64,
+    pub customer_id: i64,
+    pub ticket_id: Option<i64>,
+    pub kind: InteractionKind,
+    pub channel: Channel,
+    pub body: String,
+    pub author_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A ticket with its conversation, oldest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TicketThread {
+    pub ticket: Ticket,
+    pub interactions: Vec<Interaction>,
+}
+
+/// How the inbox is ordered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InboxSort {
+    /// Most recent activity first.
+    #[default]
+    LastActivity,
+    /// Soonest SLA deadline first; tickets without one are left out.
+    SlaDue,
+}
+
+/// Narrows the inbox; every field that is set must match.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxFilter {
+    pub status: Option<TicketStatus>,
+    pub assignee_id: Option<i64>,
+    pub team_id: Option<i64>,
+    pub channel: Option<Channel>,
+    pub priority: Option<Priority>,
+}
+
+/// Where the next page starts: the sort key and id of the last row seen. Opaque to clients.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageCursor(pub String);
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next: Option<PageCursor>,
 }

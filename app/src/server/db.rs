@@ -138,3 +138,15 @@ fn create_dir(dir: &Path) -> Result<(), DbError> {
         source,
     })
 }
+
+/// Reads a text column holding one of an enum's values. A value the code does not know means
+/// the database was written by something else: logged, and an internal error for the user.
+pub fn decode_text<T>(text: &str) -> Result<T, crate::error::AppError>
+where
+    T: std::str::FromStr<Err = crate::model::UnknownValue>,
+{
+    text.parse().map_err(|error: crate::model::UnknownValue| {
+        tracing::error!(%error, "unexpected value in the database");
+        crate::error::AppError::Internal
+    })
+}

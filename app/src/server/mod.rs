@@ -1,11 +1,16 @@
 //! Everything that runs only on the server: storage, services and request context.
 //! Gated behind `ssr` in one place so none of it can reach the WASM build.
 
+pub mod audit;
+pub mod clock;
 pub mod ctx;
+pub mod customers;
 pub mod db;
+pub mod identity;
 pub mod kb;
 pub mod seed;
 pub mod state;
+pub mod tickets;
 #[cfg(feature = "test-support")]
 pub mod testing;
 pub mod users;

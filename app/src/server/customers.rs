@@ -1,0 +1,230 @@
+//! Customer profiles: reading them, and merging two profiles of the same person (and undoing
+//! that, exactly).
+
+use super::{
+    audit::audit,
+    clock,
+    db::{Db, decode_text, with_db},
+};
+use crate::{
+    error::AppError,
+    model::{Customer, Identity},
+};
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use sqlx::types::Json;
+
+#[derive(sqlx::FromRow)]
+struct CustomerRow {
+    id: i64,
+    display_name: String,
+    tier: String,
+    attributes: Json<serde_json::Map<String, serde_json::Value>>,
+    last_seen_at: Option<DateTime<Utc>>,
+    last_contact_at: Option<DateTime<Utc>>,
+    merged_into_id: Option<i64>,
+    created_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct IdentityRow {
+    id: i64,
+    customer_id: i64,
+    kind: String,
+    value: String,
+    verified: bool,
+}
+
+pub async fn customer(db: &Db, id: i64) -> Result<Customer, AppError> {
+    let row = with_db!(db, |pool| {
+        sqlx::query_as::<_, CustomerRow>(
+            "select id, display_name, tier, attributes, last_seen_at, last_contact_at,
+                    merged_into_id, created_at
+             from customers where id = $1",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+    })
+    .ok_or(AppError::NotFound)?;
+    Ok(Customer {
+        id: row.id,
+        display_name: row.display_name,
+        tier: decode_text(&row.tier)?,
+        attributes: row.attributes.0,
+        last_seen_at: row.last_seen_at,
+        last_contact_at: row.last_contact_at,
+        merged_into_id: row.merged_into_id,
+        created_at: row.created_at,
+    })
+}
+
+pub async fn identities(db: &Db, customer_id: i64) -> Result<Vec<Identity>, AppError> {
+    let rows = with_db!(db, |pool| {
+        sqlx::query_as::<_, IdentityRow>(
+            "select id, customer_id, kind, value, verified from identities
+             where customer_id = $1 order by kind, value",
+        )
+        .bind(customer_id)
+        .fetch_all(pool)
+        .await?
+    });
+    rows.into_iter()
+        .map(|row| {
+            Ok(Identity {
+                id: row.id,
+                customer_id: row.customer_id,
+                kind: decode_text(&row.kind)?,
+                value: row.value,
+                verified: row.verified,
+            })
+        })
+        .collect()
+}
+
+/// What a merge moves from the source profile to the target, with the table holding it.
+const MOVED: [(&str, &str); 4] = [
+    ("identity", "identities"),
+    ("ticket", "tickets"),
+    ("interaction", "interactions"),
+    ("user", "users"),
+];
+
+/// Moves everything of `source_id` (identities, tickets, timeline, logins) to `target_id` and
+/// marks the source as merged into it. Returns the merge's id, which [`unmerge`] takes.
+pub async fn merge(db: &Db, source_id: i64, target_id: i64, actor_id: Option<i64>) -> Result<i64, AppError> {
+    if source_id == target_id {
+        return Err(AppError::invalid("A customer cannot be merged into itself."));
+    }
+    for id in [source_id, target_id] {
+        if customer(db, id).await?.merged_into_id.is_some() {
+            return Err(AppError::Conflict(format!(
+                "Customer #{id} was already merged into another profile."
+            )));
+        }
+    }
+    let now = clock::now();
+    let merge_id = with_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let merge_id = sqlx::query_scalar::<_, i64>(
+            "insert into customer_merges (source_id, target_id, merged_by, merged_at)
+             values ($1, $2, $3, $4) returning id",
+        )
+        .bind(source_id)
+        .bind(target_id)
+        .bind(actor_id)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        for (entity, table) in MOVED {
+            sqlx::query(&format!(
+                "insert into customer_merge_moves (merge_id, entity, entity_id)
+                 select $1, '{entity}', id from {table} where customer_id = $2"
+            ))
+            .bind(merge_id)
+            .bind(source_id)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(&format!("update {table} set customer_id = $1 where customer_id = $2"))
+                .bind(target_id)
+                .bind(source_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        // The guard in the where clause makes a concurrent second merge of the same source
+        // update nothing, and fail below, instead of merging twice.
+        let marked = sqlx::query(
+            "update customers set merged_into_id = $1, updated_at = $2
+             where id = $3 and merged_into_id is null",
+        )
+        .bind(target_id)
+        .bind(now)
+        .bind(source_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if marked == 0 {
+            tx.rollback().await?;
+            return Err(AppError::Conflict(format!(
+                "Customer #{source_id} was already merged into another profile."
+            )));
+        }
+        audit!(
+            &mut *tx,
+            actor_id,
+            "customer.merge",
+            "customer",
+            source_id,
+            json!({ "merge_id": merge_id, "into": target_id }),
+            now
+        )?;
+        tx.commit().await?;
+        merge_id
+    });
+    Ok(merge_id)
+}
+
+/// Puts back exactly what merge `merge_id` moved and makes the source a profile of its own
+/// again. Rows added to the target since the merge stay with the target.
+pub async fn unmerge(db: &Db, merge_id: i64, actor_id: Option<i64>) -> Result<(), AppError> {
+    let (source_id, target_id, unmerged_at) = with_db!(db, |pool| {
+        sqlx::query_as::<_, (i64, i64, Option<DateTime<Utc>>)>(
+            "select source_id, target_id, unmerged_at from customer_merges where id = $1",
+        )
+        .bind(merge_id)
+        .fetch_optional(pool)
+        .await?
+    })
+    .ok_or(AppError::NotFound)?;
+    if unmerged_at.is_some() {
+        return Err(AppError::Conflict("This merge has already been undone.".into()));
+    }
+    if customer(db, target_id).await?.merged_into_id.is_some() {
+        return Err(AppError::Conflict(format!(
+            "Customer #{target_id} was merged again since; undo that merge first."
+        )));
+    }
+    let now = clock::now();
+    with_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let reopened = sqlx::query(
+            "update customer_merges set unmerged_at = $1 where id = $2 and unmerged_at is null",
+        )
+        .bind(now)
+        .bind(merge_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if reopened == 0 {
+            tx.rollback().await?;
+            return Err(AppError::Conflict("This merge has already been undone.".into()));
+        }
+        for (entity, table) in MOVED {
+            sqlx::query(&format!(
+                "update {table} set customer_id = $1 where id in (
+                     select entity_id from customer_merge_moves
+                     where merge_id = $2 and entity = '{entity}')"
+            ))
+            .bind(source_id)
+            .bind(merge_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query("update customers set merged_into_id = null, updated_at = $1 where id = $2")
+            .bind(now)
+            .bind(source_id)
+            .execute(&mut *tx)
+            .await?;
+        audit!(
+            &mut *tx,
+            actor_id,
+            "customer.unmerge",
+            "customer",
+            source_id,
+            json!({ "merge_id": merge_id, "from": target_id }),
+            now
+        )?;
+        tx.commit().await?;
+    });
+    Ok(())
+}

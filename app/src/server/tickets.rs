@@ -1,0 +1,417 @@
+//! Tickets and the interaction timeline: writing them, and the pages the UIs read.
+
+use super::{
+    clock,
+    db::{Db, decode_text, with_db},
+};
+use crate::{
+    error::AppError,
+    model::{
+        Channel, InboxFilter, InboxSort, Interaction, InteractionKind, Page, PageCursor,
+        Priority, Ticket, TicketStatus, TicketSummary, TicketThread,
+    },
+};
+use chrono::{DateTime, Utc};
+
+pub const MAX_PAGE_SIZE: i64 = 100;
+const THREAD_LIMIT: i64 = 1_000;
+
+pub struct NewTicket<'a> {
+    pub customer_id: i64,
+    pub subject: &'a str,
+    pub channel: Channel,
+    pub priority: Priority,
+    pub team_id: Option<i64>,
+    pub sla_due_at: Option<DateTime<Utc>>,
+}
+
+pub async fn create_ticket(db: &Db, ticket: NewTicket<'_>) -> Result<i64, AppError> {
+    let subject = ticket.subject.trim();
+    if subject.is_empty() || subject.chars().count() > 250 {
+        return Err(AppError::invalid("A subject of 1 to 250 characters is needed."));
+    }
+    let now = clock::now();
+    Ok(with_db!(db, |pool| {
+        sqlx::query_scalar::<_, i64>(
+            "insert into tickets (customer_id, subject, status, priority, channel, team_id,
+                                  sla_due_at, last_activity_at, created_at, updated_at)
+             values ($1, $2, 'new', $3, $4, $5, $6, $7, $7, $7) returning id",
+        )
+        .bind(ticket.customer_id)
+        .bind(subject)
+        .bind(ticket.priority.as_str())
+        .bind(ticket.channel.as_str())
+        .bind(ticket.team_id)
+        .bind(ticket.sla_due_at)
+        .bind(now)
+        .fetch_one(pool)
+        .await?
+    }))
+}
+
+pub struct NewInteraction<'a> {
+    pub customer_id: i64,
+    pub ticket_id: Option<i64>,
+    pub kind: InteractionKind,
+    pub channel: Channel,
+    pub body: &'a str,
+    /// The channel provider's id for the message; a retried delivery carries the same one.
+    pub provider_message_id: Option<&'a str>,
+    pub author_id: Option<i64>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Recorded {
+    New(i64),
+    /// The provider message id was seen before: nothing was written.
+    Duplicate(i64),
+}
+
+/// Adds a timeline entry and, in the same transaction, bumps its ticket's activity and the
+/// customer's last contact. Idempotent on (channel, provider message id).
+pub async fn record_interaction(db: &Db, entry: NewInteraction<'_>) -> Result<Recorded, AppError> {
+    let now = clock::now();
+    with_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let inserted = sqlx::query_scalar::<_, i64>(
+            "insert into interactions (customer_id, ticket_id, kind, channel, body,
+                                       provider_message_id, author_id, created_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $8)
+             on conflict (channel, provider_message_id) do nothing
+             returning id",
+        )
+        .bind(entry.customer_id)
+        .bind(entry.ticket_id)
+        .bind(entry.kind.as_str())
+        .bind(entry.channel.as_str())
+        .bind(entry.body)
+        .bind(entry.provider_message_id)
+        .bind(entry.author_id)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(id) = inserted else {
+            tx.rollback().await?;
+            let existing = sqlx::query_scalar::<_, i64>(
+                "select id from interactions where channel = $1 and provider_message_id = $2",
+            )
+            .bind(entry.channel.as_str())
+            .bind(entry.provider_message_id)
+            .fetch_one(pool)
+            .await?;
+            return Ok(Recorded::Duplicate(existing));
+        };
+        if let Some(ticket_id) = entry.ticket_id {
+            sqlx::query("update tickets set last_activity_at = $1, updated_at = $1 where id = $2")
+                .bind(now)
+                .bind(ticket_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if entry.kind == InteractionKind::MessageIn {
+            sqlx::query("update customers set last_contact_at = $1 where id = $2")
+                .bind(now)
+                .bind(entry.customer_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(Recorded::New(id))
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: i64,
+    subject: String,
+    status: String,
+    priority: String,
+    channel: String,
+    customer_id: i64,
+    customer_name: String,
+    assignee_id: Option<i64>,
+    team_id: Option<i64>,
+    sla_due_at: Option<DateTime<Utc>>,
+    last_activity_at: DateTime<Utc>,
+}
+
+impl SummaryRow {
+    fn into_summary(self) -> Result<TicketSummary, AppError> {
+        Ok(TicketSummary {
+            id: self.id,
+            subject: self.subject,
+            status: decode_text(&self.status)?,
+            priority: decode_text(&self.priority)?,
+            channel: decode_text(&self.channel)?,
+            customer_id: self.customer_id,
+            customer_name: self.customer_name,
+            assignee_id: self.assignee_id,
+            team_id: self.team_id,
+            sla_due_at: self.sla_due_at,
+            last_activity_at: self.last_activity_at,
+        })
+    }
+}
+
+const SUMMARY_COLUMNS: &str = "t.id, t.subject, t.status, t.priority, t.channel, t.customer_id,
+    c.display_name as customer_name, t.assignee_id, t.team_id, t.sla_due_at, t.last_activity_at";
+
+/// A value bound to a dynamically built query.
+enum Param {
+    Text(&'static str),
+    Int(i64),
+    Time(DateTime<Utc>),
+}
+
+/// One page of the agent inbox, keyset-paginated: a page boundary is the (sort key, id) of
+/// the last row, so rows inserted meanwhile neither repeat nor skip rows of later pages.
+pub async fn inbox(
+    db: &Db,
+    filter: &InboxFilter,
+    sort: InboxSort,
+    after: Option<&PageCursor>,
+    limit: i64,
+) -> Result<Page<TicketSummary>, AppError> {
+    let limit = limit.clamp(1, MAX_PAGE_SIZE);
+    let mut conditions: Vec<String> = Vec::new();
+    let mut params: Vec<Param> = Vec::new();
+    let mut bind = |value: Param| {
+        params.push(value);
+        format!("${}", params.len())
+    };
+    if let Some(status) = filter.status {
+        conditions.push(format!("t.status = {}", bind(Param::Text(status.as_str()))));
+    }
+    if let Some(assignee) = filter.assignee_id {
+        conditions.push(format!("t.assignee_id = {}", bind(Param::Int(assignee))));
+    }
+    if let Some(team) = filter.team_id {
+        conditions.push(format!("t.team_id = {}", bind(Param::Int(team))));
+    }
+    if let Some(channel) = filter.channel {
+        conditions.push(format!("t.channel = {}", bind(Param::Text(channel.as_str()))));
+    }
+    if let Some(priority) = filter.priority {
+        conditions.push(format!("t.priority = {}", bind(Param::Text(priority.as_str()))));
+    }
+    let (key, order, beyond) = match sort {
+        InboxSort::LastActivity => ("t.last_activity_at", "desc", "<"),
+        InboxSort::SlaDue => ("t.sla_due_at", "asc", ">"),
+    };
+    if sort == InboxSort::SlaDue {
+        conditions.push("t.sla_due_at is not null".into());
+    }
+    if let Some(cursor) = after {
+        let (at, id) = decode_cursor(cursor)?;
+        let (at, id) = (bind(Param::Time(at)), bind(Param::Int(id)));
+        conditions.push(format!("({key}, t.id) {beyond} ({at}, {id})"));
+    }
+    let filter_sql = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!("where {}", conditions.join(" and "))
+    };
+    let sql = format!(
+        "select {SUMMARY_COLUMNS} from tickets t join customers c on c.id = t.customer_id
+         {filter_sql} order by {key} {order}, t.id {order} limit {}",
+        limit + 1
+    );
+    let rows = with_db!(db, |pool| {
+        let mut query = sqlx::query_as::<_, SummaryRow>(&sql);
+        for value in &params {
+            query = match value {
+                Param::Text(text) => query.bind(*text),
+                Param::Int(int) => query.bind(*int),
+                Param::Time(time) => query.bind(*time),
+            };
+        }
+        query.fetch_all(pool).await?
+    });
+    let mut items = rows
+        .into_iter()
+        .map(SummaryRow::into_summary)
+        .collect::<Result<Vec<_>, _>>()?;
+    let next = if items.len() as i64 > limit {
+        items.truncate(limit as usize);
+        items.last().map(|last| {
+            let at = match sort {
+                InboxSort::LastActivity => last.last_activity_at,
+                InboxSort::SlaDue => last.sla_due_at.expect("filtered to rows with a deadline"),
+            };
+            encode_cursor(at, last.id)
+        })
+    } else {
+        None
+    };
+    Ok(Page { items, next })
+}
+
+/// A customer's timeline across every channel, newest first, keyset-paginated.
+pub async fn timeline(
+    db: &Db,
+    customer_id: i64,
+    after: Option<&PageCursor>,
+    limit: i64,
+) -> Result<Page<Interaction>, AppError> {
+    let limit = limit.clamp(1, MAX_PAGE_SIZE);
+    let after = after.map(decode_cursor).transpose()?;
+    let sql = format!(
+        "select id, customer_id, ticket_id, kind, channel, body, author_id, created_at
+         from interactions
+         where customer_id = $1 {}
+         order by created_at desc, id desc
+         limit $2",
+        if after.is_some() { "and (created_at, id) < ($3, $4)" } else { "" }
+    );
+    let rows = with_db!(db, |pool| {
+        let mut query = sqlx::query_as::<_, InteractionRow>(&sql).bind(customer_id).bind(limit + 1);
+        if let Some((at, id)) = after {
+            query = query.bind(at).bind(id);
+        }
+        query.fetch_all(pool).await?
+    });
+    let mut items = rows
+        .into_iter()
+        .map(InteractionRow::into_interaction)
+        .collect::<Result<Vec<_>, _>>()?;
+    let next = if items.len() as i64 > limit {
+        items.truncate(limit as usize);
+        items.last().map(|last| encode_cursor(last.created_at, last.id))
+    } else {
+        None
+    };
+    Ok(Page { items, next })
+}
+
+/// A ticket with its tags and its whole conversation, oldest first.
+pub async fn ticket_thread(db: &Db, ticket_id: i64) -> Result<TicketThread, AppError> {
+    let (row, tags, interactions) = with_db!(db, |pool| {
+        let row = sqlx::query_as::<_, TicketRow>(&format!(
+            "select {SUMMARY_COLUMNS}, t.first_response_at, t.solved_at, t.closed_at, t.created_at
+             from tickets t join customers c on c.id = t.customer_id where t.id = $1"
+        ))
+        .bind(ticket_id)
+        .fetch_optional(pool)
+        .await?;
+        let tags = sqlx::query_scalar::<_, String>(
+            "select tag from ticket_tags where ticket_id = $1 order by tag",
+        )
+        .bind(ticket_id)
+        .fetch_all(pool)
+        .await?;
+        let interactions = sqlx::query_as::<_, InteractionRow>(
+            "select id, customer_id, ticket_id, kind, channel, body, author_id, created_at
+             from interactions where ticket_id = $1 order by created_at, id limit $2",
+        )
+        .bind(ticket_id)
+        .bind(THREAD_LIMIT)
+        .fetch_all(pool)
+        .await?;
+        (row, tags, interactions)
+    });
+    let row = row.ok_or(AppError::NotFound)?;
+    Ok(TicketThread {
+        ticket: Ticket {
+            first_response_at: row.first_response_at,
+            solved_at: row.solved_at,
+            closed_at: row.closed_at,
+            created_at: row.created_at,
+            summary: row.summary.into_summary()?,
+            tags,
+        },
+        interactions: interactions
+            .into_iter()
+            .map(InteractionRow::into_interaction)
+            .collect::<Result<_, _>>()?,
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct TicketRow {
+    #[sqlx(flatten)]
+    summary: SummaryRow,
+    first_response_at: Option<DateTime<Utc>>,
+    solved_at: Option<DateTime<Utc>>,
+    closed_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct InteractionRow {
+    id: i64,
+    customer_id: i64,
+    ticket_id: Option<i64>,
+    kind: String,
+    channel: String,
+    body: String,
+    author_id: Option<i64>,
+    created_at: DateTime<Utc>,
+}
+
+impl InteractionRow {
+    fn into_interaction(self) -> Result<Interaction, AppError> {
+        Ok(Interaction {
+            id: self.id,
+            customer_id: self.customer_id,
+            ticket_id: self.ticket_id,
+            kind: decode_text(&self.kind)?,
+            channel: decode_text(&self.channel)?,
+            body: self.body,
+            author_id: self.author_id,
+            created_at: self.created_at,
+        })
+    }
+}
+
+/// Changes a ticket's status and records the change on the timeline, in one transaction.
+pub async fn set_status(
+    db: &Db,
+    ticket_id: i64,
+    status: TicketStatus,
+    actor_id: Option<i64>,
+) -> Result<(), AppError> {
+    let now = clock::now();
+    with_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let customer_id = sqlx::query_scalar::<_, i64>(
+            "update tickets set status = $1, updated_at = $2, last_activity_at = $2,
+                 solved_at = case when $1 = 'solved' then $2 else solved_at end,
+                 closed_at = case when $1 = 'closed' then $2 else closed_at end
+             where id = $3 returning customer_id",
+        )
+        .bind(status.as_str())
+        .bind(now)
+        .bind(ticket_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
+        sqlx::query(
+            "insert into interactions (customer_id, ticket_id, kind, channel, body, author_id, created_at)
+             select $1, $2, 'status_change', channel, $3, $4, $5 from tickets where id = $2",
+        )
+        .bind(customer_id)
+        .bind(ticket_id)
+        .bind(format!("Status changed to {status}"))
+        .bind(actor_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
+fn encode_cursor(at: DateTime<Utc>, id: i64) -> PageCursor {
+    PageCursor(format!("{}_{id}", at.timestamp_micros()))
+}
+
+fn decode_cursor(cursor: &PageCursor) -> Result<(DateTime<Utc>, i64), AppError> {
+    let invalid = || AppError::invalid("This page link is not valid any more; start from the first page.");
+    let (micros, id) = cursor.0.split_once('_').ok_or_else(invalid)?;
+    let at = micros
+        .parse()
+        .ok()
+        .and_then(DateTime::from_timestamp_micros)
+        .ok_or_else(invalid)?;
+    Ok((at, id.parse().map_err(|_| invalid())?))
+}
