@@ -335,3 +335,47 @@ both_backends!(a_forged_cursor_is_refused, |db: Db| async move {
     assert!(matches!(result, Err(AppError::Invalid(_))));
     assert!(matches!(tickets::timeline(&db, 1, Some(&bad), 10).await, Err(AppError::Invalid(_))));
 });
+
+both_backends!(demo_seed_tells_one_story_per_customer_across_channels, |db: Db| async move {
+    use app::server::seed::{self, SeedSize};
+    seed::seed(&db, SeedSize::default()).await.unwrap();
+    let statuses: HashSet<_> = tickets::inbox(&db, &InboxFilter::default(), InboxSort::LastActivity, None, 100)
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|t| t.status)
+        .collect();
+    assert_eq!(statuses.len(), TicketStatus::ALL.len(), "tickets in every status");
+
+    // Ana wrote by email and WhatsApp and read the help center: one profile, one timeline.
+    let ana = resolve_identity(&db, &[Identifier::new(IdentityKind::Whatsapp, "+351912345678")], "")
+        .await
+        .unwrap();
+    assert!(!ana.created);
+    let timeline = tickets::timeline(&db, ana.customer_id, None, 100).await.unwrap();
+    let channels: HashSet<_> = timeline.items.iter().map(|i| i.channel).collect();
+    assert!(channels.is_superset(&[Channel::Email, Channel::Whatsapp, Channel::Portal].into()));
+});
+
+both_backends!(volume_seed_generates_tickets_and_timelines, |db: Db| async move {
+    use app::server::seed::{self, INTERACTIONS_PER_TICKET, SeedSize};
+    let outcome = seed::seed(&db, SeedSize { extra_articles: 0, tickets: 1_001 }).await.unwrap();
+    assert_eq!(outcome, seed::SeedOutcome::Seeded { articles: 10, tickets: 1_009 });
+    assert_eq!(count(&db, "tickets").await, 1_009);
+    let generated: i64 = with_db!(&db, |pool| sqlx::query_scalar(
+        "select count(*) from interactions where body like 'Generated message%'"
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap());
+    assert_eq!(generated, 1_001 * INTERACTIONS_PER_TICKET);
+
+    // Generated rows read back like any others, and new rows get fresh ids after them.
+    let page = tickets::inbox(&db, &InboxFilter::default(), InboxSort::LastActivity, None, 50).await.unwrap();
+    assert_eq!(page.items.len(), 50);
+    let newcomer = customer(&db, "after-the-seed@example.com").await;
+    ticket(&db, newcomer, "Fresh ticket", Channel::Chat).await;
+    let thread = tickets::ticket_thread(&db, page.items[10].id).await.unwrap();
+    assert!(!thread.interactions.is_empty());
+});

@@ -6,7 +6,7 @@ use app::{
     model::Role,
     server::{
         kb,
-        seed::{self, DEMO_LOGINS, SeedOutcome},
+        seed::{self, DEMO_LOGINS, SeedOutcome, SeedSize},
         db::Db,
         users::{self, NewUser},
     },
@@ -18,25 +18,25 @@ both_backends!(migrations_can_be_applied_twice, |db: Db| async move {
 });
 
 both_backends!(seed_fills_an_empty_database_once, |db: Db| async move {
-    let first = seed::seed(&db, 0).await.unwrap();
-    assert!(matches!(first, SeedOutcome::Seeded { articles: 10 }));
+    let first = seed::seed(&db, SeedSize::default()).await.unwrap();
+    assert!(matches!(first, SeedOutcome::Seeded { articles: 10, tickets: 8 }));
     assert_eq!(users::count_users(&db).await.unwrap(), DEMO_LOGINS.len() as i64);
 
-    let again = seed::seed(&db, 0).await.unwrap();
+    let again = seed::seed(&db, SeedSize::default()).await.unwrap();
     assert_eq!(again, SeedOutcome::AlreadySeeded);
     assert_eq!(users::count_users(&db).await.unwrap(), DEMO_LOGINS.len() as i64);
 });
 
 both_backends!(seed_size_flag_adds_generated_articles, |db: Db| async move {
-    let outcome = seed::seed(&db, 1_234).await.unwrap();
-    assert_eq!(outcome, SeedOutcome::Seeded { articles: 1_244 });
+    let outcome = seed::seed(&db, SeedSize { extra_articles: 1_234, tickets: 0 }).await.unwrap();
+    assert_eq!(outcome, SeedOutcome::Seeded { articles: 1_244, tickets: 8 });
     let home = kb::help_center_home(&db).await.unwrap();
     let total: i64 = home.categories.iter().map(|c| c.article_count).sum();
     assert_eq!(total, 1_244);
 });
 
 both_backends!(home_lists_categories_in_order_and_popular_articles, |db: Db| async move {
-    seed::seed(&db, 0).await.unwrap();
+    seed::seed(&db, SeedSize::default()).await.unwrap();
     let home = kb::help_center_home(&db).await.unwrap();
     let names: Vec<_> = home.categories.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names[0], "Getting started");
@@ -46,7 +46,7 @@ both_backends!(home_lists_categories_in_order_and_popular_articles, |db: Db| asy
 });
 
 both_backends!(search_matches_every_word_case_insensitively, |db: Db| async move {
-    seed::seed(&db, 0).await.unwrap();
+    seed::seed(&db, SeedSize::default()).await.unwrap();
     let found = kb::search(&db, "PASSWORD reset").await.unwrap();
     assert_eq!(found[0].slug, "reset-your-password");
     assert!(found.iter().all(|a| a.slug != "track-your-order"));
@@ -56,7 +56,7 @@ both_backends!(search_matches_every_word_case_insensitively, |db: Db| async move
 });
 
 both_backends!(search_ranks_title_matches_first, |db: Db| async move {
-    seed::seed(&db, 0).await.unwrap();
+    seed::seed(&db, SeedSize::default()).await.unwrap();
     // "order" is in three titles and in the body of the invoice article.
     let found = kb::search(&db, "order").await.unwrap();
     let in_title: Vec<bool> =
@@ -67,7 +67,7 @@ both_backends!(search_ranks_title_matches_first, |db: Db| async move {
 });
 
 both_backends!(search_treats_wildcards_and_quotes_as_text, |db: Db| async move {
-    seed::seed(&db, 0).await.unwrap();
+    seed::seed(&db, SeedSize::default()).await.unwrap();
     assert!(kb::search(&db, "%").await.unwrap().is_empty());
     assert!(kb::search(&db, "_").await.unwrap().is_empty());
     assert!(kb::search(&db, "'; drop table articles; --").await.unwrap().is_empty());
@@ -81,7 +81,7 @@ both_backends!(search_refuses_empty_and_oversized_queries, |db: Db| async move {
 });
 
 both_backends!(article_is_rendered_and_sanitized, |db: Db| async move {
-    seed::seed(&db, 0).await.unwrap();
+    seed::seed(&db, SeedSize::default()).await.unwrap();
     let article = kb::published_article(&db, "track-your-order").await.unwrap();
     assert_eq!(article.title, "Track your order");
     assert_eq!(article.category_slug, "orders-shipping");
@@ -90,7 +90,7 @@ both_backends!(article_is_rendered_and_sanitized, |db: Db| async move {
 });
 
 both_backends!(missing_article_is_not_found, |db: Db| async move {
-    seed::seed(&db, 0).await.unwrap();
+    seed::seed(&db, SeedSize::default()).await.unwrap();
     assert_eq!(kb::published_article(&db, "no-such-article").await, Err(AppError::NotFound));
     assert_eq!(kb::published_article(&db, "").await, Err(AppError::NotFound));
 });
@@ -137,7 +137,7 @@ both_backends!(stored_passwords_are_argon2id_hashes, |db: Db| async move {
 });
 
 both_backends!(category_lists_its_published_articles, |db: Db| async move {
-    seed::seed(&db, 0).await.unwrap();
+    seed::seed(&db, SeedSize::default()).await.unwrap();
     let page = kb::category_articles(&db, "billing").await.unwrap();
     assert_eq!(page.category.name, "Billing & invoices");
     assert_eq!(page.category.article_count, 2);
@@ -146,6 +146,6 @@ both_backends!(category_lists_its_published_articles, |db: Db| async move {
 });
 
 both_backends!(unknown_category_is_not_found, |db: Db| async move {
-    seed::seed(&db, 0).await.unwrap();
+    seed::seed(&db, SeedSize::default()).await.unwrap();
     assert_eq!(kb::category_articles(&db, "no-such-topic").await, Err(AppError::NotFound));
 });

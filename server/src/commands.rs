@@ -9,7 +9,7 @@ use app::{
     model::Role,
     server::{
         db::{Db, DbError},
-        seed::{self, DEMO_LOGINS, DEMO_PASSWORD, SeedOutcome},
+        seed::{self, DEMO_LOGINS, DEMO_PASSWORD, SeedOutcome, SeedSize},
         state::AppState,
         users::{self, NewUser},
     },
@@ -150,8 +150,11 @@ fn read_line(input: &mut impl BufRead) -> Result<String, CommandError> {
 }
 
 async fn seed(db: &Db, args: SeedArgs) -> Result<(), CommandError> {
-    match seed::seed(db, args.extra_articles).await? {
-        SeedOutcome::Seeded { articles } => println!("Seeded demo data: {articles} articles."),
+    let size = SeedSize { extra_articles: args.extra_articles, tickets: args.tickets };
+    match seed::seed(db, size).await? {
+        SeedOutcome::Seeded { articles, tickets } => {
+            println!("Seeded demo data: {articles} articles, {tickets} tickets.")
+        }
         SeedOutcome::AlreadySeeded => println!("The database already has logins; seed skipped."),
     }
     println!("Demo logins (password \"{DEMO_PASSWORD}\"):");

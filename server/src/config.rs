@@ -69,4 +69,9 @@ pub struct SeedArgs {
     /// Generated knowledge-base articles on top of the hand-written demo set (for load tests).
     #[arg(long, default_value_t = 0)]
     pub extra_articles: usize,
+
+    /// Generated tickets on top of the demo conversations, five timeline entries each
+    /// (benchmarks use 1000000).
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(i64).range(0..=10_000_000))]
+    pub tickets: i64,
 }

@@ -34,7 +34,7 @@ async fn migrate_and_seed_on(backend: Backend) {
 
     let out = helpdesk(&t.url, &["seed", "--extra-articles", "25"], "");
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("Seeded demo data: 35 articles"));
+    assert!(text(&out.stdout).contains("Seeded demo data: 35 articles, 8 tickets"));
     assert!(text(&out.stdout).contains("agent@northwind.test"), "demo logins are printed");
 
     let out = helpdesk(&t.url, &["seed"], "");

@@ -3,7 +3,11 @@
 use app::{
     api::portal::SearchArticles,
     both_backends,
-    server::{db::Db, seed, state::AppState},
+    server::{
+        db::Db,
+        seed::{self, SeedSize},
+        state::AppState,
+    },
 };
 use axum::{
     Router,
@@ -16,7 +20,7 @@ use server::router::router;
 use tower::ServiceExt;
 
 async fn app(db: &Db) -> Router {
-    seed::seed(db, 0).await.unwrap();
+    seed::seed(db, SeedSize::default()).await.unwrap();
     let leptos_options = LeptosOptions::builder().output_name("helpdesk").build();
     router(AppState { leptos_options, db: db.clone() })
 }

@@ -415,3 +415,26 @@ fn decode_cursor(cursor: &PageCursor) -> Result<(DateTime<Utc>, i64), AppError> 
         .ok_or_else(invalid)?;
     Ok((at, id.parse().map_err(|_| invalid())?))
 }
+
+/// Gives a ticket to an agent and/or a team (`None` leaves that side unassigned).
+pub async fn assign(
+    db: &Db,
+    ticket_id: i64,
+    assignee_id: Option<i64>,
+    team_id: Option<i64>,
+) -> Result<(), AppError> {
+    let updated = with_db!(db, |pool| {
+        sqlx::query("update tickets set assignee_id = $1, team_id = $2, updated_at = $3 where id = $4")
+            .bind(assignee_id)
+            .bind(team_id)
+            .bind(clock::now())
+            .bind(ticket_id)
+            .execute(pool)
+            .await?
+            .rows_affected()
+    });
+    if updated == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}

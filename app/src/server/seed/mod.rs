@@ -1,5 +1,11 @@
-//! Demo data for the run command and for load: a help center with real-looking content and
-//! one login per role, plus as many generated articles as a benchmark asks for.
+//! Demo data for the run command and for load: a help center with real-looking content, one
+//! login per role, customers with conversations on every channel, plus as many generated
+//! articles and tickets as a benchmark asks for.
+
+mod conversations;
+mod volume;
+
+pub use volume::INTERACTIONS_PER_TICKET;
 
 use super::{
     db::{Db, with_db},
@@ -18,23 +24,41 @@ pub const DEMO_LOGINS: [(&str, &str, Role); 4] = [
     ("customer@northwind.test", "Ana Silva", Role::Customer),
 ];
 
+/// How much to generate on top of the hand-written demo data.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SeedSize {
+    pub extra_articles: usize,
+    /// Generated tickets, each with its customer share and five timeline entries.
+    pub tickets: i64,
+}
+
 #[derive(Debug, PartialEq, Eq)]
 pub enum SeedOutcome {
-    Seeded { articles: usize },
+    Seeded { articles: usize, tickets: i64 },
     AlreadySeeded,
 }
 
 /// Fills an empty database; leaves one that already has logins untouched.
-pub async fn seed(db: &Db, extra_articles: usize) -> Result<SeedOutcome, AppError> {
+pub async fn seed(db: &Db, size: SeedSize) -> Result<SeedOutcome, AppError> {
     if users::count_users(db).await? > 0 {
         return Ok(SeedOutcome::AlreadySeeded);
     }
+    let mut login_ids = Vec::with_capacity(DEMO_LOGINS.len());
     for (email, display_name, role) in DEMO_LOGINS {
-        users::create_user(
+        let id = users::create_user(
             db,
             NewUser { email, display_name, role, password: DEMO_PASSWORD },
         )
         .await?;
+        login_ids.push((role, id));
+    }
+    let login = |wanted| {
+        login_ids.iter().find(|(role, _)| *role == wanted).map(|(_, id)| *id).ok_or(AppError::Internal)
+    };
+    let agent_id = login(Role::Agent)?;
+    let demo_tickets = conversations::seed_conversations(db, agent_id, login(Role::Customer)?).await?;
+    if size.tickets > 0 {
+        volume::generate(db, size.tickets, agent_id).await?;
     }
     let category_ids = insert_categories(db).await?;
     let mut articles: Vec<NewArticle> = DEMO_ARTICLES
@@ -49,10 +73,10 @@ pub async fn seed(db: &Db, extra_articles: usize) -> Result<SeedOutcome, AppErro
             view_count: 1_000 - 60 * i as i64,
         })
         .collect();
-    articles.extend((0..extra_articles).map(|n| generated_article(n, &category_ids)));
+    articles.extend((0..size.extra_articles).map(|n| generated_article(n, &category_ids)));
     let count = articles.len();
     insert_articles(db, articles).await?;
-    Ok(SeedOutcome::Seeded { articles: count })
+    Ok(SeedOutcome::Seeded { articles: count, tickets: demo_tickets + size.tickets })
 }
 
 async fn insert_categories(db: &Db) -> Result<Vec<i64>, AppError> {
