@@ -379,3 +379,72 @@ both_backends!(volume_seed_generates_tickets_and_timelines, |db: Db| async move 
     let thread = tickets::ticket_thread(&db, page.items[10].id).await.unwrap();
     assert!(!thread.interactions.is_empty());
 });
+
+both_backends!(teams_and_skills_of_staff, |db: Db| async move {
+    use app::{model::Role, server::{staff, users::{self, NewUser}}};
+    let agent = users::create_user(
+        &db,
+        NewUser { email: "sam@example.com", display_name: "Sam", role: Role::Agent, password: "long enough password" },
+    )
+    .await
+    .unwrap();
+    let billing = staff::create_team(&db, "Billing").await.unwrap();
+    assert!(matches!(staff::create_team(&db, " Billing ").await, Err(AppError::Conflict(_))));
+    staff::add_to_team(&db, billing, agent).await.unwrap();
+    staff::add_to_team(&db, billing, agent).await.unwrap();
+    assert_eq!(staff::teams_of(&db, agent).await.unwrap(), [(billing, "Billing".to_owned())]);
+    assert!(matches!(staff::add_to_team(&db, 9_999, agent).await, Err(AppError::NotFound)));
+
+    staff::set_skill(&db, agent, "Refunds", 2).await.unwrap();
+    staff::set_skill(&db, agent, "refunds", 4).await.unwrap();
+    assert_eq!(staff::skills_of(&db, agent).await.unwrap(), [("refunds".to_owned(), 4)]);
+    assert!(matches!(staff::set_skill(&db, agent, "refunds", 9).await, Err(AppError::Invalid(_))));
+
+    let customer_login = users::create_user(
+        &db,
+        NewUser { email: "c@example.com", display_name: "C", role: Role::Customer, password: "long enough password" },
+    )
+    .await
+    .unwrap();
+    assert!(matches!(staff::add_to_team(&db, billing, customer_login).await, Err(AppError::Invalid(_))));
+});
+
+both_backends!(tags_are_normalized_and_replaced, |db: Db| async move {
+    let ana = customer(&db, "ana@example.com").await;
+    let t = ticket(&db, ana, "Refund", Channel::Email).await;
+    let tags = tickets::set_tags(&db, t, &["Refund", " refund ", "vip"]).await.unwrap();
+    assert_eq!(tags, ["refund", "vip"]);
+    assert_eq!(tickets::ticket_thread(&db, t).await.unwrap().ticket.tags, ["refund", "vip"]);
+    tickets::set_tags(&db, t, &["escalated"]).await.unwrap();
+    assert_eq!(tickets::ticket_thread(&db, t).await.unwrap().ticket.tags, ["escalated"]);
+    assert!(matches!(tickets::set_tags(&db, t, &["no spaces"]).await, Err(AppError::Invalid(_))));
+    assert!(matches!(tickets::set_tags(&db, 9_999, &["x"]).await, Err(AppError::NotFound)));
+    assert_eq!(tickets::ticket_thread(&db, t).await.unwrap().ticket.tags, ["escalated"], "refused input changed nothing");
+});
+
+both_backends!(profile_updates_keep_what_is_not_changed_and_are_audited, |db: Db| async move {
+    use app::{model::Tier, server::customers::ProfileChange};
+    let ana = customer(&db, "ana@example.com").await;
+    let mut attributes = serde_json::Map::new();
+    attributes.insert("plan".into(), "Scale".into());
+    attributes.insert("seats".into(), 40.into());
+    let updated = customers::update_profile(
+        &db,
+        ana,
+        ProfileChange { display_name: Some("Ana Silva"), tier: Some(Tier::Enterprise), attributes: Some(attributes.clone()) },
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!((updated.display_name.as_str(), updated.tier), ("Ana Silva", Tier::Enterprise));
+    assert_eq!(updated.attributes, attributes);
+
+    let renamed = customers::update_profile(&db, ana, ProfileChange { display_name: Some("Ana S."), ..Default::default() }, None)
+        .await
+        .unwrap();
+    assert_eq!(renamed.tier, Tier::Enterprise);
+    assert_eq!(renamed.attributes, attributes);
+    let refused = customers::update_profile(&db, ana, ProfileChange { display_name: Some("  "), ..Default::default() }, None).await;
+    assert!(matches!(refused, Err(AppError::Invalid(_))));
+    assert_eq!(audit::entries_for(&db, "customer", ana).await.unwrap().len(), 2);
+});

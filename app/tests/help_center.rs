@@ -149,3 +149,16 @@ both_backends!(unknown_category_is_not_found, |db: Db| async move {
     seed::seed(&db, SeedSize::default()).await.unwrap();
     assert_eq!(kb::category_articles(&db, "no-such-topic").await, Err(AppError::NotFound));
 });
+
+both_backends!(revising_an_article_publishes_it_and_keeps_history, |db: Db| async move {
+    seed::seed(&db, SeedSize::default()).await.unwrap();
+    assert_eq!(kb::revisions(&db, "track-your-order").await.unwrap().len(), 1, "seeded version");
+    kb::revise_article(&db, "track-your-order", "Track an order", "## New body", None).await.unwrap();
+    let article = kb::published_article(&db, "track-your-order").await.unwrap();
+    assert_eq!(article.title, "Track an order");
+    assert!(article.body_html.contains("<h2>New body</h2>"));
+    let history = kb::revisions(&db, "track-your-order").await.unwrap();
+    assert_eq!(history.iter().map(|r| r.1.as_str()).collect::<Vec<_>>(), ["Track an order", "Track your order"]);
+    assert!(matches!(kb::revise_article(&db, "track-your-order", "", "x", None).await, Err(AppError::Invalid(_))));
+    assert!(matches!(kb::revise_article(&db, "nope", "T", "x", None).await, Err(AppError::NotFound)));
+});

@@ -8,7 +8,7 @@ use super::{
 };
 use crate::{
     error::AppError,
-    model::{Customer, Identity},
+    model::{Customer, Identity, Tier},
 };
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -80,6 +80,65 @@ pub async fn identities(db: &Db, customer_id: i64) -> Result<Vec<Identity>, AppE
             })
         })
         .collect()
+}
+
+/// A change to a profile; `None` leaves a field as it is.
+#[derive(Debug, Default)]
+pub struct ProfileChange<'a> {
+    pub display_name: Option<&'a str>,
+    pub tier: Option<Tier>,
+    pub attributes: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// Updates a profile and records who changed what in the audit log.
+pub async fn update_profile(
+    db: &Db,
+    id: i64,
+    change: ProfileChange<'_>,
+    actor_id: Option<i64>,
+) -> Result<Customer, AppError> {
+    let current = customer(db, id).await?;
+    let display_name = match change.display_name.map(str::trim) {
+        Some(name) if name.is_empty() || name.chars().count() > 200 => {
+            return Err(AppError::invalid("A name has 1 to 200 characters."));
+        }
+        Some(name) => name.to_owned(),
+        None => current.display_name.clone(),
+    };
+    let attributes = change.attributes.unwrap_or_else(|| current.attributes.clone());
+    if serde_json::to_string(&attributes).map_or(true, |json| json.len() > 16 * 1024) {
+        return Err(AppError::invalid("Custom attributes are limited to 16 KB."));
+    }
+    let tier = change.tier.unwrap_or(current.tier);
+    let now = clock::now();
+    with_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        sqlx::query(
+            "update customers set display_name = $1, tier = $2, attributes = $3, updated_at = $4
+             where id = $5",
+        )
+        .bind(&display_name)
+        .bind(tier.as_str())
+        .bind(Json(&attributes))
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        audit!(
+            &mut *tx,
+            actor_id,
+            "customer.update",
+            "customer",
+            id,
+            json!({
+                "display_name": [&current.display_name, &display_name],
+                "tier": [current.tier, tier],
+            }),
+            now
+        )?;
+        tx.commit().await?;
+    });
+    customer(db, id).await
 }
 
 /// What a merge moves from the source profile to the target, with the table holding it.

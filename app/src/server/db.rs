@@ -44,7 +44,7 @@ pub enum DbError {
     },
     #[error("could not connect to the database: {0}")]
     Connect(#[source] sqlx::Error),
-    #[error("could not apply the database migrations: {0}")]
+    #[error("{}", explain_migration_failure(.0))]
     Migrate(#[source] MigrateError),
 }
 
@@ -126,6 +126,32 @@ impl Db {
 
     pub async fn close(&self) {
         with_db!(self, |pool| pool.close().await)
+    }
+}
+
+/// What an operator needs to know when migrations do not apply. Every migration runs in its
+/// own transaction, so a failed one leaves the database as it was.
+fn explain_migration_failure(error: &MigrateError) -> String {
+    match error {
+        MigrateError::VersionMissing(version) => format!(
+            "the database has migration {version}, which this version of the helpdesk does not \
+             know: a newer release has upgraded it. Run that release (or a newer one), or restore \
+             a backup taken before the upgrade. Nothing was changed."
+        ),
+        MigrateError::VersionMismatch(version) => format!(
+            "migration {version} in this build differs from the one applied to the database, so \
+             the two come from different builds. Nothing was changed; run the build that \
+             migrated this database."
+        ),
+        MigrateError::ExecuteMigration(cause, version) => format!(
+            "migration {version} failed and was rolled back; the database is unchanged. \
+             Cause: {cause}"
+        ),
+        MigrateError::Dirty(version) => format!(
+            "migration {version} was left partially applied by an earlier run. Restore the \
+             backup taken before that run, then start again."
+        ),
+        other => format!("could not apply the database migrations: {other}"),
     }
 }
 

@@ -261,3 +261,66 @@ mod tests {
         assert!(!html.contains("<script"));
     }
 }
+
+/// Saves a new version of an article: the article shows it at once and the revision history
+/// keeps it, in one transaction.
+pub async fn revise_article(
+    db: &Db,
+    slug: &str,
+    title: &str,
+    body_markdown: &str,
+    author_id: Option<i64>,
+) -> Result<i64, AppError> {
+    let title = title.trim();
+    if title.is_empty() || title.chars().count() > 200 {
+        return Err(AppError::invalid("An article title has 1 to 200 characters."));
+    }
+    if body_markdown.trim().is_empty() {
+        return Err(AppError::invalid("An article needs a body."));
+    }
+    let now = super::clock::now();
+    Ok(with_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let article_id = sqlx::query_scalar::<_, i64>(
+            "update articles set title = $1, body_markdown = $2, updated_at = $3
+             where slug = $4 returning id",
+        )
+        .bind(title)
+        .bind(body_markdown)
+        .bind(now)
+        .bind(slug)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
+        let revision_id = sqlx::query_scalar::<_, i64>(
+            "insert into article_revisions (article_id, title, body_markdown, author_id, created_at)
+             values ($1, $2, $3, $4, $5) returning id",
+        )
+        .bind(article_id)
+        .bind(title)
+        .bind(body_markdown)
+        .bind(author_id)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        revision_id
+    }))
+}
+
+/// An article's saved versions, newest first: (revision id, title, author, saved at).
+pub async fn revisions(
+    db: &Db,
+    slug: &str,
+) -> Result<Vec<(i64, String, Option<i64>, DateTime<Utc>)>, AppError> {
+    Ok(with_db!(db, |pool| {
+        sqlx::query_as::<_, (i64, String, Option<i64>, DateTime<Utc>)>(
+            "select r.id, r.title, r.author_id, r.created_at
+             from article_revisions r join articles a on a.id = r.article_id
+             where a.slug = $1 order by r.id desc",
+        )
+        .bind(slug)
+        .fetch_all(pool)
+        .await?
+    }))
+}

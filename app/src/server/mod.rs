@@ -9,6 +9,7 @@ pub mod db;
 pub mod identity;
 pub mod kb;
 pub mod seed;
+pub mod staff;
 pub mod state;
 pub mod tickets;
 #[cfg(feature = "test-support")]

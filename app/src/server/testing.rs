@@ -15,6 +15,13 @@ pub struct TestDb {
 
 impl TestDb {
     pub async fn new(backend: Backend) -> Self {
+        let test_db = Self::new_unmigrated(backend).await;
+        test_db.db.migrate().await.expect("migrate the test database");
+        test_db
+    }
+
+    /// An empty database, for tests of the migrations themselves.
+    pub async fn new_unmigrated(backend: Backend) -> Self {
         let (url, dir) = match backend {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("temporary directory");
@@ -24,7 +31,6 @@ impl TestDb {
             Backend::Postgres => (postgres_schema_url().await, None),
         };
         let db = Db::connect(&url).await.expect("connect to the test database");
-        db.migrate().await.expect("migrate the test database");
         Self { db, url, _dir: dir }
     }
 }
@@ -64,7 +70,7 @@ macro_rules! both_backends {
             #[allow(unused_imports)]
             use super::*;
 
-            #[tokio::test]
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
                 let test_db = $crate::server::testing::TestDb::new(
                     $crate::server::db::Backend::Sqlite,
@@ -74,7 +80,7 @@ macro_rules! both_backends {
                 drop(test_db);
             }
 
-            #[tokio::test]
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
                 let test_db = $crate::server::testing::TestDb::new(
                     $crate::server::db::Backend::Postgres,

@@ -438,3 +438,51 @@ pub async fn assign(
     }
     Ok(())
 }
+
+pub const MAX_TAGS: usize = 20;
+
+/// Replaces a ticket's tags. Tags are lowercase words (letters, digits, `-`, `_`), so
+/// "Billing" and "billing " are one tag.
+pub async fn set_tags(db: &Db, ticket_id: i64, tags: &[&str]) -> Result<Vec<String>, AppError> {
+    let mut normalized = Vec::with_capacity(tags.len());
+    for tag in tags {
+        let tag = tag.trim().to_lowercase();
+        let valid = (1..=40).contains(&tag.chars().count())
+            && tag.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+        if !valid {
+            return Err(AppError::invalid(format!(
+                "{tag:?} is not a valid tag: use 1 to 40 letters, digits, - or _."
+            )));
+        }
+        if !normalized.contains(&tag) {
+            normalized.push(tag);
+        }
+    }
+    if normalized.len() > MAX_TAGS {
+        return Err(AppError::invalid(format!("A ticket has at most {MAX_TAGS} tags.")));
+    }
+    normalized.sort();
+    with_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let exists = sqlx::query_scalar::<_, i64>("select id from tickets where id = $1")
+            .bind(ticket_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_none() {
+            return Err(AppError::NotFound);
+        }
+        sqlx::query("delete from ticket_tags where ticket_id = $1")
+            .bind(ticket_id)
+            .execute(&mut *tx)
+            .await?;
+        for tag in &normalized {
+            sqlx::query("insert into ticket_tags (ticket_id, tag) values ($1, $2)")
+                .bind(ticket_id)
+                .bind(tag)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+    });
+    Ok(normalized)
+}
