@@ -378,6 +378,9 @@ both_backends!(volume_seed_generates_tickets_and_timelines, |db: Db| async move 
     ticket(&db, newcomer, "Fresh ticket", Channel::Chat).await;
     let thread = tickets::ticket_thread(&db, page.items[10].id).await.unwrap();
     assert!(!thread.interactions.is_empty());
+    let billing = InboxFilter { team_id: Some(2), ..Default::default() };
+    let team_page = tickets::inbox(&db, &billing, InboxSort::LastActivity, None, 50).await.unwrap();
+    assert_eq!(team_page.items.len(), 50, "generated tickets belong to teams too");
 });
 
 both_backends!(teams_and_skills_of_staff, |db: Db| async move {

@@ -58,7 +58,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("inbox, no filter, last activity", InboxFilter::default(), InboxSort::LastActivity),
         ("inbox, status = open", InboxFilter { status: Some(TicketStatus::Open), ..Default::default() }, InboxSort::LastActivity),
         ("inbox, assignee = agent", InboxFilter { assignee_id: Some(agent), ..Default::default() }, InboxSort::LastActivity),
-        ("inbox, team = Support", InboxFilter { team_id: Some(1), ..Default::default() }, InboxSort::LastActivity),
+        ("inbox, team = Billing", InboxFilter { team_id: Some(2), ..Default::default() }, InboxSort::LastActivity),
         ("inbox, channel = whatsapp", InboxFilter { channel: Some(Channel::Whatsapp), ..Default::default() }, InboxSort::LastActivity),
         ("inbox, priority = urgent", InboxFilter { priority: Some(Priority::Urgent), ..Default::default() }, InboxSort::LastActivity),
         ("inbox, SLA due first", InboxFilter::default(), InboxSort::SlaDue),

@@ -1,5 +1,5 @@
 //! Generated volume for benchmarks: customers with two identities each, tickets spread over
-//! every status, channel and priority, and five timeline entries per ticket.
+//! every status, channel, priority and team, and five timeline entries per ticket.
 //!
 //! The rows are produced inside the database (`insert … select` over a number series) in
 //! batches, one transaction each: nothing crosses the wire but the batch bounds.
@@ -24,12 +24,17 @@ pub async fn generate(db: &Db, tickets: i64, agent_id: i64) -> Result<(), AppErr
         interaction: max_id(db, "interactions").await?,
         now: Utc::now().timestamp(),
     };
+    // Generated tickets share the demo teams, so the team filter has real work to do.
+    let (first_team, last_team): (Option<i64>, Option<i64>) = with_db!(db, |pool| {
+        sqlx::query_as("select min(id), max(id) from teams").fetch_one(pool).await?
+    });
+    let teams = [first_team.unwrap_or(0), last_team.unwrap_or(0)];
     let interactions = tickets * INTERACTIONS_PER_TICKET;
     for (table, count, (sql, params)) in [
         ("customers", customers, customers_sql(backend, &bases)),
         ("identities", customers, identities_sql(backend, &bases, "email")),
         ("identities", customers, identities_sql(backend, &bases, "phone")),
-        ("tickets", tickets, tickets_sql(backend, &bases, tickets, customers, agent_id)),
+        ("tickets", tickets, tickets_sql(backend, &bases, tickets, customers, agent_id, teams)),
         ("interactions", interactions, interactions_sql(backend, &bases, interactions, agent_id)),
     ] {
         let mut done = 0;
@@ -139,6 +144,7 @@ fn tickets_sql(
     tickets: i64,
     customers: i64,
     agent_id: i64,
+    teams: [i64; 2],
 ) -> (String, Vec<i64>) {
     // Ticket $6 is the newest; activity steps 37 s back per ticket.
     let activity = at(backend, "$5 - ($6 - i) * 37");
@@ -147,7 +153,7 @@ fn tickets_sql(
     let sql = format!(
         "{series}
          insert into tickets (id, customer_id, subject, status, priority, channel, assignee_id,
-                              sla_due_at, last_activity_at, created_at, updated_at)
+                              team_id, sla_due_at, last_activity_at, created_at, updated_at)
          select $3 + i,
                 $4 + 1 + (i - 1) % $7,
                 'Generated ticket ' || i,
@@ -157,12 +163,14 @@ fn tickets_sql(
                 case i % 7 when 0 then 'portal' when 1 then 'email' when 2 then 'chat'
                            when 3 then 'sms' when 4 then 'whatsapp' when 5 then 'social' else 'phone' end,
                 case when i % 3 = 0 then null else cast($8 as bigint) end,
+                case i % 5 when 0 then null when 1 then null
+                           when 2 then nullif(cast($9 as bigint), 0) else nullif(cast($10 as bigint), 0) end,
                 case when i % 6 < 2 then {sla} else null end,
                 {activity}, {created}, {activity}
          from seq",
         series = series(backend),
     );
-    (sql, vec![bases.ticket, bases.customer, bases.now, tickets, customers, agent_id])
+    (sql, vec![bases.ticket, bases.customer, bases.now, tickets, customers, agent_id, teams[0], teams[1]])
 }
 
 fn interactions_sql(
