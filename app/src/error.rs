@@ -18,6 +18,15 @@ pub enum AppError {
     Conflict(String),
     #[error("We could not find what you were looking for.")]
     NotFound,
+    #[error("Please sign in to continue.")]
+    NotSignedIn,
+    #[error("Your account does not have access to this.")]
+    Forbidden,
+    /// One message for an unknown email and a wrong password, so neither can be told apart.
+    #[error("The email or password is incorrect.")]
+    WrongCredentials,
+    #[error("Too many attempts. Try again in {0} s.")]
+    TooManyAttempts(u64),
     #[error("The service is busy right now. Please try again in a moment.")]
     Unavailable,
     #[error("Something went wrong on our side. It has been logged and we are on it.")]
@@ -37,6 +46,9 @@ impl AppError {
             Self::Invalid(_) => 422,
             Self::Conflict(_) => 409,
             Self::NotFound => 404,
+            Self::NotSignedIn | Self::WrongCredentials => 401,
+            Self::Forbidden => 403,
+            Self::TooManyAttempts(_) => 429,
             Self::Unavailable => 503,
             Self::Internal => 500,
             Self::Transport(_) => 400,

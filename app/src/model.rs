@@ -259,3 +259,20 @@ pub struct Page<T> {
     pub items: Vec<T>,
     pub next: Option<PageCursor>,
 }
+
+/// Who is signed in, as every page and server function sees them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub display_name: String,
+    pub email: String,
+    pub role: Role,
+    /// The customer profile of a customer login (none until its email is verified).
+    pub customer_id: Option<i64>,
+}
+
+impl CurrentUser {
+    pub fn is_staff(&self) -> bool {
+        self.role != Role::Customer
+    }
+}

@@ -2,20 +2,26 @@
 
 use crate::{
     config::{Cli, Command, CreateAdminArgs, SeedArgs, ServeArgs},
-    router::router,
+    router::{router, session_layer},
 };
 use app::{
     error::AppError,
     model::Role,
     server::{
         db::{Db, DbError},
+        auth::SessionPolicy,
         seed::{self, DEMO_LOGINS, DEMO_PASSWORD, SeedOutcome, SeedSize},
+        sessions::Sessions,
         state::AppState,
         users::{self, NewUser},
     },
 };
 use leptos::config::get_configuration;
-use std::io::{BufRead, Write};
+use std::{
+    io::{BufRead, Write},
+    net::SocketAddr,
+    time::Duration,
+};
 use tokio::net::TcpListener;
 
 #[derive(Debug, thiserror::Error)]
@@ -40,7 +46,7 @@ pub enum CommandError {
 }
 
 pub async fn run(cli: Cli) -> Result<(), CommandError> {
-    let command = cli.command.unwrap_or(Command::Serve(ServeArgs::default()));
+    let command = cli.command.unwrap_or(Command::Serve(cli.serve));
     let db = Db::connect(&cli.database_url).await?;
     db.migrate().await?;
     let outcome = match command {
@@ -65,15 +71,25 @@ async fn serve(db: Db, args: ServeArgs) -> Result<(), CommandError> {
     }
     let addr = leptos_options.site_addr;
     let public_url = args.public_url.unwrap_or_else(|| format!("http://{addr}"));
-    let app = router(AppState { leptos_options, db });
+    let policy = SessionPolicy {
+        staff_idle: Duration::from_secs(60 * args.staff_idle_minutes),
+        ..SessionPolicy::default()
+    };
+    let sessions = Sessions::for_db(&db).await?;
+    let cleanup = tokio::spawn(sessions.clone().delete_expired_every(Duration::from_secs(600)));
+    let app = router(
+        AppState::new(leptos_options, db, policy),
+        session_layer(sessions, public_url.starts_with("https://")),
+    );
     let listener = TcpListener::bind(addr)
         .await
         .map_err(|source| CommandError::Bind { addr, source })?;
     tracing::info!(%addr, %public_url, "serving");
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(CommandError::Serve)?;
+        .await;
+    cleanup.abort();
+    served.map_err(CommandError::Serve)?;
     tracing::info!("stopped: in-flight requests finished");
     Ok(())
 }

@@ -6,7 +6,12 @@ use std::net::SocketAddr;
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/helpdesk.db";
 
 #[derive(Debug, Parser)]
-#[command(name = "helpdesk", version, about = "Omnichannel customer support: portal, agent workspace and admin")]
+#[command(
+    name = "helpdesk",
+    version,
+    about = "Omnichannel customer support: portal, agent workspace and admin",
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     /// Database to use: a SQLite file (created on first use) or a PostgreSQL server.
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
@@ -19,6 +24,10 @@ pub struct Cli {
     /// `text` for people, `json` for log collectors.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
+
+    /// Settings of `serve` when no command is given.
+    #[command(flatten)]
+    pub serve: ServeArgs,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -42,15 +51,20 @@ pub enum Command {
     Seed(SeedArgs),
 }
 
-#[derive(Debug, Default, Args)]
+#[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Address to listen on. cargo-leptos sets LEPTOS_SITE_ADDR.
     #[arg(long, env = "LEPTOS_SITE_ADDR")]
     pub addr: Option<SocketAddr>,
 
-    /// The URL customers and agents reach the product at (links in emails, logs).
+    /// The URL customers and agents reach the product at (links in emails, logs). An
+    /// https URL makes session cookies Secure.
     #[arg(long, env = "PUBLIC_URL")]
     pub public_url: Option<String>,
+
+    /// Staff are signed out after this many minutes without a request.
+    #[arg(long, env = "STAFF_IDLE_MINUTES", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=720))]
+    pub staff_idle_minutes: u64,
 }
 
 #[derive(Debug, Args)]

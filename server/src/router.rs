@@ -1,6 +1,10 @@
 //! The HTTP surface: probes, the Leptos pages and server functions, static files.
 
-use app::{App, server::state::AppState, shell};
+use app::{
+    App,
+    server::{sessions::Sessions, state::AppState},
+    shell,
+};
 use axum::{Json, Router, extract::State, http::StatusCode, response::IntoResponse, routing::get};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use serde_json::json;
@@ -9,9 +13,21 @@ use tower_http::{
     compression::CompressionLayer,
     trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer},
 };
+use tower_sessions::{SessionManagerLayer, cookie::SameSite};
 use tracing::Level;
 
-pub fn router(state: AppState) -> Router {
+/// Session cookies: HttpOnly and SameSite=Lax always; Secure (and the `__Host-` prefix, which
+/// requires it) when the product is served over https.
+pub fn session_layer(store: Sessions, https: bool) -> SessionManagerLayer<Sessions> {
+    SessionManagerLayer::new(store)
+        .with_name(if https { "__Host-helpdesk_session" } else { "helpdesk_session" })
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(https)
+        .with_path("/")
+}
+
+pub fn router(state: AppState, sessions: SessionManagerLayer<Sessions>) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     Router::new()
@@ -19,6 +35,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(sessions)
         .layer(CompressionLayer::new())
         .layer(
             TraceLayer::new_for_http()

@@ -5,7 +5,9 @@ use app::{
     both_backends,
     server::{
         db::Db,
+        auth::SessionPolicy,
         seed::{self, SeedSize},
+        sessions::Sessions,
         state::AppState,
     },
 };
@@ -16,13 +18,17 @@ use axum::{
 };
 use http_body_util::BodyExt;
 use leptos::{config::LeptosOptions, server_fn::ServerFn};
-use server::router::router;
+use server::router::{router, session_layer};
 use tower::ServiceExt;
 
 async fn app(db: &Db) -> Router {
     seed::seed(db, SeedSize::default()).await.unwrap();
     let leptos_options = LeptosOptions::builder().output_name("helpdesk").build();
-    router(AppState { leptos_options, db: db.clone() })
+    let sessions = Sessions::for_db(db).await.unwrap();
+    router(
+        AppState::new(leptos_options, db.clone(), SessionPolicy::default()),
+        session_layer(sessions, false),
+    )
 }
 
 async fn send(app: &Router, request: Request<Body>) -> (StatusCode, String) {

@@ -1,16 +1,51 @@
 //! What a server function needs from the request it serves.
 
-use super::{db::Db, state::AppState};
-use crate::error::AppError;
-use axum::http::StatusCode;
+use super::{auth, db::Db, state::AppState};
+use crate::{
+    error::AppError,
+    model::{CurrentUser, Role},
+};
+use axum::{extract::ConnectInfo, http::StatusCode};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
+use std::net::SocketAddr;
+use tower_sessions::Session;
 
-pub fn db() -> Result<Db, AppError> {
-    use_context::<AppState>().map(|state| state.db).ok_or_else(|| {
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
         tracing::error!("AppState missing from the server function context");
         AppError::Internal
     })
+}
+
+pub fn db() -> Result<Db, AppError> {
+    state().map(|state| state.db)
+}
+
+pub async fn session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>().await.map_err(|error| {
+        tracing::error!(%error, "no session layer in front of a server function");
+        AppError::Internal
+    })
+}
+
+/// The peer address of the request, for throttling and the audit log.
+pub async fn client_address() -> String {
+    leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+        .await
+        .map_or_else(|_| "unknown".to_owned(), |ConnectInfo(addr)| addr.ip().to_string())
+}
+
+pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
+    let state = state()?;
+    auth::current_user(&state.db, &session().await?, state.sessions).await
+}
+
+/// The signed-in user, if their role is one of `roles`: the one authorization check every
+/// protected server function starts with.
+pub async fn require(roles: &[Role]) -> Result<CurrentUser, AppError> {
+    let user = current_user().await?.ok_or(AppError::NotSignedIn)?;
+    if roles.contains(&user.role) { Ok(user) } else { Err(AppError::Forbidden) }
 }
 
 /// Passes a server function's result through, giving a failed call the HTTP status that

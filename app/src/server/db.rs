@@ -114,7 +114,16 @@ impl Db {
     pub async fn migrate(&self) -> Result<(), DbError> {
         match self {
             Self::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await,
-            Self::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await,
+            Self::Postgres(pool) => {
+                let mut conn = pool.acquire().await.map_err(DbError::Connect)?;
+                let result = POSTGRES_MIGRATIONS.run(&mut *conn).await;
+                if result.is_err() {
+                    // A failed run leaves sqlx's advisory lock held by this session, which
+                    // would block every later migration; closing the connection frees it.
+                    let _ = conn.close().await;
+                }
+                result
+            }
         }
         .map_err(DbError::Migrate)
     }

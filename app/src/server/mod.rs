@@ -2,15 +2,19 @@
 //! Gated behind `ssr` in one place so none of it can reach the WASM build.
 
 pub mod audit;
+pub mod auth;
 pub mod clock;
 pub mod ctx;
 pub mod customers;
 pub mod db;
 pub mod identity;
 pub mod kb;
+pub mod password;
 pub mod seed;
+pub mod sessions;
 pub mod staff;
 pub mod state;
+pub mod throttle;
 pub mod tickets;
 #[cfg(feature = "test-support")]
 pub mod testing;

@@ -1,6 +1,7 @@
-use super::db::Db;
+use super::{auth::SessionPolicy, db::Db, throttle::LoginThrottle};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
+use std::sync::Arc;
 
 /// Shared by every request: handed to `leptos_routes`, which provides it as context to
 /// server functions, and used as axum state by the plain HTTP endpoints.
@@ -8,4 +9,12 @@ use leptos::config::LeptosOptions;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
+    pub sessions: SessionPolicy,
+    pub throttle: Arc<LoginThrottle>,
+}
+
+impl AppState {
+    pub fn new(leptos_options: LeptosOptions, db: Db, sessions: SessionPolicy) -> Self {
+        Self { leptos_options, db, sessions, throttle: Arc::default() }
+    }
 }

@@ -1,15 +1,11 @@
 //! Logins: creating them with a properly hashed password.
 
-use super::db::{Db, with_db};
-use crate::{error::AppError, model::Role};
-use argon2::{
-    Algorithm, Argon2, Params, PasswordHasher, Version,
-    password_hash::{SaltString, rand_core::OsRng},
+use super::{
+    db::{Db, with_db},
+    password,
 };
+use crate::{error::AppError, model::Role};
 use chrono::Utc;
-
-pub const PASSWORD_MIN_CHARS: usize = 10;
-pub const PASSWORD_MAX_CHARS: usize = 128;
 
 pub struct NewUser<'a> {
     pub email: &'a str,
@@ -25,8 +21,8 @@ pub async fn create_user(db: &Db, user: NewUser<'_>) -> Result<i64, AppError> {
     if display_name.is_empty() || display_name.chars().count() > 100 {
         return Err(AppError::invalid("Enter a name of 1 to 100 characters."));
     }
-    check_password(user.password)?;
-    let password_hash = hash_password(user.password.to_owned()).await?;
+    password::check_strength(user.password)?;
+    let password_hash = password::hash(user.password.to_owned()).await?;
     let inserted = with_db!(db, |pool| {
         sqlx::query_scalar::<_, i64>(
             "insert into users (email, display_name, role, password_hash, created_at)
@@ -80,43 +76,6 @@ pub fn normalize_email(raw: &str) -> Result<String, AppError> {
     }
 }
 
-/// NIST SP 800-63B: a minimum length, a generous maximum, no composition rules.
-pub fn check_password(password: &str) -> Result<(), AppError> {
-    let chars = password.chars().count();
-    if chars < PASSWORD_MIN_CHARS {
-        return Err(AppError::invalid(format!(
-            "Use a password of at least {PASSWORD_MIN_CHARS} characters."
-        )));
-    }
-    if chars > PASSWORD_MAX_CHARS {
-        return Err(AppError::invalid(format!(
-            "Use a password of at most {PASSWORD_MAX_CHARS} characters."
-        )));
-    }
-    Ok(())
-}
-
-/// Argon2id with the OWASP parameters (19 MiB, 2 passes, 1 lane), off the async executor:
-/// a hash costs tens of milliseconds of CPU.
-async fn hash_password(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || {
-        let params = Params::new(19 * 1024, 2, 1, None).expect("constant argon2 parameters");
-        let salt = SaltString::generate(&mut OsRng);
-        Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-            .hash_password(password.as_bytes(), &salt)
-            .map(|hash| hash.to_string())
-    })
-    .await
-    .map_err(|e| {
-        tracing::error!(error = %e, "password hashing task failed");
-        AppError::Internal
-    })?
-    .map_err(|e| {
-        tracing::error!(error = %e, "password hashing failed");
-        AppError::Internal
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,12 +93,5 @@ mod tests {
         for bad in ["", "ana", "ana@", "@example.com", "ana@example", "a b@example.com", "a@b@c.com"] {
             assert!(normalize_email(bad).is_err(), "{bad:?} accepted");
         }
-    }
-
-    #[test]
-    fn passwords_need_ten_characters_and_no_more_than_128() {
-        assert!(check_password("short-pw").is_err());
-        assert!(check_password("long enough pass").is_ok());
-        assert!(check_password(&"x".repeat(129)).is_err());
     }
 }

@@ -1,18 +1,117 @@
-//! The agent workspace. Its inbox is for signed-in staff only, so an anonymous visitor is
-//! shown what the area is and that it needs a staff account, never any ticket data.
+//! The agent workspace: staff only. Anonymous visitors are sent to sign in, customers are
+//! told it is not for them; neither ever receives ticket data.
 
-use super::{icons, status::StaffOnly};
+use super::{
+    account::Protected,
+    format::short_datetime,
+    status::{ErrorPanel, ListSkeleton},
+};
+use crate::{
+    api::agent::{InboxView, inbox_page},
+    model::{CurrentUser, PageCursor, TicketSummary},
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::{components::A, hooks::use_query_map};
 
 #[component]
 pub fn AgentWorkspace() -> impl IntoView {
     view! {
         <Title text="Agent workspace" />
-        <StaffOnly
-            area="Agent workspace"
-            icon=icons::inbox().into_any()
-            purpose="One inbox for every channel, each ticket beside the customer’s whole history."
-        />
+        <Protected here="/agent" allowed=CurrentUser::is_staff page=|user| view! { <Inbox user /> } />
+    }
+}
+
+const VIEWS: [(InboxView, &str, &str); 3] = [
+    (InboxView::Mine, "mine", "Mine"),
+    (InboxView::All, "all", "All tickets"),
+    (InboxView::SlaDue, "sla", "SLA due first"),
+];
+
+#[component]
+fn Inbox(user: CurrentUser) -> impl IntoView {
+    let query = use_query_map();
+    let view_key = move || query.read().get("view").unwrap_or_else(|| "mine".into());
+    let current = move || {
+        let key = view_key();
+        VIEWS.iter().find(|(_, k, _)| *k == key).copied().unwrap_or(VIEWS[0])
+    };
+    let after = move || query.read().get("after").map(PageCursor);
+    let page = Resource::new(move || (current().0, after()), |(view, after)| inbox_page(view, after));
+
+    view! {
+        <div class="workspace">
+            <nav class="workspace__nav" aria-label="Inbox views">
+                <p class="workspace__who">{user.display_name}</p>
+                <ul>
+                    {VIEWS
+                        .iter()
+                        .map(|(_, key, label)| {
+                            let href = format!("/agent?view={key}");
+                            let is_current = move || view_key() == *key;
+                            view! {
+                                <li>
+                                    <A
+                                        href=href
+                                        attr:class="workspace__view"
+                                        attr:aria-current=move || is_current().then_some("page")
+                                    >
+                                        {*label}
+                                    </A>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </nav>
+            <section class="workspace__list" aria-labelledby="inbox-heading">
+                <h1 id="inbox-heading" class="workspace__title">{move || current().2}</h1>
+                <Transition fallback=|| view! { <ListSkeleton rows=6 /> }>
+                    {move || Suspend::new(async move {
+                        match page.await {
+                            Ok(page) if page.items.is_empty() => view! {
+                                <p class="empty">"Nothing here. New tickets for this view will show up in this list."</p>
+                            }
+                            .into_any(),
+                            Ok(page) => {
+                                let next = page.next.map(|cursor| format!("/agent?view={}&after={}", current().1, cursor.0));
+                                view! {
+                                    <ul class="ticket-list">
+                                        {page.items.into_iter().map(ticket_row).collect_view()}
+                                    </ul>
+                                    {next.map(|href| view! {
+                                        <p class="ticket-list__more"><A href=href attr:class="button">"Older tickets"</A></p>
+                                    })}
+                                }
+                                .into_any()
+                            }
+                            Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </section>
+        </div>
+    }
+}
+
+fn ticket_row(ticket: TicketSummary) -> impl IntoView {
+    let status = ticket.status.as_str();
+    let due = ticket.sla_due_at.map(|due| format!("Due {}", short_datetime(due)));
+    view! {
+        <li class="ticket-row">
+            <div class="ticket-row__main">
+                <p class="ticket-row__customer">{ticket.customer_name}</p>
+                <p class="ticket-row__subject">{ticket.subject}</p>
+            </div>
+            <div class="ticket-row__meta">
+                <span class=format!("badge badge--{status}")>{status.replace('_', " ")}</span>
+                <span class="badge badge--quiet">{ticket.priority.as_str()}</span>
+                <span class="ticket-row__channel">{ticket.channel.as_str()}</span>
+                <time class="ticket-row__time" datetime=ticket.last_activity_at.to_rfc3339()>
+                    {short_datetime(ticket.last_activity_at)}
+                </time>
+                {due.map(|due| view! { <span class="ticket-row__due">{due}</span> })}
+            </div>
+        </li>
     }
 }

@@ -1,6 +1,6 @@
 //! The frame around every page: header with the area switcher, search and theme, and footer.
 
-use super::{BRAND, icons, portal::SearchBox};
+use super::{BRAND, account::AccountMenu, icons, portal::SearchBox};
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_location};
 
@@ -38,6 +38,7 @@ pub fn TopBar() -> impl IntoView {
                     </A>
                 </nav>
                 <ThemeToggle />
+                <AccountMenu />
             </div>
         </header>
     }

@@ -1,7 +1,9 @@
 //! Pages and components, grouped by area of the product.
 
+mod account;
 mod admin;
 mod agent;
+mod format;
 mod icons;
 mod layout;
 mod portal;
@@ -47,6 +49,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    account::provide_auth();
     let (is_routing, set_is_routing) = signal(false);
 
     view! {
@@ -80,7 +83,9 @@ pub fn App() -> impl IntoView {
                         view=portal::CategoryPage
                         ssr=SsrMode::Async
                     />
-                    <Route path=path!("agent") view=agent::AgentWorkspace />
+                    <Route path=path!("sign-in") view=account::SignInPage />
+                    // Async, so a redirect to sign in is a real 302 on the first request.
+                    <Route path=path!("agent") view=agent::AgentWorkspace ssr=SsrMode::Async />
                     <Route path=path!("admin") view=admin::AdminHome />
                 </Routes>
             </main>

@@ -1,11 +1,14 @@
 //! The public help center: home, search results and articles.
 
-use super::{icons, status::{ErrorPanel, ListSkeleton}};
+use super::{
+    icons,
+    status::{ErrorPanel, ListSkeleton},
+};
 use crate::{
     api::portal::{category_page, help_center, published_article, search_articles},
     model::{ArticleSummary, Category},
 };
-use chrono::{DateTime, Datelike, Utc};
+use super::format::long_date;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{
@@ -265,14 +268,4 @@ pub fn CategoryPage() -> impl IntoView {
             </Suspense>
         </div>
     }
-}
-
-/// "22 November 2026". Built by hand: chrono's strftime machinery would cost the WASM
-/// client tens of kilobytes for this one line.
-fn long_date(date: DateTime<Utc>) -> String {
-    const MONTHS: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September",
-        "October", "November", "December",
-    ];
-    format!("{} {} {}", date.day(), MONTHS[date.month0() as usize], date.year())
 }

@@ -35,7 +35,12 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
     set_status(error.status_code());
     let heading = match &error {
         AppError::NotFound => "We can’t find that",
-        AppError::Invalid(_) | AppError::Conflict(_) => "Please check your request",
+        AppError::Invalid(_) | AppError::Conflict(_) | AppError::WrongCredentials => {
+            "Please check your request"
+        }
+        AppError::NotSignedIn => "Please sign in",
+        AppError::Forbidden => "This is not available to your account",
+        AppError::TooManyAttempts(_) => "Too many attempts",
         AppError::Unavailable | AppError::Transport(_) => "We can’t reach the help center right now",
         AppError::Internal => "Something went wrong",
     };

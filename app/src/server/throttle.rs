@@ -1,0 +1,120 @@
+//! Sign-in throttling: a few attempts per client address in a short window, and a bounded
+//! number of failures per account over a longer one, answered with how long to wait.
+//!
+//! Counts live in this process. Behind a load balancer each node keeps its own, so the
+//! effective limit is per node; the per-account limit still caps guessing at
+//! `nodes × ACCOUNT_FAILURES` per window.
+
+use std::{
+    collections::{HashMap, VecDeque},
+    sync::Mutex,
+    time::{Duration, Instant},
+};
+
+pub const ADDRESS_ATTEMPTS: usize = 5;
+pub const ADDRESS_WINDOW: Duration = Duration::from_secs(20);
+pub const ACCOUNT_FAILURES: usize = 20;
+pub const ACCOUNT_WINDOW: Duration = Duration::from_secs(300);
+/// Beyond this many tracked keys the oldest are dropped, so a flood of addresses cannot grow
+/// memory without bound.
+const MAX_KEYS: usize = 100_000;
+
+#[derive(Debug, Default)]
+pub struct LoginThrottle {
+    addresses: Mutex<Window>,
+    accounts: Mutex<Window>,
+}
+
+#[derive(Debug, Default)]
+struct Window {
+    hits: HashMap<String, VecDeque<Instant>>,
+}
+
+impl Window {
+    /// Seconds to wait before another hit under `key` is allowed, if it is over `limit`.
+    fn wait(&mut self, key: &str, limit: usize, window: Duration, now: Instant) -> Option<u64> {
+        let hits = self.hits.get_mut(key)?;
+        while hits.front().is_some_and(|t| now.duration_since(*t) >= window) {
+            hits.pop_front();
+        }
+        if hits.len() < limit {
+            return None;
+        }
+        let oldest = *hits.front()?;
+        Some((window - now.duration_since(oldest)).as_secs().max(1))
+    }
+
+    fn hit(&mut self, key: &str, now: Instant) {
+        if self.hits.len() >= MAX_KEYS && !self.hits.contains_key(key) {
+            let stalest = self
+                .hits
+                .iter()
+                .min_by_key(|(_, hits)| hits.back().copied())
+                .map(|(key, _)| key.clone());
+            if let Some(stalest) = stalest {
+                self.hits.remove(&stalest);
+            }
+        }
+        self.hits.entry(key.to_owned()).or_default().push_back(now);
+    }
+}
+
+impl LoginThrottle {
+    /// Counts an attempt from `address` for `account`; refuses it with the seconds to wait
+    /// when either limit is reached.
+    pub fn attempt(&self, address: &str, account: &str) -> Result<(), u64> {
+        self.attempt_at(address, account, Instant::now())
+    }
+
+    fn attempt_at(&self, address: &str, account: &str, now: Instant) -> Result<(), u64> {
+        let mut accounts = self.accounts.lock().expect("throttle lock");
+        if let Some(wait) = accounts.wait(account, ACCOUNT_FAILURES, ACCOUNT_WINDOW, now) {
+            return Err(wait);
+        }
+        drop(accounts);
+        let mut addresses = self.addresses.lock().expect("throttle lock");
+        if let Some(wait) = addresses.wait(address, ADDRESS_ATTEMPTS, ADDRESS_WINDOW, now) {
+            return Err(wait);
+        }
+        addresses.hit(address, now);
+        Ok(())
+    }
+
+    pub fn failed(&self, account: &str) {
+        self.accounts.lock().expect("throttle lock").hit(account, Instant::now());
+    }
+
+    pub fn succeeded(&self, account: &str) {
+        self.accounts.lock().expect("throttle lock").hits.remove(account);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_address_gets_five_attempts_per_twenty_seconds() {
+        let throttle = LoginThrottle::default();
+        let start = Instant::now();
+        for n in 0..ADDRESS_ATTEMPTS {
+            assert!(throttle.attempt_at("10.0.0.1", &format!("user{n}"), start).is_ok());
+        }
+        let wait = throttle.attempt_at("10.0.0.1", "another", start + Duration::from_secs(5));
+        assert_eq!(wait, Err(15));
+        assert!(throttle.attempt_at("10.0.0.2", "another", start).is_ok(), "other addresses are not affected");
+        assert!(throttle.attempt_at("10.0.0.1", "another", start + ADDRESS_WINDOW).is_ok());
+    }
+
+    #[test]
+    fn an_account_gets_twenty_failures_per_five_minutes_from_anywhere() {
+        let throttle = LoginThrottle::default();
+        for _ in 0..ACCOUNT_FAILURES {
+            throttle.failed("ana@example.com");
+        }
+        let refused = throttle.attempt("192.0.2.9", "ana@example.com");
+        assert!(matches!(refused, Err(wait) if wait > 290), "{refused:?}");
+        throttle.succeeded("ana@example.com");
+        assert!(throttle.attempt("192.0.2.9", "ana@example.com").is_ok());
+    }
+}

@@ -1,0 +1,182 @@
+//! Signing in and out, and the signed-in user every page can read.
+
+use crate::{
+    api::auth::{SignIn, SignOut, who_am_i},
+    error::AppError,
+    model::CurrentUser,
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{
+    NavigateOptions,
+    components::{A, Redirect},
+    hooks::{use_navigate, use_query_map},
+};
+
+/// Who is signed in, refreshed whenever someone signs in or out on this page.
+#[derive(Clone, Copy)]
+pub struct Auth {
+    pub user: Resource<Result<Option<CurrentUser>, AppError>>,
+    pub sign_in: ServerAction<SignIn>,
+    pub sign_out: ServerAction<SignOut>,
+}
+
+pub fn provide_auth() {
+    let sign_in = ServerAction::<SignIn>::new();
+    let sign_out = ServerAction::<SignOut>::new();
+    let user = Resource::new(
+        move || (sign_in.version().get(), sign_out.version().get()),
+        |_| who_am_i(),
+    );
+    provide_context(Auth { user, sign_in, sign_out });
+}
+
+pub fn use_auth() -> Auth {
+    expect_context::<Auth>()
+}
+
+/// The header's account corner: a sign-in link, or the user's name and a sign-out button.
+#[component]
+pub fn AccountMenu() -> impl IntoView {
+    let auth = use_auth();
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match auth.user.await {
+                    Ok(Some(user)) => view! {
+                        <div class="account">
+                            <span class="account__name" title=user.email.clone()>{user.display_name}</span>
+                            <ActionForm action=auth.sign_out>
+                                <button class="button button--quiet" type="submit">"Sign out"</button>
+                            </ActionForm>
+                        </div>
+                    }
+                    .into_any(),
+                    _ => view! { <A href="/sign-in" attr:class="button button--quiet">"Sign in"</A> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// Where a user lands after signing in when no page asked for them.
+fn home_of(user: &CurrentUser) -> &'static str {
+    if user.is_staff() { "/agent" } else { "/" }
+}
+
+/// Only same-site paths are followed after sign-in, never another origin.
+fn safe_next(next: Option<String>) -> Option<String> {
+    next.filter(|path| path.starts_with('/') && !path.starts_with("//") && !path.contains('\\'))
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let auth = use_auth();
+    let query = use_query_map();
+    let next = move || safe_next(query.read().get("next"));
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(user)) = auth.sign_in.value().get() {
+            let destination = next().unwrap_or_else(|| home_of(&user).to_owned());
+            navigate(&destination, NavigateOptions::default());
+        }
+    });
+    let error = move || match auth.sign_in.value().get() {
+        Some(Err(error)) => Some(error.to_string()),
+        _ => None,
+    };
+
+    view! {
+        <Title text="Sign in" />
+        <div class="page page--form">
+            <section class="form-card" aria-labelledby="sign-in-heading">
+                <h1 id="sign-in-heading" class="page__title">"Sign in"</h1>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match auth.user.await {
+                            Ok(Some(user)) => view! {
+                                <p class="form-card__note">
+                                    "You are signed in as " <strong>{user.display_name.clone()}</strong> "."
+                                </p>
+                                <p class="form-card__actions">
+                                    <A href=home_of(&user) attr:class="button button--primary">"Continue"</A>
+                                </p>
+                            }
+                            .into_any(),
+                            _ => view! {
+                                <ActionForm action=auth.sign_in attr:class="form">
+                                    <div class="field">
+                                        <label for="email">"Email"</label>
+                                        <input id="email" name="email" type="email" autocomplete="username" required />
+                                    </div>
+                                    <div class="field">
+                                        <label for="password">"Password"</label>
+                                        <input
+                                            id="password"
+                                            name="password"
+                                            type="password"
+                                            autocomplete="current-password"
+                                            required
+                                        />
+                                    </div>
+                                    {move || error().map(|message| view! {
+                                        <p class="form__error" role="alert">{message}</p>
+                                    })}
+                                    <button class="button button--primary button--wide" type="submit">
+                                        {move || if auth.sign_in.pending().get() { "Signing in…" } else { "Sign in" }}
+                                    </button>
+                                </ActionForm>
+                            }
+                            .into_any(),
+                        }
+                    })}
+                </Transition>
+            </section>
+        </div>
+    }
+}
+
+/// What a protected page shows instead of itself: the way to sign in, or why not.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Gate {
+    SignIn,
+    Forbidden,
+}
+
+/// Renders `page` for users allowed by `allowed`; sends anonymous visitors to sign in (and
+/// back to `here` afterwards) and tells everyone else the page is not for their account.
+#[component]
+pub fn Protected<F, V>(
+    here: &'static str,
+    allowed: fn(&CurrentUser) -> bool,
+    page: F,
+) -> impl IntoView
+where
+    F: Fn(CurrentUser) -> V + Send + Sync + Copy + 'static,
+    V: IntoView + 'static,
+{
+    let auth = use_auth();
+    view! {
+        <Suspense fallback=|| view! { <super::status::ListSkeleton rows=4 /> }>
+            {move || Suspend::new(async move {
+                let gate = match auth.user.await {
+                    Ok(Some(user)) if allowed(&user) => return page(user).into_any(),
+                    Ok(Some(_)) => Gate::Forbidden,
+                    _ => Gate::SignIn,
+                };
+                match gate {
+                    Gate::SignIn => view! {
+                        <Redirect path=format!("/sign-in?next={here}") />
+                    }
+                    .into_any(),
+                    Gate::Forbidden => view! {
+                        <div class="page page--narrow">
+                            <super::status::ErrorPanel error=AppError::Forbidden />
+                        </div>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

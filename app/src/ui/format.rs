@@ -1,0 +1,26 @@
+//! Dates as people read them. Built by hand: chrono's strftime machinery would cost the WASM
+//! client tens of kilobytes. Times are UTC on the server and in the browser alike, so the
+//! server-rendered text and the hydrated one agree.
+
+use chrono::{DateTime, Datelike, Timelike, Utc};
+
+const MONTHS: [&str; 12] = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+];
+
+/// "22 November 2026".
+pub fn long_date(date: DateTime<Utc>) -> String {
+    format!("{} {} {}", date.day(), MONTHS[date.month0() as usize], date.year())
+}
+
+/// "22 Nov 14:05 UTC".
+pub fn short_datetime(at: DateTime<Utc>) -> String {
+    format!(
+        "{} {} {:02}:{:02} UTC",
+        at.day(),
+        &MONTHS[at.month0() as usize][..3],
+        at.hour(),
+        at.minute()
+    )
+}
