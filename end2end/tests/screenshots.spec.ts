@@ -6,7 +6,7 @@ const pages = [
   { name: "search", path: "/search?q=order", heading: "Results for “order”" },
   { name: "category", path: "/categories/orders-shipping", heading: "Orders & shipping" },
   { name: "article", path: "/articles/track-your-order", heading: "Track your order" },
-  { name: "agent", path: "/agent", heading: "Agent workspace" },
+  { name: "sign-in", path: "/sign-in", heading: "Sign in" },
   { name: "admin", path: "/admin", heading: "Admin" },
   { name: "not-found", path: "/no/such/page", heading: "We can’t find that page" },
 ];
@@ -38,4 +38,20 @@ test("dark theme screenshot of home", async ({ page }) => {
   await page.goto("/");
   await page.locator("body[data-hydrated]").waitFor();
   await page.screenshot({ path: "test-results/screenshots/home-laptop-dark.png", fullPage: true });
+});
+
+test("screenshots of the agent inbox", async ({ page }) => {
+  await page.goto("/sign-in");
+  await page.locator("body[data-hydrated]").waitFor();
+  await page.getByLabel("Email").fill("supervisor@northwind.test");
+  await page.getByLabel("Password").fill("demo-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/agent$/);
+  for (const { label, width, height } of widths) {
+    await page.setViewportSize({ width, height });
+    await page.goto("/agent?view=all");
+    await page.locator("body[data-hydrated]").waitFor();
+    await expect(page.getByRole("heading", { level: 1, name: "All tickets" })).toBeVisible();
+    await page.screenshot({ path: `test-results/screenshots/agent-${label}.png`, fullPage: true });
+  }
 });

@@ -73,10 +73,10 @@ test("navigation between the three areas happens in place", async ({ page }) => 
   await markDocument(page);
   const areas = page.getByRole("navigation", { name: "Areas" });
 
+  // The workspace is for staff: an anonymous visitor is asked to sign in first.
   await areas.getByRole("link", { name: "Agent workspace" }).click();
-  await expect(page).toHaveURL(/\/agent$/);
-  await expect(page.getByRole("heading", { name: "Agent workspace" })).toBeVisible();
-  await expect(areas.getByRole("link", { name: "Agent workspace" })).toHaveAttribute("aria-current", "page");
+  await expect(page).toHaveURL(/\/sign-in\?next=\/agent$/);
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
 
   await areas.getByRole("link", { name: "Admin" }).click();
   await expect(page).toHaveURL(/\/admin$/);

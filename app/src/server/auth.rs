@@ -87,7 +87,7 @@ pub struct SignInContext<'a> {
 pub async fn sign_in(cx: SignInContext<'_>, email: &str, password: &str) -> Result<CurrentUser, AppError> {
     // An address that is not an email cannot match an account; it still costs a hash below.
     let account = normalize_email(email).unwrap_or_else(|_| email.trim().to_lowercase());
-    cx.throttle.attempt(cx.client_address, &account).map_err(AppError::TooManyAttempts)?;
+    cx.throttle.check(cx.client_address, &account).map_err(AppError::TooManyAttempts)?;
     let row = with_db!(cx.db, |pool| {
         sqlx::query_as::<_, UserRow>(&format!("select {USER_COLUMNS} from users where email = $1"))
             .bind(&account)
@@ -97,7 +97,7 @@ pub async fn sign_in(cx: SignInContext<'_>, email: &str, password: &str) -> Resu
     let stored = row.as_ref().map(|row| row.password_hash.clone());
     let now = clock::now();
     if !password::verify(password.to_owned(), stored).await? {
-        cx.throttle.failed(&account);
+        cx.throttle.failed(cx.client_address, &account);
         with_db!(cx.db, |pool| {
             audit!(
                 pool,

@@ -1,5 +1,7 @@
-//! Sign-in throttling: a few attempts per client address in a short window, and a bounded
-//! number of failures per account over a longer one, answered with how long to wait.
+//! Sign-in throttling: a few failed attempts per client address in a short window, and a
+//! bounded number of failures per account over a longer one, answered with how long to wait.
+//! Successful sign-ins do not count, so an office behind one address is not locked out by its
+//! own colleagues.
 //!
 //! Counts live in this process. Behind a load balancer each node keeps its own, so the
 //! effective limit is per node; the per-account limit still caps guessing at
@@ -11,7 +13,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-pub const ADDRESS_ATTEMPTS: usize = 5;
+pub const ADDRESS_FAILURES: usize = 5;
 pub const ADDRESS_WINDOW: Duration = Duration::from_secs(20);
 pub const ACCOUNT_FAILURES: usize = 20;
 pub const ACCOUNT_WINDOW: Duration = Duration::from_secs(300);
@@ -60,28 +62,31 @@ impl Window {
 }
 
 impl LoginThrottle {
-    /// Counts an attempt from `address` for `account`; refuses it with the seconds to wait
-    /// when either limit is reached.
-    pub fn attempt(&self, address: &str, account: &str) -> Result<(), u64> {
-        self.attempt_at(address, account, Instant::now())
+    /// Whether `address` may try to sign in to `account` now; if not, the seconds to wait.
+    pub fn check(&self, address: &str, account: &str) -> Result<(), u64> {
+        self.check_at(address, account, Instant::now())
     }
 
-    fn attempt_at(&self, address: &str, account: &str, now: Instant) -> Result<(), u64> {
+    fn check_at(&self, address: &str, account: &str, now: Instant) -> Result<(), u64> {
         let mut accounts = self.accounts.lock().expect("throttle lock");
         if let Some(wait) = accounts.wait(account, ACCOUNT_FAILURES, ACCOUNT_WINDOW, now) {
             return Err(wait);
         }
         drop(accounts);
         let mut addresses = self.addresses.lock().expect("throttle lock");
-        if let Some(wait) = addresses.wait(address, ADDRESS_ATTEMPTS, ADDRESS_WINDOW, now) {
-            return Err(wait);
+        match addresses.wait(address, ADDRESS_FAILURES, ADDRESS_WINDOW, now) {
+            Some(wait) => Err(wait),
+            None => Ok(()),
         }
-        addresses.hit(address, now);
-        Ok(())
     }
 
-    pub fn failed(&self, account: &str) {
-        self.accounts.lock().expect("throttle lock").hit(account, Instant::now());
+    pub fn failed(&self, address: &str, account: &str) {
+        self.failed_at(address, account, Instant::now());
+    }
+
+    fn failed_at(&self, address: &str, account: &str, now: Instant) {
+        self.accounts.lock().expect("throttle lock").hit(account, now);
+        self.addresses.lock().expect("throttle lock").hit(address, now);
     }
 
     pub fn succeeded(&self, account: &str) {
@@ -94,27 +99,38 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_address_gets_five_attempts_per_twenty_seconds() {
+    fn an_address_gets_five_failures_per_twenty_seconds() {
         let throttle = LoginThrottle::default();
         let start = Instant::now();
-        for n in 0..ADDRESS_ATTEMPTS {
-            assert!(throttle.attempt_at("10.0.0.1", &format!("user{n}"), start).is_ok());
+        for n in 0..ADDRESS_FAILURES {
+            let account = format!("user{n}");
+            assert!(throttle.check_at("10.0.0.1", &account, start).is_ok());
+            throttle.failed_at("10.0.0.1", &account, start);
         }
-        let wait = throttle.attempt_at("10.0.0.1", "another", start + Duration::from_secs(5));
+        let wait = throttle.check_at("10.0.0.1", "another", start + Duration::from_secs(5));
         assert_eq!(wait, Err(15));
-        assert!(throttle.attempt_at("10.0.0.2", "another", start).is_ok(), "other addresses are not affected");
-        assert!(throttle.attempt_at("10.0.0.1", "another", start + ADDRESS_WINDOW).is_ok());
+        assert!(throttle.check_at("10.0.0.2", "another", start).is_ok(), "other addresses are not affected");
+        assert!(throttle.check_at("10.0.0.1", "another", start + ADDRESS_WINDOW).is_ok());
+    }
+
+    #[test]
+    fn successful_sign_ins_do_not_count() {
+        let throttle = LoginThrottle::default();
+        for _ in 0..50 {
+            assert!(throttle.check("10.0.0.1", "ana@example.com").is_ok());
+            throttle.succeeded("ana@example.com");
+        }
     }
 
     #[test]
     fn an_account_gets_twenty_failures_per_five_minutes_from_anywhere() {
         let throttle = LoginThrottle::default();
-        for _ in 0..ACCOUNT_FAILURES {
-            throttle.failed("ana@example.com");
+        for n in 0..ACCOUNT_FAILURES {
+            throttle.failed(&format!("192.0.2.{n}"), "ana@example.com");
         }
-        let refused = throttle.attempt("192.0.2.9", "ana@example.com");
+        let refused = throttle.check("198.51.100.7", "ana@example.com");
         assert!(matches!(refused, Err(wait) if wait > 290), "{refused:?}");
         throttle.succeeded("ana@example.com");
-        assert!(throttle.attempt("192.0.2.9", "ana@example.com").is_ok());
+        assert!(throttle.check("198.51.100.7", "ana@example.com").is_ok());
     }
 }

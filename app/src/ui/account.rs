@@ -28,6 +28,13 @@ pub fn provide_auth() {
         move || (sign_in.version().get(), sign_out.version().get()),
         |_| who_am_i(),
     );
+    // A finished sign-out forgets the last sign-in, which would otherwise still read as
+    // "just signed in" and send the sign-in page straight on to the workspace.
+    Effect::new(move |_| {
+        if sign_out.version().get() > 0 {
+            sign_in.value().set(None);
+        }
+    });
     provide_context(Auth { user, sign_in, sign_out });
 }
 

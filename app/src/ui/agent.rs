@@ -3,13 +3,14 @@
 
 use super::{
     account::Protected,
-    format::short_datetime,
+    format::{channel_label, short_datetime},
     status::{ErrorPanel, ListSkeleton},
 };
 use crate::{
     api::agent::{InboxView, inbox_page},
     model::{CurrentUser, PageCursor, TicketSummary},
 };
+use chrono::Utc;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
@@ -49,15 +50,17 @@ fn Inbox(user: CurrentUser) -> impl IntoView {
                         .map(|(_, key, label)| {
                             let href = format!("/agent?view={key}");
                             let is_current = move || view_key() == *key;
+                            // A plain link (the router still handles it): `<A>` would mark every
+                            // view current, since they differ only in the query.
                             view! {
                                 <li>
-                                    <A
+                                    <a
                                         href=href
-                                        attr:class="workspace__view"
-                                        attr:aria-current=move || is_current().then_some("page")
+                                        class="workspace__view"
+                                        aria-current=move || is_current().then_some("page")
                                     >
                                         {*label}
-                                    </A>
+                                    </a>
                                 </li>
                             }
                         })
@@ -96,7 +99,11 @@ fn Inbox(user: CurrentUser) -> impl IntoView {
 
 fn ticket_row(ticket: TicketSummary) -> impl IntoView {
     let status = ticket.status.as_str();
-    let due = ticket.sla_due_at.map(|due| format!("Due {}", short_datetime(due)));
+    let due = ticket.sla_due_at.map(|due| {
+        let overdue = due < Utc::now();
+        let text = if overdue { "Overdue since" } else { "Due" };
+        (overdue, format!("{text} {}", short_datetime(due)))
+    });
     view! {
         <li class="ticket-row">
             <div class="ticket-row__main">
@@ -106,11 +113,13 @@ fn ticket_row(ticket: TicketSummary) -> impl IntoView {
             <div class="ticket-row__meta">
                 <span class=format!("badge badge--{status}")>{status.replace('_', " ")}</span>
                 <span class="badge badge--quiet">{ticket.priority.as_str()}</span>
-                <span class="ticket-row__channel">{ticket.channel.as_str()}</span>
+                <span class="ticket-row__channel">{channel_label(ticket.channel)}</span>
                 <time class="ticket-row__time" datetime=ticket.last_activity_at.to_rfc3339()>
                     {short_datetime(ticket.last_activity_at)}
                 </time>
-                {due.map(|due| view! { <span class="ticket-row__due">{due}</span> })}
+                {due.map(|(overdue, due)| {
+                    view! { <span class="ticket-row__due" class:ticket-row__due--breached=overdue>{due}</span> }
+                })}
             </div>
         </li>
     }

@@ -1,7 +1,8 @@
-//! Dates as people read them. Built by hand: chrono's strftime machinery would cost the WASM
-//! client tens of kilobytes. Times are UTC on the server and in the browser alike, so the
-//! server-rendered text and the hydrated one agree.
+//! Values as people read them. Dates are built by hand: chrono's strftime machinery would cost
+//! the WASM client tens of kilobytes. Times are UTC on the server and in the browser alike, so
+//! the server-rendered text and the hydrated one agree.
 
+use crate::model::Channel;
 use chrono::{DateTime, Datelike, Timelike, Utc};
 
 const MONTHS: [&str; 12] = [
@@ -23,4 +24,16 @@ pub fn short_datetime(at: DateTime<Utc>) -> String {
         at.hour(),
         at.minute()
     )
+}
+
+pub fn channel_label(channel: Channel) -> &'static str {
+    match channel {
+        Channel::Portal => "Portal",
+        Channel::Email => "Email",
+        Channel::Chat => "Chat",
+        Channel::Sms => "SMS",
+        Channel::Whatsapp => "WhatsApp",
+        Channel::Social => "Social",
+        Channel::Phone => "Phone",
+    }
 }
