@@ -29,8 +29,8 @@ psql "$admin_url" -v ON_ERROR_STOP=1 -qc "create database $test_db" >/dev/null
 export TEST_DATABASE_URL="${admin_url%/*}/$test_db"
 
 step "Rust tests (SQLite and PostgreSQL)"
-cargo test -p app --features test-support
-cargo test -p server
+timeout 20m cargo test -p app --features test-support
+timeout 20m cargo test -p server
 
 step "build (server + hydrated client)"
 cargo leptos build
@@ -48,7 +48,7 @@ for _ in $(seq 1 100); do
   kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log"; exit 1; }
   sleep 0.2
 done
-(cd end2end && BASE_URL="http://$LEPTOS_SITE_ADDR" npx playwright test) || { tail -n 50 "$work/server.log"; exit 1; }
+(cd end2end && BASE_URL="http://$LEPTOS_SITE_ADDR" timeout 15m npx playwright test) || { tail -n 50 "$work/server.log"; exit 1; }
 
 step "graceful shutdown"
 kill -TERM "$server_pid"

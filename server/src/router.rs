@@ -6,9 +6,9 @@ use app::{
     shell,
 };
 use axum::{Json, Router, extract::State, http::StatusCode, response::IntoResponse, routing::get};
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use serde_json::json;
-use std::time::Duration;
+use std::{sync::LazyLock, time::Duration};
 use tower_http::{
     compression::CompressionLayer,
     trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer},
@@ -27,8 +27,13 @@ pub fn session_layer(store: Sessions, https: bool) -> SessionManagerLayer<Sessio
         .with_path("/")
 }
 
+/// The app's routes, worked out once per process: generating them renders the app with
+/// resource loading suppressed process-wide, which would stall any page being rendered at the
+/// same moment (leptos-rs/leptos#4773). Tests build many routers side by side.
+static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
+
 pub fn router(state: AppState, sessions: SessionManagerLayer<Sessions>) -> Router {
-    let routes = generate_route_list(App);
+    let routes = ROUTES.clone();
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(healthz))
