@@ -77,10 +77,8 @@ async fn serve(db: Db, args: ServeArgs) -> Result<(), CommandError> {
     };
     let sessions = Sessions::for_db(&db).await?;
     let cleanup = tokio::spawn(sessions.clone().delete_expired_every(Duration::from_secs(600)));
-    let app = router(
-        AppState::new(leptos_options, db, policy),
-        session_layer(sessions, public_url.starts_with("https://")),
-    );
+    let https = public_url.starts_with("https://");
+    let app = router(AppState::new(leptos_options, db, policy), session_layer(sessions, https), https);
     let listener = TcpListener::bind(addr)
         .await
         .map_err(|source| CommandError::Bind { addr, source })?;

@@ -2,6 +2,7 @@
 
 pub mod commands;
 pub mod config;
+pub mod guard;
 pub mod router;
 
 use config::{Cli, LogFormat};

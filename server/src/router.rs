@@ -5,7 +5,11 @@ use app::{
     server::{sessions::Sessions, state::AppState},
     shell,
 };
-use axum::{Json, Router, extract::State, http::StatusCode, response::IntoResponse, routing::get};
+use crate::guard;
+use axum::{
+    Json, Router, extract::State, http::StatusCode, middleware, response::IntoResponse,
+    routing::get,
+};
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use serde_json::json;
 use std::{sync::LazyLock, time::Duration};
@@ -32,7 +36,7 @@ pub fn session_layer(store: Sessions, https: bool) -> SessionManagerLayer<Sessio
 /// same moment (leptos-rs/leptos#4773). Tests build many routers side by side.
 static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
 
-pub fn router(state: AppState, sessions: SessionManagerLayer<Sessions>) -> Router {
+pub fn router(state: AppState, sessions: SessionManagerLayer<Sessions>, https: bool) -> Router {
     let routes = ROUTES.clone();
     let options = state.leptos_options.clone();
     Router::new()
@@ -41,6 +45,10 @@ pub fn router(state: AppState, sessions: SessionManagerLayer<Sessions>) -> Route
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)
+        .layer(middleware::from_fn(guard::same_origin))
+        .layer(middleware::from_fn(move |request, next| {
+            guard::security_headers(https, request, next)
+        }))
         .layer(CompressionLayer::new())
         .layer(
             TraceLayer::new_for_http()

@@ -30,7 +30,7 @@ async fn app_with(db: &Db, policy: SessionPolicy) -> Router {
     seed::seed(db, SeedSize::default()).await.unwrap();
     let options = LeptosOptions::builder().output_name("helpdesk").build();
     let sessions = Sessions::for_db(db).await.unwrap();
-    router(AppState::new(options, db.clone(), policy), session_layer(sessions, false))
+    router(AppState::new(options, db.clone(), policy), session_layer(sessions, false), false)
 }
 
 async fn app(db: &Db) -> Router {
@@ -204,4 +204,36 @@ both_backends!(anonymous_workspace_page_redirects_to_sign_in, |db: Db| async mov
     let request = page().header(header::COOKIE, cookie).body(Body::empty()).unwrap();
     let response = app.oneshot(request).await.unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
+});
+
+both_backends!(a_cross_site_post_is_refused, |db: Db| async move {
+    let app = app(&db).await;
+    let forged = Request::post(SignIn::PATH)
+        .header(header::HOST, "help.example.com")
+        .header(header::ORIGIN, "https://attacker.example")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("email=agent@northwind.test&password=demo-password"))
+        .unwrap();
+    let response = app.clone().oneshot(forged).await.unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(response.headers().get(header::SET_COOKIE).is_none());
+
+    let same_site = Request::post(SignIn::PATH)
+        .header(header::HOST, "help.example.com")
+        .header(header::ORIGIN, "https://help.example.com")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("email=agent@northwind.test&password=demo-password"))
+        .unwrap();
+    assert_eq!(app.oneshot(same_site).await.unwrap().status(), StatusCode::OK);
+});
+
+both_backends!(responses_carry_security_headers, |db: Db| async move {
+    let app = app(&db).await;
+    let response = app.oneshot(Request::get("/").body(Body::empty()).unwrap()).await.unwrap();
+    let headers = response.headers();
+    assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY");
+    assert_eq!(headers[header::REFERRER_POLICY], "strict-origin-when-cross-origin");
+    assert!(headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap().contains("frame-ancestors 'none'"));
+    assert!(headers.get(header::STRICT_TRANSPORT_SECURITY).is_none(), "no HSTS over plain http");
 });

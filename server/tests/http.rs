@@ -28,6 +28,7 @@ async fn app(db: &Db) -> Router {
     router(
         AppState::new(leptos_options, db.clone(), SessionPolicy::default()),
         session_layer(sessions, false),
+        false,
     )
 }
 
