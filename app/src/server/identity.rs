@@ -143,6 +143,12 @@ pub async fn resolve_identity(
     Err(AppError::Unavailable)
 }
 
+/// Claims an identifier for a customer unless someone already owns it.
+const INSERT_IDENTITY: &str = "
+    insert into identities (customer_id, kind, value, verified, created_at)
+    values ($1, $2, $3, false, $4)
+    on conflict (kind, value) do nothing";
+
 /// The owner of each identifier, in order; `None` for unknown ones.
 async fn lookup_owners(
     db: &Db,
@@ -178,11 +184,7 @@ async fn attach(
             Some(other) => conflicts.push((*kind, value.clone(), *other)),
             None => {
                 with_db!(db, |pool| {
-                    sqlx::query(
-                        "insert into identities (customer_id, kind, value, verified, created_at)
-                         values ($1, $2, $3, false, $4)
-                         on conflict (kind, value) do nothing",
-                    )
+                    sqlx::query(INSERT_IDENTITY)
                     .bind(customer_id)
                     .bind(kind.as_str())
                     .bind(value)
@@ -221,11 +223,7 @@ async fn create_customer(
         .await?;
         let mut claimed_all = true;
         for (kind, value) in identifiers {
-            let inserted = sqlx::query(
-                "insert into identities (customer_id, kind, value, verified, created_at)
-                 values ($1, $2, $3, false, $4)
-                 on conflict (kind, value) do nothing",
-            )
+            let inserted = sqlx::query(INSERT_IDENTITY)
             .bind(customer_id)
             .bind(kind.as_str())
             .bind(value)
