@@ -157,9 +157,7 @@ pub async fn merge(db: &Db, source_id: i64, target_id: i64, actor_id: Option<i64
     }
     for id in [source_id, target_id] {
         if customer(db, id).await?.merged_into_id.is_some() {
-            return Err(AppError::Conflict(format!(
-                "Customer #{id} was already merged into another profile."
-            )));
+            return Err(already_merged(id));
         }
     }
     let now = clock::now();
@@ -204,9 +202,7 @@ pub async fn merge(db: &Db, source_id: i64, target_id: i64, actor_id: Option<i64
         .rows_affected();
         if marked == 0 {
             tx.rollback().await?;
-            return Err(AppError::Conflict(format!(
-                "Customer #{source_id} was already merged into another profile."
-            )));
+            return Err(already_merged(source_id));
         }
         audit!(
             &mut *tx,
@@ -221,6 +217,10 @@ pub async fn merge(db: &Db, source_id: i64, target_id: i64, actor_id: Option<i64
         merge_id
     });
     Ok(merge_id)
+}
+
+fn already_merged(customer_id: i64) -> AppError {
+    AppError::Conflict(format!("Customer #{customer_id} was already merged into another profile."))
 }
 
 /// Puts back exactly what merge `merge_id` moved and makes the source a profile of its own

@@ -227,23 +227,17 @@ pub async fn inbox(
         }
         query.fetch_all(pool).await?
     });
-    let mut items = rows
+    let items = rows
         .into_iter()
         .map(SummaryRow::into_summary)
         .collect::<Result<Vec<_>, _>>()?;
-    let next = if items.len() as i64 > limit {
-        items.truncate(limit as usize);
-        items.last().map(|last| {
-            let at = match sort {
-                InboxSort::LastActivity => last.last_activity_at,
-                InboxSort::SlaDue => last.sla_due_at.expect("filtered to rows with a deadline"),
-            };
-            encode_cursor(at, last.id)
-        })
-    } else {
-        None
-    };
-    Ok(Page { items, next })
+    Ok(into_page(items, limit, |last| {
+        let at = match sort {
+            InboxSort::LastActivity => last.last_activity_at,
+            InboxSort::SlaDue => last.sla_due_at.expect("filtered to rows with a deadline"),
+        };
+        encode_cursor(at, last.id)
+    }))
 }
 
 /// A customer's timeline across every channel, newest first, keyset-paginated.
@@ -270,17 +264,11 @@ pub async fn timeline(
         }
         query.fetch_all(pool).await?
     });
-    let mut items = rows
+    let items = rows
         .into_iter()
         .map(InteractionRow::into_interaction)
         .collect::<Result<Vec<_>, _>>()?;
-    let next = if items.len() as i64 > limit {
-        items.truncate(limit as usize);
-        items.last().map(|last| encode_cursor(last.created_at, last.id))
-    } else {
-        None
-    };
-    Ok(Page { items, next })
+    Ok(into_page(items, limit, |last| encode_cursor(last.created_at, last.id)))
 }
 
 /// A ticket with its tags and its whole conversation, oldest first.
@@ -399,6 +387,18 @@ pub async fn set_status(
         tx.commit().await?;
     });
     Ok(())
+}
+
+/// Turns the `limit + 1` rows a page query fetched into a page: the extra row only says that
+/// there is a next page, which starts after the last row kept.
+fn into_page<T>(mut items: Vec<T>, limit: i64, cursor_of: impl Fn(&T) -> PageCursor) -> Page<T> {
+    let next = if items.len() as i64 > limit {
+        items.truncate(limit as usize);
+        items.last().map(cursor_of)
+    } else {
+        None
+    };
+    Page { items, next }
 }
 
 fn encode_cursor(at: DateTime<Utc>, id: i64) -> PageCursor {
