@@ -48,6 +48,8 @@ for _ in $(seq 1 100); do
   kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log"; exit 1; }
   sleep 0.2
 done
+# The tests read mailed links from the outbox with the same binary, as an operator would.
+export HELPDESK_BIN="$root/target/debug/helpdesk"
 (cd end2end && BASE_URL="http://$LEPTOS_SITE_ADDR" timeout 15m npx playwright test) || { tail -n 50 "$work/server.log"; exit 1; }
 
 step "graceful shutdown"

@@ -269,10 +269,52 @@ pub struct CurrentUser {
     pub role: Role,
     /// The customer profile of a customer login (none until its email is verified).
     pub customer_id: Option<i64>,
+    pub email_verified: bool,
 }
 
 impl CurrentUser {
     pub fn is_staff(&self) -> bool {
         self.role != Role::Customer
     }
+}
+
+impl Role {
+    /// The roles an admin may give a staff account.
+    pub const STAFF: &[Self] = &[Self::Agent, Self::Supervisor, Self::Admin];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Customer => "Customer",
+            Self::Agent => "Agent",
+            Self::Supervisor => "Supervisor",
+            Self::Admin => "Admin",
+        }
+    }
+}
+
+/// One sign-in attempt on an account, as its owner sees it on the account page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInRecord {
+    pub at: DateTime<Utc>,
+    pub address: String,
+    pub succeeded: bool,
+}
+
+/// The account page: who you are and where your account was used.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountOverview {
+    pub user: CurrentUser,
+    pub recent_sign_ins: Vec<SignInRecord>,
+}
+
+/// A staff login as admins manage it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMember {
+    pub id: i64,
+    pub display_name: String,
+    pub email: String,
+    pub role: Role,
+    /// Invited, and has not yet chosen a password.
+    pub invitation_pending: bool,
+    pub created_at: DateTime<Utc>,
 }

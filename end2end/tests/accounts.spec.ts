@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { execFileSync } from "node:child_process";
 
 const PASSWORD = "demo-password";
 
@@ -50,4 +51,70 @@ test("a customer who opens an agent URL is refused", async ({ page }) => {
   const response = await page.goto("/agent");
   expect(response?.status()).toBe(403);
   await expect(page.getByRole("alert")).toContainText("not available to your account");
+});
+
+/** The path of the newest link mailed to `to`, read from the outbox as an operator would. */
+function mailedLink(to: string): string {
+  const bin = process.env.HELPDESK_BIN ?? "../target/debug/helpdesk";
+  const lines = execFileSync(bin, ["outbox", "--to", to], { encoding: "utf8" }).trim().split("\n");
+  const mail = JSON.parse(lines[lines.length - 1]);
+  const url = new URL(mail.body_text.match(/https?:\/\/\S+token=\S+/)[0]);
+  return url.pathname + url.search;
+}
+
+test("a customer registers, confirms the email, signs in and signs out", async ({ page }) => {
+  const blocked: string[] = [];
+  page.on("console", (message) => {
+    if (message.text().includes("Content Security Policy")) blocked.push(message.text());
+  });
+  const email = `robin-${Date.now()}@example.test`;
+  await page.goto("/sign-in");
+  await page.locator("body[data-hydrated]").waitFor();
+  await page.getByRole("link", { name: "Create an account" }).click();
+  await expect(page.getByRole("heading", { name: "Create your account" })).toBeVisible();
+  await page.getByLabel("Your name").fill("Robin Park");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("maple syrup harbour");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("status")).toContainText(`we sent a link to ${email}`);
+
+  await page.goto(mailedLink(email));
+  await page.locator("body[data-hydrated]").waitFor();
+  await page.getByRole("button", { name: "Confirm email address" }).click();
+  await expect(page.getByRole("status")).toContainText("Your email address is confirmed");
+  await page.getByRole("main").getByRole("link", { name: "Sign in" }).click();
+
+  await signIn(page, email, "maple syrup harbour");
+  await expect(page).toHaveURL(/\/$/);
+  await page.getByRole("banner").getByRole("link", { name: "Robin Park" }).click();
+  await expect(page.getByRole("heading", { name: "Your account" })).toBeVisible();
+  await expect(page.getByText("Confirmed", { exact: true })).toBeVisible();
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
+  expect(blocked, "the page's own scripts all pass its Content-Security-Policy").toEqual([]);
+});
+
+test("an admin invites an agent, who sets a password from the mail", async ({ page, browser }) => {
+  const email = `lee-${Date.now()}@northwind.test`;
+  await page.goto("/admin");
+  await signIn(page, "admin@northwind.test");
+  await expect(page.getByRole("heading", { name: "Invite a staff member" })).toBeVisible();
+  await page.getByLabel("Name", { exact: true }).fill("Lee Wong");
+  await page.getByLabel("Work email").fill(email);
+  await page.getByLabel("Role", { exact: true }).selectOption("agent");
+  await page.getByRole("button", { name: "Send invitation" }).click();
+  await expect(page.getByRole("status")).toHaveText(`Invitation sent to ${email}.`);
+  await expect(page.getByRole("cell", { name: /Lee Wong/ })).toContainText("Invited");
+
+  const invitee = await browser.newPage();
+  await invitee.goto(mailedLink(email));
+  await invitee.locator("body[data-hydrated]").waitFor();
+  await invitee.getByLabel("New password").fill("quiet river stone");
+  await invitee.getByRole("button", { name: "Save password" }).click();
+  await expect(invitee.getByRole("status")).toContainText("Your password is saved");
+  await invitee.goto("/agent");
+  await signIn(invitee, email, "quiet river stone");
+  await expect(invitee.getByRole("heading", { name: "Mine" })).toBeVisible();
+  await invitee.close();
 });

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 
 // Every page at phone, laptop and wide widths, saved for people to look at.
 const pages = [
@@ -7,7 +7,8 @@ const pages = [
   { name: "category", path: "/categories/orders-shipping", heading: "Orders & shipping" },
   { name: "article", path: "/articles/track-your-order", heading: "Track your order" },
   { name: "sign-in", path: "/sign-in", heading: "Sign in" },
-  { name: "admin", path: "/admin", heading: "Admin" },
+  { name: "register", path: "/register", heading: "Create your account" },
+  { name: "forgot-password", path: "/forgot-password", heading: "Reset your password" },
   { name: "not-found", path: "/no/such/page", heading: "We can’t find that page" },
 ];
 const widths = [
@@ -16,20 +17,43 @@ const widths = [
   { label: "wide", width: 1920, height: 1080 },
 ];
 
+/** Screenshots of one page at every width, checking that nothing sticks out sideways. */
+async function shoot(page: Page, name: string, path: string, heading: string) {
+  for (const { label, width, height } of widths) {
+    await page.setViewportSize({ width, height });
+    await page.goto(path);
+    await page.locator("body[data-hydrated]").waitFor();
+    await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(overflow, `horizontal overflow at ${width}px`).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: `test-results/screenshots/${name}-${label}.png`, fullPage: true });
+  }
+}
+
 for (const { name, path, heading } of pages) {
   test(`screenshots of ${name}`, async ({ page }) => {
-    for (const { label, width, height } of widths) {
-      await page.setViewportSize({ width, height });
-      await page.goto(path);
-      await page.locator("body[data-hydrated]").waitFor();
-      await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
-      // Nothing may stick out sideways on any width.
-      const overflow = await page.evaluate(
-        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-      );
-      expect(overflow, `horizontal overflow at ${width}px`).toBeLessThanOrEqual(0);
-      await page.screenshot({ path: `test-results/screenshots/${name}-${label}.png`, fullPage: true });
-    }
+    await shoot(page, name, path, heading);
+  });
+}
+
+// Pages behind sign-in, each as the role it is for.
+const signedInPages = [
+  { login: "supervisor@northwind.test", name: "agent", path: "/agent?view=all", heading: "All tickets" },
+  { login: "admin@northwind.test", name: "admin", path: "/admin", heading: "Admin" },
+  { login: "customer@northwind.test", name: "account", path: "/account", heading: "Your account" },
+];
+
+for (const { login, name, path, heading } of signedInPages) {
+  test(`screenshots of ${name}, signed in`, async ({ page }) => {
+    await page.goto("/sign-in");
+    await page.locator("body[data-hydrated]").waitFor();
+    await page.getByLabel("Email").fill(login);
+    await page.getByLabel("Password").fill("demo-password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("banner").getByRole("button", { name: "Sign out" })).toBeVisible();
+    await shoot(page, name, path, heading);
   });
 }
 
@@ -38,20 +62,4 @@ test("dark theme screenshot of home", async ({ page }) => {
   await page.goto("/");
   await page.locator("body[data-hydrated]").waitFor();
   await page.screenshot({ path: "test-results/screenshots/home-laptop-dark.png", fullPage: true });
-});
-
-test("screenshots of the agent inbox", async ({ page }) => {
-  await page.goto("/sign-in");
-  await page.locator("body[data-hydrated]").waitFor();
-  await page.getByLabel("Email").fill("supervisor@northwind.test");
-  await page.getByLabel("Password").fill("demo-password");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/agent$/);
-  for (const { label, width, height } of widths) {
-    await page.setViewportSize({ width, height });
-    await page.goto("/agent?view=all");
-    await page.locator("body[data-hydrated]").waitFor();
-    await expect(page.getByRole("heading", { level: 1, name: "All tickets" })).toBeVisible();
-    await page.screenshot({ path: `test-results/screenshots/agent-${label}.png`, fullPage: true });
-  }
 });

@@ -79,8 +79,8 @@ test("navigation between the three areas happens in place", async ({ page }) => 
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
 
   await areas.getByRole("link", { name: "Admin" }).click();
-  await expect(page).toHaveURL(/\/admin$/);
-  await expect(page.getByRole("heading", { name: "Admin" })).toBeVisible();
+  await expect(page).toHaveURL(/\/sign-in\?next=\/admin$/);
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
 
   await areas.getByRole("link", { name: "Help center" }).click();
   await expect(page.getByRole("heading", { name: "How can we help?" })).toBeVisible();

@@ -1,15 +1,16 @@
 //! What each subcommand does.
 
 use crate::{
-    config::{Cli, Command, CreateAdminArgs, SeedArgs, ServeArgs},
+    config::{Cli, Command, CreateAdminArgs, OutboxArgs, SeedArgs, ServeArgs},
     router::{router, session_layer},
 };
 use app::{
     error::AppError,
     model::Role,
     server::{
-        db::{Db, DbError},
+        accounts::{self, Links},
         auth::SessionPolicy,
+        db::{Db, DbError},
         seed::{self, DEMO_LOGINS, DEMO_PASSWORD, SeedOutcome, SeedSize},
         sessions::Sessions,
         state::AppState,
@@ -41,6 +42,8 @@ pub enum CommandError {
     Serve(std::io::Error),
     #[error("could not read input: {0}")]
     Input(std::io::Error),
+    #[error("could not write output: {0}")]
+    Output(std::io::Error),
     #[error("{0}")]
     Usage(String),
 }
@@ -57,6 +60,7 @@ pub async fn run(cli: Cli) -> Result<(), CommandError> {
         }
         Command::CreateAdmin(args) => create_admin(&db, args).await,
         Command::Seed(args) => seed(&db, args).await,
+        Command::Outbox(args) => outbox(&db, args).await,
     };
     db.close().await;
     outcome
@@ -78,7 +82,8 @@ async fn serve(db: Db, args: ServeArgs) -> Result<(), CommandError> {
     let sessions = Sessions::for_db(&db).await?;
     let cleanup = tokio::spawn(sessions.clone().delete_expired_every(Duration::from_secs(600)));
     let https = public_url.starts_with("https://");
-    let app = router(AppState::new(leptos_options, db, policy), session_layer(sessions, https), https);
+    let links = Links { public_url: public_url.clone() };
+    let app = router(AppState::new(leptos_options, db, policy, links), session_layer(sessions, https), https);
     let listener = TcpListener::bind(addr)
         .await
         .map_err(|source| CommandError::Bind { addr, source })?;
@@ -174,6 +179,15 @@ async fn seed(db: &Db, args: SeedArgs) -> Result<(), CommandError> {
     println!("Demo logins (password \"{DEMO_PASSWORD}\"):");
     for (email, name, role) in DEMO_LOGINS {
         println!("  {:<11} {email:<28} {name}", role.as_str());
+    }
+    Ok(())
+}
+
+async fn outbox(db: &Db, args: OutboxArgs) -> Result<(), CommandError> {
+    let mut out = std::io::stdout().lock();
+    for mail in accounts::pending_mail(db, args.to.as_deref()).await? {
+        serde_json::to_writer(&mut out, &mail).map_err(|e| CommandError::Output(e.into()))?;
+        writeln!(out).map_err(CommandError::Output)?;
     }
     Ok(())
 }

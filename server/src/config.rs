@@ -49,6 +49,15 @@ pub enum Command {
     CreateAdmin(CreateAdminArgs),
     /// Fill an empty database with demo data; a database with logins is left as it is.
     Seed(SeedArgs),
+    /// Print the mail waiting to be sent (account links, notices), oldest first, as JSON lines.
+    Outbox(OutboxArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OutboxArgs {
+    /// Only mail to this address.
+    #[arg(long)]
+    pub to: Option<String>,
 }
 
 #[derive(Debug, Args)]

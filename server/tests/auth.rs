@@ -1,5 +1,7 @@
 //! Signing in, sessions and who may call what, through the real router on both backends.
 
+mod support;
+
 use app::{
     api::{
         agent::InboxPage,
@@ -10,64 +12,16 @@ use app::{
     server::{
         auth::{self, SessionPolicy},
         db::Db,
-        seed::{self, SeedSize},
-        sessions::Sessions,
-        state::AppState,
     },
     with_db,
 };
 use axum::{
-    Router,
     body::Body,
     http::{Request, StatusCode, header},
 };
-use http_body_util::BodyExt;
-use leptos::{config::LeptosOptions, server_fn::ServerFn};
-use server::router::{router, session_layer};
+use leptos::server_fn::ServerFn;
+use support::{app, app_with, call, sign_in, signed_in};
 use tower::ServiceExt;
-
-async fn app_with(db: &Db, policy: SessionPolicy) -> Router {
-    seed::seed(db, SeedSize::default()).await.unwrap();
-    let options = LeptosOptions::builder().output_name("helpdesk").build();
-    let sessions = Sessions::for_db(db).await.unwrap();
-    router(AppState::new(options, db.clone(), policy), session_layer(sessions, false), false)
-}
-
-async fn app(db: &Db) -> Router {
-    app_with(db, SessionPolicy::default()).await
-}
-
-struct Reply {
-    status: StatusCode,
-    cookie: Option<String>,
-    body: String,
-}
-
-/// Calls a server function with a form body, as a browser with `cookie` would.
-async fn call(app: &Router, path: &str, form: &str, cookie: Option<&str>) -> Reply {
-    let mut request = Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-    if let Some(cookie) = cookie {
-        request = request.header(header::COOKIE, cookie);
-    }
-    let response = app.clone().oneshot(request.body(Body::from(form.to_owned())).unwrap()).await.unwrap();
-    let status = response.status();
-    let cookie = response
-        .headers()
-        .get(header::SET_COOKIE)
-        .map(|value| value.to_str().unwrap().split(';').next().unwrap().to_owned());
-    let body = String::from_utf8_lossy(&response.into_body().collect().await.unwrap().to_bytes()).into_owned();
-    Reply { status, cookie, body }
-}
-
-async fn sign_in(app: &Router, email: &str, password: &str) -> Reply {
-    call(app, SignIn::PATH, &format!("email={email}&password={password}"), None).await
-}
-
-async fn signed_in(app: &Router, email: &str) -> String {
-    let reply = sign_in(app, email, "demo-password").await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    reply.cookie.expect("a session cookie")
-}
 
 const INBOX_ALL: &str = "view=All";
 

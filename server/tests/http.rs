@@ -1,36 +1,17 @@
 //! The HTTP surface, driven through the router as a tower service, on both backends.
 
-use app::{
-    api::portal::SearchArticles,
-    both_backends,
-    server::{
-        db::Db,
-        auth::SessionPolicy,
-        seed::{self, SeedSize},
-        sessions::Sessions,
-        state::AppState,
-    },
-};
+mod support;
+
+use app::{api::portal::SearchArticles, both_backends, server::db::Db};
 use axum::{
     Router,
     body::Body,
     http::{Request, StatusCode, header},
 };
 use http_body_util::BodyExt;
-use leptos::{config::LeptosOptions, server_fn::ServerFn};
-use server::router::{router, session_layer};
+use leptos::server_fn::ServerFn;
+use support::app;
 use tower::ServiceExt;
-
-async fn app(db: &Db) -> Router {
-    seed::seed(db, SeedSize::default()).await.unwrap();
-    let leptos_options = LeptosOptions::builder().output_name("helpdesk").build();
-    let sessions = Sessions::for_db(db).await.unwrap();
-    router(
-        AppState::new(leptos_options, db.clone(), SessionPolicy::default()),
-        session_layer(sessions, false),
-        false,
-    )
-}
 
 async fn send(app: &Router, request: Request<Body>) -> (StatusCode, String) {
     let response = app.clone().oneshot(request).await.unwrap();

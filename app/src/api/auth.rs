@@ -8,22 +8,7 @@ use crate::server::{auth, ctx};
 
 #[server(prefix = "/rpc")]
 pub async fn sign_in(email: String, password: String) -> Result<CurrentUser, AppError> {
-    ctx::respond(
-        async {
-            let state = ctx::state()?;
-            let session = ctx::session().await?;
-            let client_address = ctx::client_address().await;
-            let cx = auth::SignInContext {
-                db: &state.db,
-                session: &session,
-                throttle: &state.throttle,
-                policy: state.sessions,
-                client_address: &client_address,
-            };
-            auth::sign_in(cx, &email, &password).await
-        }
-        .await,
-    )
+    ctx::respond(async { auth::sign_in(&ctx::auth_context().await?, &email, &password).await }.await)
 }
 
 #[server(prefix = "/rpc")]

@@ -12,9 +12,10 @@ use crate::{
     error::AppError,
     model::{CurrentUser, Role},
 };
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 use tower_sessions::{Expiry, Session};
 
 const SESSION_KEY: &str = "signed_in";
@@ -57,6 +58,7 @@ struct UserRow {
     password_hash: String,
     customer_id: Option<i64>,
     session_epoch: i64,
+    email_verified_at: Option<DateTime<Utc>>,
 }
 
 impl UserRow {
@@ -67,28 +69,29 @@ impl UserRow {
             email: self.email,
             role: decode_text(&self.role)?,
             customer_id: self.customer_id,
+            email_verified: self.email_verified_at.is_some(),
         })
     }
 }
 
 const USER_COLUMNS: &str =
-    "id, email, display_name, role, password_hash, customer_id, session_epoch";
+    "id, email, display_name, role, password_hash, customer_id, session_epoch, email_verified_at";
 
-/// Everything about one sign-in attempt that does not come from the form.
-pub struct SignInContext<'a> {
-    pub db: &'a Db,
-    pub session: &'a Session,
-    pub throttle: &'a LoginThrottle,
+/// Everything about a request that proves a password, apart from the form itself.
+pub struct AuthContext {
+    pub db: Db,
+    pub session: Session,
+    pub throttle: Arc<LoginThrottle>,
     pub policy: SessionPolicy,
-    pub client_address: &'a str,
+    pub client_address: String,
 }
 
 /// Checks the credentials and, if they are right, starts a fresh session for the user.
-pub async fn sign_in(cx: SignInContext<'_>, email: &str, password: &str) -> Result<CurrentUser, AppError> {
+pub async fn sign_in(cx: &AuthContext, email: &str, password: &str) -> Result<CurrentUser, AppError> {
     // An address that is not an email cannot match an account; it still costs a hash below.
     let account = normalize_email(email).unwrap_or_else(|_| email.trim().to_lowercase());
-    cx.throttle.check(cx.client_address, &account).map_err(AppError::TooManyAttempts)?;
-    let row = with_db!(cx.db, |pool| {
+    cx.throttle.check(&cx.client_address, &account).map_err(AppError::TooManyAttempts)?;
+    let row = with_db!(&cx.db, |pool| {
         sqlx::query_as::<_, UserRow>(&format!("select {USER_COLUMNS} from users where email = $1"))
             .bind(&account)
             .fetch_optional(pool)
@@ -97,8 +100,8 @@ pub async fn sign_in(cx: SignInContext<'_>, email: &str, password: &str) -> Resu
     let stored = row.as_ref().map(|row| row.password_hash.clone());
     let now = clock::now();
     if !password::verify(password.to_owned(), stored).await? {
-        cx.throttle.failed(cx.client_address, &account);
-        with_db!(cx.db, |pool| {
+        cx.throttle.failed(&cx.client_address, &account);
+        with_db!(&cx.db, |pool| {
             audit!(
                 pool,
                 None::<i64>,
@@ -114,20 +117,9 @@ pub async fn sign_in(cx: SignInContext<'_>, email: &str, password: &str) -> Resu
     let row = row.ok_or(AppError::WrongCredentials)?;
     cx.throttle.succeeded(&account);
     let role: Role = decode_text(&row.role)?;
-    // A new id for the new privilege: a session id planted before sign-in is worthless after.
-    cx.session.cycle_id().await.map_err(session_failed)?;
-    cx.session
-        .insert(
-            SESSION_KEY,
-            SignedIn { user_id: row.id, session_epoch: row.session_epoch, signed_in_at: now.timestamp() },
-        )
-        .await
-        .map_err(session_failed)?;
-    let idle = if role == Role::Customer { cx.policy.customer_idle } else { cx.policy.staff_idle };
-    cx.session.set_expiry(Some(Expiry::OnInactivity(
-        time::Duration::try_from(idle).unwrap_or(time::Duration::minutes(30)),
-    )));
-    with_db!(cx.db, |pool| {
+    let signed_in = SignedIn { user_id: row.id, session_epoch: row.session_epoch, signed_in_at: now.timestamp() };
+    stamp(&cx.session, signed_in, role, cx.policy).await?;
+    with_db!(&cx.db, |pool| {
         audit!(
             pool,
             Some(row.id),
@@ -139,6 +131,18 @@ pub async fn sign_in(cx: SignInContext<'_>, email: &str, password: &str) -> Resu
         )?;
     });
     row.current_user()
+}
+
+/// Writes the login into the session under a new session id: an id planted before sign-in
+/// (or seen before a password change) is worthless after.
+async fn stamp(session: &Session, signed_in: SignedIn, role: Role, policy: SessionPolicy) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(session_failed)?;
+    session.insert(SESSION_KEY, signed_in).await.map_err(session_failed)?;
+    let idle = if role == Role::Customer { policy.customer_idle } else { policy.staff_idle };
+    session.set_expiry(Some(Expiry::OnInactivity(
+        time::Duration::try_from(idle).unwrap_or(time::Duration::minutes(30)),
+    )));
+    Ok(())
 }
 
 pub async fn sign_out(session: &Session) -> Result<(), AppError> {
@@ -169,15 +173,77 @@ pub async fn current_user(db: &Db, session: &Session, policy: SessionPolicy) -> 
     }
 }
 
-/// Ends every session of `user_id`, on every device.
-pub async fn sign_out_everywhere(db: &Db, user_id: i64) -> Result<(), AppError> {
+/// Ends every session of `user_id`, on every device, and returns the new epoch.
+pub async fn sign_out_everywhere(db: &Db, user_id: i64) -> Result<i64, AppError> {
+    Ok(with_db!(db, |pool| {
+        sqlx::query_scalar::<_, i64>(
+            "update users set session_epoch = session_epoch + 1 where id = $1 returning session_epoch",
+        )
+        .bind(user_id)
+        .fetch_one(pool)
+        .await?
+    }))
+}
+
+/// Ends every other session of the signed-in user ("sign out other devices").
+pub async fn sign_out_other_devices(db: &Db, session: &Session, user: &CurrentUser, policy: SessionPolicy) -> Result<(), AppError> {
+    keep_only_this_session(db, session, user, policy).await?;
     with_db!(db, |pool| {
-        sqlx::query("update users set session_epoch = session_epoch + 1 where id = $1")
-            .bind(user_id)
-            .execute(pool)
-            .await?;
+        audit!(pool, Some(user.id), "auth.signed_out_other_devices", "user", Some(user.id), json!({}), clock::now())?;
     });
     Ok(())
+}
+
+/// Raises the user's epoch, which ends all their sessions, then carries this one over to the
+/// new epoch under a new id.
+async fn keep_only_this_session(db: &Db, session: &Session, user: &CurrentUser, policy: SessionPolicy) -> Result<(), AppError> {
+    let session_epoch = sign_out_everywhere(db, user.id).await?;
+    let signed_in_at = session
+        .get::<SignedIn>(SESSION_KEY)
+        .await
+        .map_err(session_failed)?
+        .map_or_else(|| clock::now().timestamp(), |signed_in| signed_in.signed_in_at);
+    stamp(session, SignedIn { user_id: user.id, session_epoch, signed_in_at }, user.role, policy).await
+}
+
+/// Replaces the password of the signed-in user after checking the current one. Every other
+/// session ends (whoever else knew the old password is out); this one stays.
+pub async fn change_password(cx: &AuthContext, user: &CurrentUser, current: &str, new: &str) -> Result<(), AppError> {
+    cx.throttle.check(&cx.client_address, &user.email).map_err(AppError::TooManyAttempts)?;
+    let stored = with_db!(&cx.db, |pool| {
+        sqlx::query_scalar::<_, String>("select password_hash from users where id = $1")
+            .bind(user.id)
+            .fetch_one(pool)
+            .await?
+    });
+    if !password::verify(current.to_owned(), Some(stored)).await? {
+        cx.throttle.failed(&cx.client_address, &user.email);
+        return Err(AppError::invalid("Your current password is not right."));
+    }
+    password::check_strength(new)?;
+    if new == current {
+        return Err(AppError::invalid("Choose a password different from your current one."));
+    }
+    let hash = password::hash(new.to_owned()).await?;
+    with_db!(&cx.db, |pool| {
+        let mut tx = pool.begin().await?;
+        sqlx::query("update users set password_hash = $1 where id = $2")
+            .bind(&hash)
+            .bind(user.id)
+            .execute(&mut *tx)
+            .await?;
+        audit!(
+            &mut *tx,
+            Some(user.id),
+            "auth.password_changed",
+            "user",
+            Some(user.id),
+            json!({ "address": cx.client_address }),
+            clock::now()
+        )?;
+        tx.commit().await?;
+    });
+    keep_only_this_session(&cx.db, &cx.session, user, cx.policy).await
 }
 
 fn session_failed(error: tower_sessions::session::Error) -> AppError {

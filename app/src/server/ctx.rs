@@ -5,7 +5,10 @@ use crate::{
     error::AppError,
     model::{CurrentUser, Role},
 };
-use axum::{extract::ConnectInfo, http::StatusCode};
+use axum::{
+    extract::ConnectInfo,
+    http::{HeaderValue, StatusCode, header},
+};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use std::net::SocketAddr;
@@ -36,6 +39,18 @@ pub async fn client_address() -> String {
         .map_or_else(|_| "unknown".to_owned(), |ConnectInfo(addr)| addr.ip().to_string())
 }
 
+/// What a server function that checks a password needs besides its form.
+pub async fn auth_context() -> Result<auth::AuthContext, AppError> {
+    let state = state()?;
+    Ok(auth::AuthContext {
+        db: state.db,
+        session: session().await?,
+        throttle: state.throttle,
+        policy: state.sessions,
+        client_address: client_address().await,
+    })
+}
+
 pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
     let state = state()?;
     auth::current_user(&state.db, &session().await?, state.sessions).await
@@ -62,5 +77,21 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
 pub fn set_status(code: u16) {
     if let Some(response) = use_context::<ResponseOptions>() {
         response.set_status(StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+    }
+}
+
+/// Sends the page's Content-Security-Policy: scripts only from this origin or inline with this
+/// response's nonce (the hydration and theme scripts), so injected markup cannot run code.
+pub fn content_security_policy() {
+    let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<ResponseOptions>()) else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    );
+    match HeaderValue::from_str(&policy) {
+        Ok(value) => response.insert_header(header::CONTENT_SECURITY_POLICY, value),
+        Err(error) => tracing::error!(%error, "content security policy is not a valid header"),
     }
 }

@@ -1,6 +1,7 @@
 //! Everything that runs only on the server: storage, services and request context.
 //! Gated behind `ssr` in one place so none of it can reach the WASM build.
 
+pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod clock;

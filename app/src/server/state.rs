@@ -1,4 +1,4 @@
-use super::{auth::SessionPolicy, db::Db, throttle::LoginThrottle};
+use super::{accounts::Links, auth::SessionPolicy, db::Db, throttle::LoginThrottle};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
@@ -11,10 +11,12 @@ pub struct AppState {
     pub db: Db,
     pub sessions: SessionPolicy,
     pub throttle: Arc<LoginThrottle>,
+    /// Where links in account mail point.
+    pub links: Links,
 }
 
 impl AppState {
-    pub fn new(leptos_options: LeptosOptions, db: Db, sessions: SessionPolicy) -> Self {
-        Self { leptos_options, db, sessions, throttle: Arc::default() }
+    pub fn new(leptos_options: LeptosOptions, db: Db, sessions: SessionPolicy, links: Links) -> Self {
+        Self { leptos_options, db, sessions, throttle: Arc::default(), links }
     }
 }

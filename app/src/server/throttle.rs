@@ -1,4 +1,4 @@
-//! Sign-in throttling: a few failed attempts per client address in a short window, and a
+//! Sign-in throttling (and the same limits on requests that send account mail): a few failed attempts per client address in a short window, and a
 //! bounded number of failures per account over a longer one, answered with how long to wait.
 //! Successful sign-ins do not count, so an office behind one address is not locked out by its
 //! own colleagues.
@@ -87,6 +87,15 @@ impl LoginThrottle {
     fn failed_at(&self, address: &str, account: &str, now: Instant) {
         self.accounts.lock().expect("throttle lock").hit(account, now);
         self.addresses.lock().expect("throttle lock").hit(address, now);
+    }
+
+    /// For requests that send mail (registering, asking for a reset link): every one counts,
+    /// whatever its outcome, so neither an address nor a mailbox can be flooded.
+    pub fn counted(&self, address: &str, account: &str) -> Result<(), u64> {
+        let now = Instant::now();
+        self.check_at(address, account, now)?;
+        self.failed_at(address, account, now);
+        Ok(())
     }
 
     pub fn succeeded(&self, account: &str) {

@@ -1,11 +1,12 @@
 //! Logins: creating them with a properly hashed password.
 
 use super::{
+    clock,
     db::{Db, with_db},
     password,
 };
 use crate::{error::AppError, model::Role};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
 pub struct NewUser<'a> {
     pub email: &'a str,
@@ -14,8 +15,19 @@ pub struct NewUser<'a> {
     pub password: &'a str,
 }
 
-/// Creates a login and returns its id. The email is stored trimmed and lowercased.
+/// Creates a login whose email address its creator vouches for (the operator's command line,
+/// demo data) and returns its id. The email is stored trimmed and lowercased.
 pub async fn create_user(db: &Db, user: NewUser<'_>) -> Result<i64, AppError> {
+    insert_user(db, user, Some(clock::now())).await
+}
+
+/// Creates a login that must still prove it owns its email address (self-registration,
+/// invitations): until then it is linked to no customer history.
+pub async fn create_unverified_user(db: &Db, user: NewUser<'_>) -> Result<i64, AppError> {
+    insert_user(db, user, None).await
+}
+
+async fn insert_user(db: &Db, user: NewUser<'_>, verified_at: Option<DateTime<Utc>>) -> Result<i64, AppError> {
     let email = normalize_email(user.email)?;
     let display_name = user.display_name.trim();
     if display_name.is_empty() || display_name.chars().count() > 100 {
@@ -25,14 +37,15 @@ pub async fn create_user(db: &Db, user: NewUser<'_>) -> Result<i64, AppError> {
     let password_hash = password::hash(user.password.to_owned()).await?;
     let inserted = with_db!(db, |pool| {
         sqlx::query_scalar::<_, i64>(
-            "insert into users (email, display_name, role, password_hash, created_at)
-             values ($1, $2, $3, $4, $5) returning id",
+            "insert into users (email, display_name, role, password_hash, created_at, email_verified_at)
+             values ($1, $2, $3, $4, $5, $6) returning id",
         )
         .bind(&email)
         .bind(display_name)
         .bind(user.role.as_str())
         .bind(&password_hash)
-        .bind(Utc::now())
+        .bind(clock::now())
+        .bind(verified_at)
         .fetch_one(pool)
         .await
     });

@@ -52,7 +52,9 @@ pub fn AccountMenu() -> impl IntoView {
                 match auth.user.await {
                     Ok(Some(user)) => view! {
                         <div class="account">
-                            <span class="account__name" title=user.email.clone()>{user.display_name}</span>
+                            <A href="/account" attr:class="account__name" attr:title=user.email.clone()>
+                                {user.display_name}
+                            </A>
                             <ActionForm action=auth.sign_out>
                                 <button class="button button--quiet" type="submit">"Sign out"</button>
                             </ActionForm>
@@ -133,6 +135,10 @@ pub fn SignInPage() -> impl IntoView {
                                         {move || if auth.sign_in.pending().get() { "Signing in…" } else { "Sign in" }}
                                     </button>
                                 </ActionForm>
+                                <p class="form-card__links">
+                                    <A href="/forgot-password">"Forgot your password?"</A>
+                                    <A href="/register">"Create an account"</A>
+                                </p>
                             }
                             .into_any(),
                         }

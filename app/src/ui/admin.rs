@@ -1,6 +1,15 @@
-//! Admin tools: knowledge base, team, channels and settings, for administrators only.
+//! Admin tools, for administrators only: first of all, who works here and in which role.
 
-use super::{icons, status::StaffOnly};
+use super::{
+    account::Protected,
+    format::long_date,
+    forms::{Field, FormError, SubmitButton, action_error},
+    status::{ErrorPanel, ListSkeleton},
+};
+use crate::{
+    api::admin::{ChangeStaffRole, InviteStaff, staff_list},
+    model::{CurrentUser, Role, StaffMember},
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -8,10 +17,123 @@ use leptos_meta::Title;
 pub fn AdminHome() -> impl IntoView {
     view! {
         <Title text="Admin" />
-        <StaffOnly
-            area="Admin"
-            icon=icons::lock().into_any()
-            purpose="Knowledge articles, team and roles, channels, SLA and routing, and the audit log."
+        <Protected
+            here="/admin"
+            allowed=|user: &CurrentUser| user.role == Role::Admin
+            page=|admin| view! { <StaffAdmin me=admin.id /> }
         />
+    }
+}
+
+#[component]
+fn StaffAdmin(me: i64) -> impl IntoView {
+    let invite = ServerAction::<InviteStaff>::new();
+    let change_role = ServerAction::<ChangeStaffRole>::new();
+    let staff = Resource::new(move || (invite.version().get(), change_role.version().get()), |_| staff_list());
+    let invited = move || match invite.value().get() {
+        Some(Ok(member)) => Some(format!("Invitation sent to {}.", member.email)),
+        _ => None,
+    };
+
+    view! {
+        <div class="page admin">
+            <h1 class="page__title">"Admin"</h1>
+            <p class="page__lead">
+                "Invite staff and set their roles. Agents work the inbox, supervisors also see the "
+                "dashboards, admins manage settings and articles. A role change signs that person "
+                "out everywhere, so it applies at once."
+            </p>
+            <div class="admin__grid">
+                <section class="card admin__invite" aria-labelledby="invite-heading">
+                    <h2 id="invite-heading" class="section__title">"Invite a staff member"</h2>
+                    <ActionForm action=invite attr:class="form">
+                        <Field id="display_name" label="Name" kind="text" autocomplete="off" />
+                        <Field id="email" label="Work email" kind="email" autocomplete="off" />
+                        <div class="field">
+                            <label for="invite-role">"Role"</label>
+                            <RoleSelect id="invite-role" current=Role::Agent />
+                        </div>
+                        <FormError message=action_error(invite) />
+                        {move || invited().map(|note| view! { <p class="form__success" role="status">{note}</p> })}
+                        <SubmitButton pending=invite.pending() label="Send invitation" busy="Sending…" />
+                    </ActionForm>
+                </section>
+                <section class="card admin__staff" aria-labelledby="staff-heading">
+                    <h2 id="staff-heading" class="section__title">"Staff"</h2>
+                    <FormError message=action_error(change_role) />
+                    <Transition fallback=|| view! { <ListSkeleton rows=4 /> }>
+                        {move || Suspend::new(async move {
+                            match staff.await {
+                                Ok(members) => view! {
+                                    <table class="table">
+                                        <thead>
+                                            <tr>
+                                                <th scope="col">"Name"</th>
+                                                <th scope="col">"Role"</th>
+                                                <th scope="col">"Since"</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {members
+                                                .into_iter()
+                                                .map(|member| staff_row(member, me, change_role))
+                                                .collect_view()}
+                                        </tbody>
+                                    </table>
+                                }
+                                .into_any(),
+                                Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                            }
+                        })}
+                    </Transition>
+                </section>
+            </div>
+        </div>
+    }
+}
+
+/// The role picker; its value is the role's stored name, which the server function parses.
+#[component]
+fn RoleSelect(#[prop(into)] id: String, current: Role) -> impl IntoView {
+    view! {
+        <select id=id name="role">
+            {Role::STAFF
+                .iter()
+                .map(|role| view! {
+                    <option value=role.as_str() selected=*role == current>{role.label()}</option>
+                })
+                .collect_view()}
+        </select>
+    }
+}
+
+fn staff_row(member: StaffMember, me: i64, change_role: ServerAction<ChangeStaffRole>) -> impl IntoView {
+    let select_id = format!("role-{}", member.id);
+    let select_label = format!("Role of {}", member.display_name);
+    let role_cell = if member.id == me {
+        view! { {member.role.label()} <span class="admin__you">" (you)"</span> }.into_any()
+    } else {
+        view! {
+            <ActionForm action=change_role attr:class="admin__role-form">
+                <input type="hidden" name="user_id" value=member.id />
+                <label class="visually-hidden" for=select_id.clone()>
+                    {select_label}
+                </label>
+                <RoleSelect id=select_id current=member.role />
+                <button class="button button--quiet" type="submit">"Change"</button>
+            </ActionForm>
+        }
+        .into_any()
+    };
+    view! {
+        <tr>
+            <td>
+                <p class="admin__name">{member.display_name}</p>
+                <p class="admin__email">{member.email}</p>
+                {member.invitation_pending.then(|| view! { <span class="badge badge--pending">"Invited"</span> })}
+            </td>
+            <td>{role_cell}</td>
+            <td>{long_date(member.created_at)}</td>
+        </tr>
     }
 }

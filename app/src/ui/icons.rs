@@ -34,12 +34,3 @@ pub fn theme() -> impl IntoView {
         </svg>
     }
 }
-
-pub fn lock() -> impl IntoView {
-    view! {
-        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
-            <rect x="5" y="10" width="14" height="10" rx="2" fill="none" stroke="currentColor" stroke-width="2" />
-            <path d="M8 10V7a4 4 0 0 1 8 0v3" fill="none" stroke="currentColor" stroke-width="2" />
-        </svg>
-    }
-}

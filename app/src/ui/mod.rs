@@ -4,9 +4,12 @@ mod account;
 mod admin;
 mod agent;
 mod format;
+mod forms;
 mod icons;
 mod layout;
+mod onboarding;
 mod portal;
+mod settings;
 mod status;
 
 use leptos::prelude::*;
@@ -23,6 +26,8 @@ pub const BRAND: &str = "Northwind Help Center";
 
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::server::ctx::content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -32,7 +37,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 // Applies a saved theme before first paint, so a dark-mode reader never sees a flash.
-                <script>
+                <script nonce=use_nonce()>
                     "try{var t=localStorage.getItem('theme');if(t)document.documentElement.dataset.theme=t}catch(e){}"
                 </script>
                 <AutoReload options=options.clone() />
@@ -84,9 +89,14 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("sign-in") view=account::SignInPage />
+                    <Route path=path!("register") view=onboarding::RegisterPage />
+                    <Route path=path!("verify-email") view=onboarding::VerifyEmailPage />
+                    <Route path=path!("forgot-password") view=onboarding::ForgotPasswordPage />
+                    <Route path=path!("reset-password") view=onboarding::ResetPasswordPage />
                     // Async, so a redirect to sign in is a real 302 on the first request.
+                    <Route path=path!("account") view=settings::AccountPage ssr=SsrMode::Async />
                     <Route path=path!("agent") view=agent::AgentWorkspace ssr=SsrMode::Async />
-                    <Route path=path!("admin") view=admin::AdminHome />
+                    <Route path=path!("admin") view=admin::AdminHome ssr=SsrMode::Async />
                 </Routes>
             </main>
             <layout::Footer />

@@ -65,22 +65,3 @@ pub fn ListSkeleton(rows: usize) -> impl IntoView {
         </div>
     }
 }
-
-/// The landing of a staff area for someone who is not signed in as staff.
-#[component]
-pub fn StaffOnly(area: &'static str, icon: AnyView, purpose: &'static str) -> impl IntoView {
-    view! {
-        <div class="page page--narrow">
-            <section class="staff-only" aria-labelledby="staff-only-heading">
-                <span class="staff-only__icon">{icon}</span>
-                <h1 id="staff-only-heading" class="page__title">{area}</h1>
-                <p class="staff-only__purpose">{purpose}</p>
-                <p class="staff-only__note">
-                    "This area is for Northwind staff and needs a staff account. "
-                    "Looking for help with your own account or order? "
-                    <A href="/">"Visit the help center"</A>"."
-                </p>
-            </section>
-        </div>
-    }
-}

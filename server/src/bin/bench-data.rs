@@ -14,7 +14,8 @@ use app::{
     },
 };
 use clap::Parser;
-use std::time::{Duration, Instant};
+use server::bench::{measure, print_header, report};
+use std::time::Instant;
 
 #[derive(Parser)]
 struct Args {
@@ -53,7 +54,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         sqlx::query_scalar("select id from users where role = 'agent'").fetch_one(pool).await?
     });
 
-    println!("{:<44} {:>9} {:>9} {:>9}", "query (50 rows unless noted)", "p50 ms", "p99 ms", "max ms");
+    print_header("query (50 rows unless noted)");
     let inbox_cases: [(&str, InboxFilter, InboxSort); 7] = [
         ("inbox, no filter, last activity", InboxFilter::default(), InboxSort::LastActivity),
         ("inbox, status = open", InboxFilter { status: Some(TicketStatus::Open), ..Default::default() }, InboxSort::LastActivity),
@@ -111,28 +112,4 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     report("resolve a known email (1 identifier)", times);
     db.close().await;
     Ok(())
-}
-
-async fn measure<F, Fut>(iterations: usize, mut run: F) -> Vec<Duration>
-where
-    F: FnMut(usize) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    // Warm the caches the way a running server has them warm.
-    for n in 0..iterations.min(20) {
-        run(n).await;
-    }
-    let mut times = Vec::with_capacity(iterations);
-    for n in 0..iterations {
-        let started = Instant::now();
-        run(n).await;
-        times.push(started.elapsed());
-    }
-    times.sort();
-    times
-}
-
-fn report(name: &str, times: Vec<Duration>) {
-    let at = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)].as_secs_f64() * 1e3;
-    println!("{name:<44} {:>9.2} {:>9.2} {:>9.2}", at(0.5), at(0.99), at(1.0));
 }

@@ -1,0 +1,56 @@
+//! The pieces every form is made of, so fields, errors and buttons look and behave alike.
+
+use crate::error::AppError;
+use leptos::{prelude::*, server_fn::ServerFn};
+
+/// A labelled input; `name` is `id`, which is also the server function's argument name.
+#[component]
+pub fn Field(
+    id: &'static str,
+    label: &'static str,
+    kind: &'static str,
+    autocomplete: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <input
+                id=id
+                name=id
+                type=kind
+                autocomplete=autocomplete
+                required
+                aria-describedby=hint.map(|_| hint_id.clone())
+            />
+            {hint.map(|hint| view! { <p id=hint_id class="field__hint">{hint}</p> })}
+        </div>
+    }
+}
+
+/// The message of the last failed submission, announced to screen readers.
+pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<String>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || match action.value().get() {
+        Some(Err(error)) => Some(error.to_string()),
+        _ => None,
+    })
+}
+
+#[component]
+pub fn FormError(message: Signal<Option<String>>) -> impl IntoView {
+    move || message.get().map(|message| view! { <p class="form__error" role="alert">{message}</p> })
+}
+
+#[component]
+pub fn SubmitButton(pending: Memo<bool>, label: &'static str, busy: &'static str) -> impl IntoView {
+    view! {
+        <button class="button button--primary button--wide" type="submit" aria-busy=move || pending.get().to_string()>
+            {move || if pending.get() { busy } else { label }}
+        </button>
+    }
+}

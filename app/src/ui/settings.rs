@@ -1,0 +1,139 @@
+//! The account page, for every signed-in user: who they are, their password, and where their
+//! account is signed in.
+
+use super::{
+    account::Protected,
+    format::short_datetime,
+    forms::{Field, FormError, SubmitButton, action_error},
+    status::{ErrorPanel, ListSkeleton},
+};
+use crate::{
+    api::account::{ChangePassword, SignOutOtherDevices, my_account},
+    model::{AccountOverview, SignInRecord},
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    view! {
+        <Title text="Your account" />
+        <Protected here="/account" allowed=|_| true page=|_| view! { <AccountSettings /> } />
+    }
+}
+
+#[component]
+fn AccountSettings() -> impl IntoView {
+    let change_password = ServerAction::<ChangePassword>::new();
+    let sign_out_others = ServerAction::<SignOutOtherDevices>::new();
+    let overview = Resource::new(
+        move || (change_password.version().get(), sign_out_others.version().get()),
+        |_| my_account(),
+    );
+    let password_changed = move || matches!(change_password.value().get(), Some(Ok(())));
+    let others_signed_out = move || matches!(sign_out_others.value().get(), Some(Ok(())));
+
+    view! {
+        <div class="page page--narrow settings">
+            <h1 class="page__title">"Your account"</h1>
+            <Transition fallback=|| view! { <ListSkeleton rows=3 /> }>
+                {move || Suspend::new(async move {
+                    match overview.await {
+                        Ok(overview) => view! { <Overview overview /> }.into_any(),
+                        Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+
+            <section class="card settings__section" aria-labelledby="password-heading">
+                <h2 id="password-heading" class="section__title">"Password"</h2>
+                <p class="settings__note">"Changing it signs out every other device that uses your account."</p>
+                <ActionForm action=change_password attr:class="form">
+                    <Field id="current_password" label="Current password" kind="password" autocomplete="current-password" />
+                    <Field
+                        id="new_password"
+                        label="New password"
+                        kind="password"
+                        autocomplete="new-password"
+                        hint="At least 10 characters."
+                    />
+                    <FormError message=action_error(change_password) />
+                    <Show when=password_changed>
+                        <p class="form__success" role="status">"Password changed. Other devices have been signed out."</p>
+                    </Show>
+                    <SubmitButton pending=change_password.pending() label="Change password" busy="Saving…" />
+                </ActionForm>
+            </section>
+
+            <section class="card settings__section" aria-labelledby="devices-heading">
+                <h2 id="devices-heading" class="section__title">"Devices"</h2>
+                <p class="settings__note">
+                    "Lost a phone, or signed in on a shared computer? Sign out everywhere except here."
+                </p>
+                <ActionForm action=sign_out_others>
+                    <FormError message=action_error(sign_out_others) />
+                    <Show when=others_signed_out>
+                        <p class="form__success" role="status">"Every other device has been signed out."</p>
+                    </Show>
+                    <button class="button" type="submit">"Sign out other devices"</button>
+                </ActionForm>
+            </section>
+        </div>
+    }
+}
+
+#[component]
+fn Overview(overview: AccountOverview) -> impl IntoView {
+    let user = overview.user;
+    let email_status = if user.email_verified {
+        view! { <span class="badge badge--solved">"Confirmed"</span> }.into_any()
+    } else {
+        view! {
+            <span class="badge badge--pending">"Not confirmed"</span>
+            <span class="settings__note">" Open the link we emailed you to see your requests here."</span>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="card settings__section" aria-labelledby="profile-heading">
+            <h2 id="profile-heading" class="section__title">"Profile"</h2>
+            <dl class="facts">
+                <dt>"Name"</dt>
+                <dd>{user.display_name}</dd>
+                <dt>"Email"</dt>
+                <dd>{user.email} " " {email_status}</dd>
+                <dt>"Role"</dt>
+                <dd>{user.role.label()}</dd>
+            </dl>
+        </section>
+        <section class="card settings__section" aria-labelledby="sign-ins-heading">
+            <h2 id="sign-ins-heading" class="section__title">"Recent sign-ins"</h2>
+            <table class="table">
+                <thead>
+                    <tr>
+                        <th scope="col">"When"</th>
+                        <th scope="col">"From"</th>
+                        <th scope="col">"Result"</th>
+                    </tr>
+                </thead>
+                <tbody>{overview.recent_sign_ins.into_iter().map(sign_in_row).collect_view()}</tbody>
+            </table>
+        </section>
+    }
+}
+
+fn sign_in_row(record: SignInRecord) -> impl IntoView {
+    let (class, result) =
+        if record.succeeded { ("badge badge--solved", "Signed in") } else { ("badge badge--open", "Wrong password") };
+    view! {
+        <tr>
+            <td>
+                <time datetime=record.at.to_rfc3339()>{short_datetime(record.at)}</time>
+            </td>
+            <td>{record.address}</td>
+            <td>
+                <span class=class>{result}</span>
+            </td>
+        </tr>
+    }
+}

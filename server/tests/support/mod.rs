@@ -1,0 +1,99 @@
+//! The router as a browser meets it, for the integration tests: a seeded database, real
+//! sessions, and requests with cookies.
+#![allow(dead_code)] // each test file uses its own share of these
+
+use app::{
+    api::auth::SignIn,
+    server::{
+        accounts::{self, Links},
+        auth::SessionPolicy,
+        db::Db,
+        seed::{self, SeedSize},
+        sessions::Sessions,
+        state::AppState,
+    },
+};
+use axum::{
+    Router,
+    body::Body,
+    extract::ConnectInfo,
+    http::{Request, StatusCode, header},
+};
+use http_body_util::BodyExt;
+use leptos::{config::LeptosOptions, server_fn::ServerFn};
+use server::router::{router, session_layer};
+use std::net::SocketAddr;
+use tower::ServiceExt;
+
+pub const PUBLIC_URL: &str = "https://help.northwind.test";
+
+pub async fn app_with(db: &Db, policy: SessionPolicy) -> Router {
+    seed::seed(db, SeedSize::default()).await.unwrap();
+    let options = LeptosOptions::builder().output_name("helpdesk").build();
+    let sessions = Sessions::for_db(db).await.unwrap();
+    let links = Links { public_url: PUBLIC_URL.to_owned() };
+    router(AppState::new(options, db.clone(), policy, links), session_layer(sessions, false), false)
+}
+
+pub async fn app(db: &Db) -> Router {
+    app_with(db, SessionPolicy::default()).await
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub cookie: Option<String>,
+    pub body: String,
+}
+
+/// Calls a server function with a form body, as a browser with `cookie` would.
+pub async fn call(app: &Router, path: &str, form: &str, cookie: Option<&str>) -> Reply {
+    call_from(app, [127, 0, 0, 1], path, form, cookie).await
+}
+
+/// `call`, from the client address `ip` (throttling counts per address).
+pub async fn call_from(app: &Router, ip: [u8; 4], path: &str, form: &str, cookie: Option<&str>) -> Reply {
+    let mut request = Request::post(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .extension(ConnectInfo(SocketAddr::from((ip, 40_000))));
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    let response = app.clone().oneshot(request.body(Body::from(form.to_owned())).unwrap()).await.unwrap();
+    let status = response.status();
+    let cookie = response
+        .headers()
+        .get(header::SET_COOKIE)
+        .map(|value| value.to_str().unwrap().split(';').next().unwrap().to_owned());
+    Reply { status, cookie, body: body_text(response).await }
+}
+
+pub async fn sign_in(app: &Router, email: &str, password: &str) -> Reply {
+    call(app, SignIn::PATH, &format!("email={email}&password={password}"), None).await
+}
+
+pub async fn signed_in_with(app: &Router, email: &str, password: &str) -> String {
+    let reply = sign_in(app, email, password).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply.cookie.expect("a session cookie")
+}
+
+/// A session of one of the demo logins.
+pub async fn signed_in(app: &Router, email: &str) -> String {
+    signed_in_with(app, email, "demo-password").await
+}
+
+/// The token of the newest link mailed to `to`, and the page it opens.
+pub async fn mailed_link(db: &Db, to: &str) -> (String, String) {
+    let mail = accounts::pending_mail(db, Some(to)).await.unwrap();
+    let body = &mail.last().unwrap_or_else(|| panic!("no mail to {to}")).body_text;
+    let url = body
+        .split_whitespace()
+        .find(|word| word.starts_with(PUBLIC_URL) && word.contains("token="))
+        .unwrap_or_else(|| panic!("no link in {body}"));
+    let (page, token) = url.trim_start_matches(PUBLIC_URL).split_once("?token=").unwrap();
+    (page.to_owned(), token.to_owned())
+}
+
+pub async fn body_text(response: axum::response::Response) -> String {
+    String::from_utf8_lossy(&response.into_body().collect().await.unwrap().to_bytes()).into_owned()
+}
