@@ -9,6 +9,7 @@ use super::{
 };
 use crate::{
     api::account::{ChangePassword, SignOutOtherDevices, my_account},
+    error::AppError,
     model::{AccountOverview, SignInRecord},
 };
 use leptos::prelude::*;
@@ -16,20 +17,30 @@ use leptos_meta::Title;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    view! {
-        <Title text="Your account" />
-        <Protected here="/account" allowed=|_| true page=|_| view! { <AccountSettings /> } />
-    }
-}
-
-#[component]
-fn AccountSettings() -> impl IntoView {
     let change_password = ServerAction::<ChangePassword>::new();
     let sign_out_others = ServerAction::<SignOutOtherDevices>::new();
+    // Created with the page rather than inside the sign-in gate, so the server render and
+    // the hydrating client create it in the same place and agree on its data.
     let overview = Resource::new(
         move || (change_password.version().get(), sign_out_others.version().get()),
         |_| my_account(),
     );
+    view! {
+        <Title text="Your account" />
+        <Protected
+            here="/account"
+            allowed=|_| true
+            page=move |_| view! { <AccountSettings overview change_password sign_out_others /> }
+        />
+    }
+}
+
+#[component]
+fn AccountSettings(
+    overview: Resource<Result<AccountOverview, AppError>>,
+    change_password: ServerAction<ChangePassword>,
+    sign_out_others: ServerAction<SignOutOtherDevices>,
+) -> impl IntoView {
     let password_changed = move || matches!(change_password.value().get(), Some(Ok(())));
     let others_signed_out = move || matches!(sign_out_others.value().get(), Some(Ok(())));
 
