@@ -362,3 +362,31 @@ both_backends!(pages_allow_only_their_own_scripts, |db: Db| async move {
     }
     assert_ne!(nonces[0], nonces[1], "a fresh nonce per response");
 });
+
+// IDOR: a customer reaches another customer's records through no id. Every server function
+// that takes an id is tried with the other customer's ids; the list grows with the endpoints.
+both_backends!(a_customer_reaches_nothing_of_another_customer_by_id, |db: Db| async move {
+    let app = app(&db).await;
+    call(&app, RegisterCustomer::PATH, BEN, None).await;
+    let (_, token) = mailed_link(&db, "ben.carter@example.test").await;
+    call(&app, VerifyEmail::PATH, &format!("token={token}"), None).await;
+    let ben = signed_in_with(&app, "ben.carter@example.test", "tide pool lantern").await;
+    let ana = signed_in(&app, "customer@northwind.test").await;
+    let ana_user = scalar(&db, "select id from users where email = 'customer@northwind.test'").await;
+
+    // Ben's own account page holds nothing of Ana's.
+    let mine = call(&app, MyAccount::PATH, "", Some(&ben)).await;
+    assert_eq!(mine.status, StatusCode::OK);
+    assert!(!mine.body.contains("customer@northwind.test") && !mine.body.contains("Ana"), "{}", mine.body);
+
+    for (path, form) in [
+        (ChangeStaffRole::PATH, format!("user_id={ana_user}&role=agent")),
+        (InboxPage::PATH, "view=All".to_owned()),
+        (StaffList::PATH, String::new()),
+    ] {
+        let reply = call(&app, path, &form, Some(&ben)).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{path}: {}", reply.body);
+        assert!(!reply.body.contains("Ana") && !reply.body.contains("INV-2291"), "{path}: {}", reply.body);
+    }
+    assert_eq!(who_am_i(&app, &ana).await["role"], "customer", "Ana's account is unchanged");
+});

@@ -133,6 +133,17 @@ both_backends!(sessions_end_after_their_absolute_lifetime, |db: Db| async move {
     assert_eq!(call(&app, InboxPage::PATH, INBOX_ALL, Some(&cookie)).await.status, StatusCode::UNAUTHORIZED);
 });
 
+both_backends!(staff_sessions_end_after_their_idle_time, |db: Db| async move {
+    let policy = SessionPolicy { staff_idle: std::time::Duration::from_secs(1), ..SessionPolicy::default() };
+    let app = app_with(&db, policy).await;
+    let agent = signed_in(&app, "agent@northwind.test").await;
+    let customer = signed_in(&app, "customer@northwind.test").await;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(call(&app, InboxPage::PATH, INBOX_ALL, Some(&agent)).await.status, StatusCode::UNAUTHORIZED);
+    let who = call(&app, WhoAmI::PATH, "", Some(&customer)).await;
+    assert!(who.body.contains("Ana Silva"), "customers keep their longer idle time: {}", who.body);
+});
+
 both_backends!(the_session_cookie_is_http_only_and_same_site, |db: Db| async move {
     let app = app(&db).await;
     let request = Request::post(SignIn::PATH)
