@@ -243,6 +243,8 @@ pub enum InboxSort {
 /// Narrows the inbox; every field that is set must match.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InboxFilter {
+    /// One customer's tickets (their "My requests").
+    pub customer_id: Option<i64>,
     pub status: Option<TicketStatus>,
     pub assignee_id: Option<i64>,
     pub team_id: Option<i64>,

@@ -43,6 +43,7 @@ const signedInPages = [
   { login: "supervisor@northwind.test", name: "agent", path: "/agent?view=all", heading: "All tickets" },
   { login: "admin@northwind.test", name: "admin", path: "/admin", heading: "Admin" },
   { login: "customer@northwind.test", name: "account", path: "/account", heading: "Your account" },
+  { login: "customer@northwind.test", name: "requests", path: "/requests", heading: "My requests" },
 ];
 
 for (const { login, name, path, heading } of signedInPages) {

@@ -14,6 +14,7 @@ use app::{
         agent::InboxPage,
         auth::WhoAmI,
         portal::{CategoryPage, HelpCenter, PublishedArticle, SearchArticles},
+        requests::{MyRequest, MyRequests},
     },
     both_backends,
     server::{accounts, db::Db},
@@ -275,6 +276,10 @@ both_backends!(a_role_change_is_audited_and_ends_the_persons_sessions, |db: Db| 
     assert_eq!(customer.status, StatusCode::NOT_FOUND, "customers are not staff to promote");
 });
 
+/// A ticket of Ana Silva, the demo customer behind customer@northwind.test.
+const ANAS_TICKET: &str = "select t.id from tickets t join users u on u.customer_id = t.customer_id
+     where u.email = 'customer@northwind.test' order by t.id limit 1";
+
 const WHO: [&str; 5] = ["anonymous", "customer", "agent", "supervisor", "admin"];
 
 // Each role's answer from each server function: 200 allowed, 401 not signed in, 403
@@ -283,6 +288,7 @@ const WHO: [&str; 5] = ["anonymous", "customer", "agent", "supervisor", "admin"]
 both_backends!(every_server_function_answers_each_role_as_it_should, |db: Db| async move {
     let app = app(&db).await;
     let agent_id = scalar(&db, "select id from users where email = 'agent@northwind.test'").await;
+    let anas_ticket = scalar(&db, ANAS_TICKET).await;
     let mut cookies = vec![None];
     for role in &WHO[1..] {
         cookies.push(Some(signed_in(&app, &format!("{role}@northwind.test")).await));
@@ -298,6 +304,8 @@ both_backends!(every_server_function_answers_each_role_as_it_should, |db: Db| as
         (RequestPasswordReset::PATH, "email=someone@example.test".into(), [200; 5]),
         (ResetPassword::PATH, "token=made-up&password=tide+pool+lantern".into(), [422; 5]),
         (InboxPage::PATH, "view=All".into(), [401, 403, 200, 200, 200]),
+        (MyRequests::PATH, String::new(), [401, 200, 403, 403, 403]),
+        (MyRequest::PATH, format!("ticket_id={anas_ticket}"), [401, 200, 403, 403, 403]),
         (MyAccount::PATH, String::new(), [401, 200, 200, 200, 200]),
         (ChangePassword::PATH, "current_password=guess&new_password=tide+pool+lantern".into(), [401, 422, 422, 422, 422]),
         (StaffList::PATH, String::new(), [401, 403, 403, 403, 200]),
@@ -378,6 +386,16 @@ both_backends!(a_customer_reaches_nothing_of_another_customer_by_id, |db: Db| as
     let mine = call(&app, MyAccount::PATH, "", Some(&ben)).await;
     assert_eq!(mine.status, StatusCode::OK);
     assert!(!mine.body.contains("customer@northwind.test") && !mine.body.contains("Ana"), "{}", mine.body);
+
+    // Ana's ticket, asked for by Ben, answers as if it did not exist.
+    let anas_ticket = scalar(&db, ANAS_TICKET).await;
+    let reply = call(&app, MyRequest::PATH, &format!("ticket_id={anas_ticket}"), Some(&ben)).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND, "{}", reply.body);
+    assert_eq!(reply.body, "\"NotFound\"");
+    let missing = call(&app, MyRequest::PATH, "ticket_id=999999", Some(&ben)).await;
+    assert_eq!((missing.status, missing.body), (reply.status, reply.body), "taken and missing ids look alike");
+    let bens = call(&app, MyRequests::PATH, "", Some(&ben)).await;
+    assert!(!bens.body.contains("INV-2291"), "{}", bens.body);
 
     for (path, form) in [
         (ChangeStaffRole::PATH, format!("user_id={ana_user}&role=agent")),

@@ -6,3 +6,4 @@ pub mod admin;
 pub mod agent;
 pub mod auth;
 pub mod portal;
+pub mod requests;

@@ -11,6 +11,7 @@ pub mod db;
 pub mod identity;
 pub mod kb;
 pub mod password;
+pub mod requests;
 pub mod seed;
 pub mod sessions;
 pub mod staff;

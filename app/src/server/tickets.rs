@@ -179,6 +179,9 @@ pub async fn inbox(
         params.push(value);
         format!("${}", params.len())
     };
+    if let Some(customer) = filter.customer_id {
+        conditions.push(format!("t.customer_id = {}", bind(Param::Int(customer))));
+    }
     if let Some(status) = filter.status {
         conditions.push(format!("t.status = {}", bind(Param::Text(status.as_str()))));
     }

@@ -52,6 +52,9 @@ pub fn AccountMenu() -> impl IntoView {
                 match auth.user.await {
                     Ok(Some(user)) => view! {
                         <div class="account">
+                            {(!user.is_staff()).then(|| view! {
+                                <A href="/requests" attr:class="account__requests">"My requests"</A>
+                            })}
                             <A href="/account" attr:class="account__name" attr:title=user.email.clone()>
                                 {user.display_name}
                             </A>

@@ -9,6 +9,7 @@ mod icons;
 mod layout;
 mod onboarding;
 mod portal;
+mod requests;
 mod settings;
 mod status;
 
@@ -94,6 +95,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("forgot-password") view=onboarding::ForgotPasswordPage />
                     <Route path=path!("reset-password") view=onboarding::ResetPasswordPage />
                     // Async, so a redirect to sign in is a real 302 on the first request.
+                    <Route path=path!("requests") view=requests::MyRequestsPage ssr=SsrMode::Async />
+                    <Route path=path!("requests/:id") view=requests::RequestPage ssr=SsrMode::Async />
                     <Route path=path!("account") view=settings::AccountPage ssr=SsrMode::Async />
                     <Route path=path!("agent") view=agent::AgentWorkspace ssr=SsrMode::Async />
                     <Route path=path!("admin") view=admin::AdminHome ssr=SsrMode::Async />

@@ -1,0 +1,44 @@
+//! "My requests": a signed-in customer's own tickets and their conversations.
+
+use crate::{
+    error::AppError,
+    model::{Page, PageCursor, TicketSummary, TicketThread},
+};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use crate::{
+    model::Role,
+    server::{ctx, requests},
+};
+
+/// The signed-in customer's profile; `None` until their email address is confirmed, when no
+/// history is theirs yet.
+#[cfg(feature = "ssr")]
+async fn customer_profile() -> Result<Option<i64>, AppError> {
+    Ok(ctx::require(&[Role::Customer]).await?.customer_id)
+}
+
+#[server(prefix = "/rpc")]
+pub async fn my_requests(after: Option<PageCursor>) -> Result<Page<TicketSummary>, AppError> {
+    ctx::respond(
+        async {
+            match customer_profile().await? {
+                Some(customer_id) => requests::my_requests(&ctx::db()?, customer_id, after.as_ref()).await,
+                None => Ok(Page { items: Vec::new(), next: None }),
+            }
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc")]
+pub async fn my_request(ticket_id: i64) -> Result<TicketThread, AppError> {
+    ctx::respond(
+        async {
+            let customer_id = customer_profile().await?.ok_or(AppError::NotFound)?;
+            requests::my_request(&ctx::db()?, customer_id, ticket_id).await
+        }
+        .await,
+    )
+}

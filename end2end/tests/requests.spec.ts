@@ -1,0 +1,34 @@
+import { expect, test } from "@playwright/test";
+
+test("a customer follows a request across channels, without the agents' notes", async ({ page }) => {
+  await page.goto("/requests");
+  await expect(page).toHaveURL(/\/sign-in\?next=\/requests$/);
+  await page.locator("body[data-hydrated]").waitFor();
+  await page.getByLabel("Email").fill("customer@northwind.test");
+  await page.getByLabel("Password").fill("demo-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+
+  await expect(page).toHaveURL(/\/requests$/);
+  await expect(page.getByRole("heading", { level: 1, name: "My requests" })).toBeVisible();
+  await page.getByRole("link", { name: "Invoice INV-2291 shows the wrong VAT number" }).click();
+
+  await expect(page.getByRole("heading", { level: 1, name: "Invoice INV-2291 shows the wrong VAT number" })).toBeVisible();
+  const conversation = page.getByRole("list", { name: "Conversation" });
+  await expect(conversation).toContainText("Can you reissue it?");
+  await expect(conversation).toContainText("Northwind support");
+  await expect(conversation).not.toContainText("Billing confirmed");
+  for (const { label, width, height } of [
+    { label: "phone", width: 390, height: 844 },
+    { label: "laptop", width: 1280, height: 800 },
+  ]) {
+    await page.setViewportSize({ width, height });
+    await page.screenshot({ path: `test-results/screenshots/request-${label}.png`, fullPage: true });
+  }
+
+  // Signed out, the request's address leads to sign-in, not to the conversation.
+  const url = page.url();
+  await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
+  const response = await page.request.get(url, { headers: { accept: "text/html" }, maxRedirects: 0 });
+  expect(response.status()).toBe(302);
+});

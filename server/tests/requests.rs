@@ -1,0 +1,76 @@
+//! "My requests" through the router, on both backends: a customer's own tickets, and of each
+//! conversation only what passed between them and support.
+
+mod support;
+
+use app::{
+    api::{
+        account::{RegisterCustomer, VerifyEmail},
+        requests::{MyRequest, MyRequests},
+    },
+    both_backends,
+    server::db::Db,
+    with_db,
+};
+use axum::http::StatusCode;
+use leptos::server_fn::ServerFn;
+use support::{app, call, mailed_link, signed_in, signed_in_with};
+
+both_backends!(a_customer_lists_their_own_requests_newest_first, |db: Db| async move {
+    let app = app(&db).await;
+    let ana = signed_in(&app, "customer@northwind.test").await;
+    let reply = call(&app, MyRequests::PATH, "", Some(&ana)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let page: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    let items = page["items"].as_array().unwrap();
+    let expected: i64 = with_db!(&db, |pool| sqlx::query_scalar(
+        "select count(*) from tickets t join users u on u.customer_id = t.customer_id
+         where u.email = 'customer@northwind.test'"
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap());
+    assert_eq!(items.len() as i64, expected);
+    assert!(items.iter().all(|t| t["customer_name"] == "Ana Silva"));
+    let times: Vec<&str> = items.iter().map(|t| t["last_activity_at"].as_str().unwrap()).collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "newest activity first: {times:?}");
+    assert!(items.iter().all(|t| t["sla_due_at"].is_null()), "SLA deadlines are internal");
+});
+
+both_backends!(a_request_shows_the_conversation_without_internal_notes, |db: Db| async move {
+    let app = app(&db).await;
+    let ana = signed_in(&app, "customer@northwind.test").await;
+    let ticket: i64 = with_db!(&db, |pool| sqlx::query_scalar(
+        "select ticket_id from interactions where kind = 'note' and body like 'Billing confirmed%'"
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap());
+    let reply = call(&app, MyRequest::PATH, &format!("ticket_id={ticket}"), Some(&ana)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert!(reply.body.contains("INV-2291"), "the messages are there: {}", reply.body);
+    assert!(!reply.body.contains("Billing confirmed"), "the internal note is not: {}", reply.body);
+    assert!(!reply.body.contains("\"note\""));
+});
+
+both_backends!(an_unconfirmed_account_sees_no_history_yet, |db: Db| async move {
+    let app = app(&db).await;
+    // Ben has written to support before; registering alone does not open that history.
+    call(
+        &app,
+        RegisterCustomer::PATH,
+        "display_name=Ben&email=ben.carter@example.test&password=tide+pool+lantern",
+        None,
+    )
+    .await;
+    let ben = signed_in_with(&app, "ben.carter@example.test", "tide pool lantern").await;
+    let before = call(&app, MyRequests::PATH, "", Some(&ben)).await;
+    assert_eq!(before.status, StatusCode::OK);
+    assert_eq!(before.body, r#"{"items":[],"next":null}"#);
+
+    let (_, token) = mailed_link(&db, "ben.carter@example.test").await;
+    call(&app, VerifyEmail::PATH, &format!("token={token}"), None).await;
+    let after = call(&app, MyRequests::PATH, "", Some(&ben)).await;
+    let page: serde_json::Value = serde_json::from_str(&after.body).unwrap();
+    assert!(!page["items"].as_array().unwrap().is_empty(), "confirmed: his earlier requests are his");
+});
