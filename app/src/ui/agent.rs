@@ -8,18 +8,28 @@ use super::{
 };
 use crate::{
     api::agent::{InboxView, inbox_page},
-    model::{CurrentUser, PageCursor, TicketSummary},
+    error::AppError,
+    model::{CurrentUser, Page, PageCursor, TicketSummary},
 };
 use chrono::Utc;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
 
+type InboxResource = Resource<Result<Page<TicketSummary>, AppError>>;
+
 #[component]
 pub fn AgentWorkspace() -> impl IntoView {
+    let query = use_query_map();
+    // Created with the page rather than inside the sign-in gate, so the server render and the
+    // hydrating client create it in the same place and agree on its data.
+    let page: InboxResource = Resource::new(
+        move || (selected(&query.read().get("view")).0, query.read().get("after").map(PageCursor)),
+        |(view, after)| inbox_page(view, after),
+    );
     view! {
         <Title text="Agent workspace" />
-        <Protected here="/agent" allowed=CurrentUser::is_staff page=|user| view! { <Inbox user /> } />
+        <Protected here="/agent" allowed=CurrentUser::is_staff page=move |user| view! { <Inbox user page /> } />
     }
 }
 
@@ -29,16 +39,16 @@ const VIEWS: [(InboxView, &str, &str); 3] = [
     (InboxView::SlaDue, "sla", "SLA due first"),
 ];
 
+/// The view a `?view=` key names; "Mine" when it names none.
+fn selected(key: &Option<String>) -> (InboxView, &'static str, &'static str) {
+    VIEWS.iter().find(|(_, k, _)| Some(*k) == key.as_deref()).copied().unwrap_or(VIEWS[0])
+}
+
 #[component]
-fn Inbox(user: CurrentUser) -> impl IntoView {
+fn Inbox(user: CurrentUser, page: InboxResource) -> impl IntoView {
     let query = use_query_map();
-    let view_key = move || query.read().get("view").unwrap_or_else(|| "mine".into());
-    let current = move || {
-        let key = view_key();
-        VIEWS.iter().find(|(_, k, _)| *k == key).copied().unwrap_or(VIEWS[0])
-    };
-    let after = move || query.read().get("after").map(PageCursor);
-    let page = Resource::new(move || (current().0, after()), |(view, after)| inbox_page(view, after));
+    let current = move || selected(&query.read().get("view"));
+    let view_key = move || current().1;
 
     view! {
         <div class="workspace">
