@@ -17,11 +17,19 @@ test("a customer follows a request across channels, without the agents' notes", 
   await expect(conversation).toContainText("Can you reissue it?");
   await expect(conversation).toContainText("Northwind support");
   await expect(conversation).not.toContainText("Billing confirmed");
+
+  await page.getByLabel("Your reply").fill("The corrected invoice arrived, thank you!");
+  await page.getByRole("button", { name: "Send reply" }).click();
+  await expect(conversation.getByRole("listitem").last()).toContainText("The corrected invoice arrived, thank you!");
+  await expect(conversation.getByRole("listitem").last()).toContainText("Portal");
+  await expect(page.getByLabel("Your reply")).toHaveValue("");
   for (const { label, width, height } of [
     { label: "phone", width: 390, height: 844 },
     { label: "laptop", width: 1280, height: 800 },
   ]) {
     await page.setViewportSize({ width, height });
+    // From the top, so the sticky header sits where a reader first sees it.
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: `test-results/screenshots/request-${label}.png`, fullPage: true });
   }
 

@@ -14,7 +14,7 @@ use app::{
         agent::InboxPage,
         auth::WhoAmI,
         portal::{CategoryPage, HelpCenter, PublishedArticle, SearchArticles},
-        requests::{MyRequest, MyRequests},
+        requests::{MyRequest, MyRequests, ReplyToRequest},
     },
     both_backends,
     server::{accounts, db::Db},
@@ -306,6 +306,7 @@ both_backends!(every_server_function_answers_each_role_as_it_should, |db: Db| as
         (InboxPage::PATH, "view=All".into(), [401, 403, 200, 200, 200]),
         (MyRequests::PATH, String::new(), [401, 200, 403, 403, 403]),
         (MyRequest::PATH, format!("ticket_id={anas_ticket}"), [401, 200, 403, 403, 403]),
+        (ReplyToRequest::PATH, format!("ticket_id={anas_ticket}&body=Thanks"), [401, 200, 403, 403, 403]),
         (MyAccount::PATH, String::new(), [401, 200, 200, 200, 200]),
         (ChangePassword::PATH, "current_password=guess&new_password=tide+pool+lantern".into(), [401, 422, 422, 422, 422]),
         (StaffList::PATH, String::new(), [401, 403, 403, 403, 200]),
@@ -396,6 +397,9 @@ both_backends!(a_customer_reaches_nothing_of_another_customer_by_id, |db: Db| as
     assert_eq!((missing.status, missing.body), (reply.status, reply.body), "taken and missing ids look alike");
     let bens = call(&app, MyRequests::PATH, "", Some(&ben)).await;
     assert!(!bens.body.contains("INV-2291"), "{}", bens.body);
+
+    let intruding = call(&app, ReplyToRequest::PATH, &format!("ticket_id={anas_ticket}&body=hi"), Some(&ben)).await;
+    assert_eq!(intruding.status, StatusCode::NOT_FOUND, "{}", intruding.body);
 
     for (path, form) in [
         (ChangeStaffRole::PATH, format!("user_id={ana_user}&role=agent")),

@@ -6,7 +6,7 @@ mod support;
 use app::{
     api::{
         account::{RegisterCustomer, VerifyEmail},
-        requests::{MyRequest, MyRequests},
+        requests::{MyRequest, MyRequests, ReplyToRequest},
     },
     both_backends,
     server::db::Db,
@@ -73,4 +73,65 @@ both_backends!(an_unconfirmed_account_sees_no_history_yet, |db: Db| async move {
     let after = call(&app, MyRequests::PATH, "", Some(&ben)).await;
     let page: serde_json::Value = serde_json::from_str(&after.body).unwrap();
     assert!(!page["items"].as_array().unwrap().is_empty(), "confirmed: his earlier requests are his");
+});
+
+both_backends!(a_reply_from_the_portal_joins_the_conversation_and_reopens_a_solved_request, |db: Db| async move {
+    let app = app(&db).await;
+    let ana = signed_in(&app, "customer@northwind.test").await;
+    let solved: i64 = with_db!(&db, |pool| sqlx::query_scalar(
+        "select id from tickets where subject = 'Parcel NW-20391 is two days late' and status = 'solved'"
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap());
+
+    let empty = call(&app, ReplyToRequest::PATH, &format!("ticket_id={solved}&body=+++"), Some(&ana)).await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.body.contains("Write a message"), "{}", empty.body);
+
+    let form = format!("ticket_id={solved}&body=It+arrived+but+the+box+was+damaged.");
+    let reply = call(&app, ReplyToRequest::PATH, &form, Some(&ana)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let thread: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(thread["ticket"]["summary"]["status"], "open", "back in the agents' queue");
+    let last = thread["interactions"].as_array().unwrap().iter().rev().find(|i| i["kind"] == "message_in").unwrap();
+    assert_eq!(last["body"], "It arrived but the box was damaged.");
+    assert_eq!(last["channel"], "portal");
+
+    // Nobody else can write into Ana's request.
+    call(
+        &app,
+        RegisterCustomer::PATH,
+        "display_name=Ben&email=ben.carter@example.test&password=tide+pool+lantern",
+        None,
+    )
+    .await;
+    let (_, token) = mailed_link(&db, "ben.carter@example.test").await;
+    call(&app, VerifyEmail::PATH, &format!("token={token}"), None).await;
+    let ben = signed_in_with(&app, "ben.carter@example.test", "tide pool lantern").await;
+    let intruder = call(&app, ReplyToRequest::PATH, &format!("ticket_id={solved}&body=hello"), Some(&ben)).await;
+    assert_eq!(intruder.status, StatusCode::NOT_FOUND);
+    let replies: i64 = with_db!(&db, |pool| sqlx::query_scalar(
+        "select count(*) from interactions where ticket_id = $1 and channel = 'portal'"
+    )
+    .bind(solved)
+    .fetch_one(pool)
+    .await
+    .unwrap());
+    assert_eq!(replies, 1);
+});
+
+both_backends!(a_closed_request_takes_no_more_replies, |db: Db| async move {
+    let app = app(&db).await;
+    let ana = signed_in(&app, "customer@northwind.test").await;
+    let ticket: i64 = with_db!(&db, |pool| sqlx::query_scalar(
+        "select id from tickets where subject = 'Parcel NW-20391 is two days late'"
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap());
+    app::server::tickets::set_status(&db, ticket, app::model::TicketStatus::Closed, None).await.unwrap();
+    let reply = call(&app, ReplyToRequest::PATH, &format!("ticket_id={ticket}&body=one+more+thing"), Some(&ana)).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("closed"), "{}", reply.body);
 });

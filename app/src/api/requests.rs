@@ -42,3 +42,15 @@ pub async fn my_request(ticket_id: i64) -> Result<TicketThread, AppError> {
         .await,
     )
 }
+
+/// Adds the signed-in customer's reply to one of their requests.
+#[server(prefix = "/rpc")]
+pub async fn reply_to_request(ticket_id: i64, body: String) -> Result<TicketThread, AppError> {
+    ctx::respond(
+        async {
+            let customer = ctx::require(&[Role::Customer]).await?;
+            requests::reply(&ctx::db()?, &customer, ticket_id, &body).await
+        }
+        .await,
+    )
+}

@@ -2,11 +2,20 @@
 //! conversation only what passed between them and us. Internal notes, tags and SLA deadlines
 //! stay with the agents.
 
-use super::{db::Db, tickets};
+use super::{
+    db::Db,
+    tickets::{self, NewInteraction},
+};
 use crate::{
     error::AppError,
-    model::{InboxFilter, InboxSort, InteractionKind, Page, PageCursor, TicketSummary, TicketThread},
+    model::{
+        Channel, CurrentUser, InboxFilter, InboxSort, InteractionKind, Page, PageCursor, TicketStatus,
+        TicketSummary, TicketThread,
+    },
 };
+
+/// The longest reply the portal takes, in characters.
+const MAX_REPLY_CHARS: usize = 10_000;
 
 /// Requests listed per page in the portal.
 const PAGE_SIZE: i64 = 20;
@@ -34,6 +43,40 @@ pub async fn my_request(db: &Db, customer_id: i64, ticket_id: i64) -> Result<Tic
     thread.ticket.tags.clear();
     thread.interactions.retain(|entry| entry.kind != InteractionKind::Note);
     Ok(thread)
+}
+
+/// The customer's reply to one of their requests, written in the portal. A request that was
+/// waiting on them or was solved goes back to the agents as open; a closed one takes no more
+/// replies (the customer starts a new request, which links to their history anyway).
+pub async fn reply(db: &Db, customer: &CurrentUser, ticket_id: i64, body: &str) -> Result<TicketThread, AppError> {
+    let customer_id = customer.customer_id.ok_or(AppError::NotFound)?;
+    let body = body.trim();
+    if body.is_empty() {
+        return Err(AppError::invalid("Write a message before sending."));
+    }
+    if body.chars().count() > MAX_REPLY_CHARS {
+        return Err(AppError::invalid(format!("A reply has at most {MAX_REPLY_CHARS} characters.")));
+    }
+    let status = my_request(db, customer_id, ticket_id).await?.ticket.summary.status;
+    if status == TicketStatus::Closed {
+        return Err(AppError::invalid(
+            "This request is closed. Start a new one and we will pick it up from there.",
+        ));
+    }
+    let entry = NewInteraction {
+        customer_id,
+        ticket_id: Some(ticket_id),
+        kind: InteractionKind::MessageIn,
+        channel: Channel::Portal,
+        body,
+        provider_message_id: None,
+        author_id: Some(customer.id),
+    };
+    tickets::record_interaction(db, entry).await?;
+    if matches!(status, TicketStatus::Pending | TicketStatus::Solved) {
+        tickets::set_status(db, ticket_id, TicketStatus::Open, Some(customer.id)).await?;
+    }
+    my_request(db, customer_id, ticket_id).await
 }
 
 fn for_the_customer(summary: &mut TicketSummary) {

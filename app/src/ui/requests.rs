@@ -5,12 +5,16 @@
 use super::{
     account::Protected,
     format::{channel_label, long_date, short_datetime},
+    forms::{FormError, action_error},
     status::{ErrorPanel, ListSkeleton},
 };
 use crate::{
-    api::requests::{my_request, my_requests},
+    api::requests::{ReplyToRequest, my_request, my_requests},
     error::AppError,
-    model::{CurrentUser, Interaction, InteractionKind, PageCursor, Role, TicketSummary, TicketThread},
+    model::{
+        CurrentUser, Interaction, InteractionKind, PageCursor, Role, TicketStatus, TicketSummary,
+        TicketThread,
+    },
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -98,7 +102,8 @@ fn request_row(ticket: TicketSummary) -> impl IntoView {
 pub fn RequestPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok());
-    let thread = Resource::new(id, |id| async move {
+    let reply = ServerAction::<ReplyToRequest>::new();
+    let thread = Resource::new(move || (id(), reply.version().get()), |(id, _)| async move {
         match id {
             Some(id) => my_request(id).await,
             None => Err(AppError::NotFound),
@@ -110,14 +115,14 @@ pub fn RequestPage() -> impl IntoView {
             allowed=is_customer
             page=move |_| view! {
                 <div class="page page--narrow">
-                    <Suspense fallback=|| view! { <ListSkeleton rows=4 /> }>
+                    <Transition fallback=|| view! { <ListSkeleton rows=4 /> }>
                         {move || Suspend::new(async move {
                             match thread.await {
-                                Ok(thread) => view! { <Conversation thread /> }.into_any(),
+                                Ok(thread) => view! { <Conversation thread reply /> }.into_any(),
                                 Err(error) => view! { <ErrorPanel error /> }.into_any(),
                             }
                         })}
-                    </Suspense>
+                    </Transition>
                 </div>
             }
         />
@@ -125,8 +130,18 @@ pub fn RequestPage() -> impl IntoView {
 }
 
 #[component]
-fn Conversation(thread: TicketThread) -> impl IntoView {
+fn Conversation(thread: TicketThread, reply: ServerAction<ReplyToRequest>) -> impl IntoView {
     let ticket = thread.ticket;
+    let (ticket_id, closed) = (ticket.summary.id, ticket.summary.status == TicketStatus::Closed);
+    // A sent reply empties the box; a refused one stays for the customer to fix.
+    let draft = NodeRef::<leptos::html::Textarea>::new();
+    Effect::new(move |_| {
+        if matches!(reply.value().get(), Some(Ok(_))) {
+            if let Some(draft) = draft.get() {
+                draft.set_value("");
+            }
+        }
+    });
     view! {
         <Title text=ticket.summary.subject.clone() />
         <nav class="breadcrumb" aria-label="Breadcrumb">
@@ -142,6 +157,29 @@ fn Conversation(thread: TicketThread) -> impl IntoView {
         <ol class="conversation" aria-label="Conversation">
             {thread.interactions.into_iter().map(message).collect_view()}
         </ol>
+        {if closed {
+            view! {
+                <p class="notice">"This request is closed. For anything new, contact us again and we will see this history."</p>
+            }
+            .into_any()
+        } else {
+            view! {
+                <ActionForm action=reply attr:class="form reply">
+                    <input type="hidden" name="ticket_id" value=ticket_id />
+                    <div class="field">
+                        <label for="reply-body">"Your reply"</label>
+                        <textarea node_ref=draft id="reply-body" name="body" rows="4" required></textarea>
+                    </div>
+                    <FormError message=action_error(reply) />
+                    <p class="reply__actions">
+                        <button class="button button--primary" type="submit">
+                            {move || if reply.pending().get() { "Sending…" } else { "Send reply" }}
+                        </button>
+                    </p>
+                </ActionForm>
+            }
+            .into_any()
+        }}
     }
 }
 
