@@ -49,7 +49,13 @@ pub fn FormError(message: Signal<Option<String>>) -> impl IntoView {
 #[component]
 pub fn SubmitButton(pending: Memo<bool>, label: &'static str, busy: &'static str) -> impl IntoView {
     view! {
-        <button class="button button--primary button--wide" type="submit" aria-busy=move || pending.get().to_string()>
+        // Disabled while the request is in flight, so a double click sends it once.
+        <button
+            class="button button--primary button--wide"
+            type="submit"
+            disabled=move || pending.get()
+            aria-busy=move || pending.get().to_string()
+        >
             {move || if pending.get() { busy } else { label }}
         </button>
     }

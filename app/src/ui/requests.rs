@@ -172,7 +172,7 @@ fn Conversation(thread: TicketThread, reply: ServerAction<ReplyToRequest>) -> im
                     </div>
                     <FormError message=action_error(reply) />
                     <p class="reply__actions">
-                        <button class="button button--primary" type="submit">
+                        <button class="button button--primary" type="submit" disabled=move || reply.pending().get()>
                             {move || if reply.pending().get() { "Sending…" } else { "Send reply" }}
                         </button>
                     </p>
