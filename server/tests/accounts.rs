@@ -25,12 +25,10 @@ use axum::{
     http::{Request, StatusCode, header},
 };
 use leptos::server_fn::ServerFn;
-use support::{app, call, call_from, mailed_link, sign_in, signed_in, signed_in_with};
+use support::{
+    BEN, BEN_EMAIL, BEN_PASSWORD, app, ben_confirmed, call, call_from, mailed_link, scalar, sign_in, signed_in, signed_in_with,
+};
 use tower::ServiceExt;
-
-async fn scalar(db: &Db, sql: &str) -> i64 {
-    with_db!(db, |pool| sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await.unwrap())
-}
 
 async fn audited(db: &Db, action: &str) -> i64 {
     scalar(db, &format!("select count(*) from audit_log where action = '{action}'")).await
@@ -41,8 +39,6 @@ async fn who_am_i(app: &axum::Router, cookie: &str) -> serde_json::Value {
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     serde_json::from_str(&reply.body).unwrap()
 }
-
-const BEN: &str = "display_name=Ben+Carter&email=Ben.Carter@example.test&password=tide+pool+lantern";
 
 both_backends!(verifying_the_email_joins_the_history_already_tied_to_it, |db: Db| async move {
     let app = app(&db).await;
@@ -55,12 +51,12 @@ both_backends!(verifying_the_email_joins_the_history_already_tied_to_it, |db: Db
     assert!(reply.cookie.is_none(), "registering does not sign anyone in");
 
     // Signed in but unverified, the account sees none of the old history.
-    let cookie = signed_in_with(&app, "ben.carter@example.test", "tide pool lantern").await;
+    let cookie = signed_in_with(&app, BEN_EMAIL, BEN_PASSWORD).await;
     let me = who_am_i(&app, &cookie).await;
     assert_eq!(me["customer_id"], serde_json::Value::Null);
     assert_eq!(me["email_verified"], false);
 
-    let (page, token) = mailed_link(&db, "ben.carter@example.test").await;
+    let (page, token) = mailed_link(&db, BEN_EMAIL).await;
     assert_eq!(page, "/verify-email");
     let verified = call(&app, VerifyEmail::PATH, &format!("token={token}"), None).await;
     assert_eq!(verified.status, StatusCode::OK, "{}", verified.body);
@@ -152,7 +148,7 @@ both_backends!(a_reset_link_sets_the_password_once_and_ends_every_session, |db: 
 both_backends!(expired_and_wrong_kind_links_are_refused, |db: Db| async move {
     let app = app(&db).await;
     call(&app, RegisterCustomer::PATH, BEN, None).await;
-    let (_, verify_token) = mailed_link(&db, "ben.carter@example.test").await;
+    let (_, verify_token) = mailed_link(&db, BEN_EMAIL).await;
     call(&app, RequestPasswordReset::PATH, "email=agent@northwind.test", None).await;
     let reset_token = reset_link(&db, "agent@northwind.test").await;
 
@@ -376,10 +372,7 @@ both_backends!(pages_allow_only_their_own_scripts, |db: Db| async move {
 // that takes an id is tried with the other customer's ids; the list grows with the endpoints.
 both_backends!(a_customer_reaches_nothing_of_another_customer_by_id, |db: Db| async move {
     let app = app(&db).await;
-    call(&app, RegisterCustomer::PATH, BEN, None).await;
-    let (_, token) = mailed_link(&db, "ben.carter@example.test").await;
-    call(&app, VerifyEmail::PATH, &format!("token={token}"), None).await;
-    let ben = signed_in_with(&app, "ben.carter@example.test", "tide pool lantern").await;
+    let ben = ben_confirmed(&app, &db).await;
     let ana = signed_in(&app, "customer@northwind.test").await;
     let ana_user = scalar(&db, "select id from users where email = 'customer@northwind.test'").await;
 

@@ -5,16 +5,17 @@ mod support;
 
 use app::{
     api::{
-        account::{RegisterCustomer, VerifyEmail},
+        account::RegisterCustomer,
         requests::{MyRequest, MyRequests, ReplyToRequest},
     },
     both_backends,
     server::db::Db,
-    with_db,
 };
 use axum::http::StatusCode;
 use leptos::server_fn::ServerFn;
-use support::{app, call, mailed_link, signed_in, signed_in_with};
+use support::{BEN, BEN_EMAIL, BEN_PASSWORD, app, ben_confirmed, call, confirm_email, scalar, signed_in, signed_in_with};
+
+const PARCEL: &str = "select id from tickets where subject = 'Parcel NW-20391 is two days late'";
 
 both_backends!(a_customer_lists_their_own_requests_newest_first, |db: Db| async move {
     let app = app(&db).await;
@@ -23,13 +24,12 @@ both_backends!(a_customer_lists_their_own_requests_newest_first, |db: Db| async 
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     let page: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
     let items = page["items"].as_array().unwrap();
-    let expected: i64 = with_db!(&db, |pool| sqlx::query_scalar(
+    let expected = scalar(
+        &db,
         "select count(*) from tickets t join users u on u.customer_id = t.customer_id
-         where u.email = 'customer@northwind.test'"
+         where u.email = 'customer@northwind.test'",
     )
-    .fetch_one(pool)
-    .await
-    .unwrap());
+    .await;
     assert_eq!(items.len() as i64, expected);
     assert!(items.iter().all(|t| t["customer_name"] == "Ana Silva"));
     let times: Vec<&str> = items.iter().map(|t| t["last_activity_at"].as_str().unwrap()).collect();
@@ -40,12 +40,8 @@ both_backends!(a_customer_lists_their_own_requests_newest_first, |db: Db| async 
 both_backends!(a_request_shows_the_conversation_without_internal_notes, |db: Db| async move {
     let app = app(&db).await;
     let ana = signed_in(&app, "customer@northwind.test").await;
-    let ticket: i64 = with_db!(&db, |pool| sqlx::query_scalar(
-        "select ticket_id from interactions where kind = 'note' and body like 'Billing confirmed%'"
-    )
-    .fetch_one(pool)
-    .await
-    .unwrap());
+    let ticket =
+        scalar(&db, "select ticket_id from interactions where kind = 'note' and body like 'Billing confirmed%'").await;
     let reply = call(&app, MyRequest::PATH, &format!("ticket_id={ticket}"), Some(&ana)).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert!(reply.body.contains("INV-2291"), "the messages are there: {}", reply.body);
@@ -56,20 +52,13 @@ both_backends!(a_request_shows_the_conversation_without_internal_notes, |db: Db|
 both_backends!(an_unconfirmed_account_sees_no_history_yet, |db: Db| async move {
     let app = app(&db).await;
     // Ben has written to support before; registering alone does not open that history.
-    call(
-        &app,
-        RegisterCustomer::PATH,
-        "display_name=Ben&email=ben.carter@example.test&password=tide+pool+lantern",
-        None,
-    )
-    .await;
-    let ben = signed_in_with(&app, "ben.carter@example.test", "tide pool lantern").await;
+    call(&app, RegisterCustomer::PATH, BEN, None).await;
+    let ben = signed_in_with(&app, BEN_EMAIL, BEN_PASSWORD).await;
     let before = call(&app, MyRequests::PATH, "", Some(&ben)).await;
     assert_eq!(before.status, StatusCode::OK);
     assert_eq!(before.body, r#"{"items":[],"next":null}"#);
 
-    let (_, token) = mailed_link(&db, "ben.carter@example.test").await;
-    call(&app, VerifyEmail::PATH, &format!("token={token}"), None).await;
+    confirm_email(&app, &db, BEN_EMAIL).await;
     let after = call(&app, MyRequests::PATH, "", Some(&ben)).await;
     let page: serde_json::Value = serde_json::from_str(&after.body).unwrap();
     assert!(!page["items"].as_array().unwrap().is_empty(), "confirmed: his earlier requests are his");
@@ -78,12 +67,7 @@ both_backends!(an_unconfirmed_account_sees_no_history_yet, |db: Db| async move {
 both_backends!(a_reply_from_the_portal_joins_the_conversation_and_reopens_a_solved_request, |db: Db| async move {
     let app = app(&db).await;
     let ana = signed_in(&app, "customer@northwind.test").await;
-    let solved: i64 = with_db!(&db, |pool| sqlx::query_scalar(
-        "select id from tickets where subject = 'Parcel NW-20391 is two days late' and status = 'solved'"
-    )
-    .fetch_one(pool)
-    .await
-    .unwrap());
+    let solved = scalar(&db, &format!("{PARCEL} and status = 'solved'")).await;
 
     let empty = call(&app, ReplyToRequest::PATH, &format!("ticket_id={solved}&body=+++"), Some(&ana)).await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -99,37 +83,18 @@ both_backends!(a_reply_from_the_portal_joins_the_conversation_and_reopens_a_solv
     assert_eq!(last["channel"], "portal");
 
     // Nobody else can write into Ana's request.
-    call(
-        &app,
-        RegisterCustomer::PATH,
-        "display_name=Ben&email=ben.carter@example.test&password=tide+pool+lantern",
-        None,
-    )
-    .await;
-    let (_, token) = mailed_link(&db, "ben.carter@example.test").await;
-    call(&app, VerifyEmail::PATH, &format!("token={token}"), None).await;
-    let ben = signed_in_with(&app, "ben.carter@example.test", "tide pool lantern").await;
+    let ben = ben_confirmed(&app, &db).await;
     let intruder = call(&app, ReplyToRequest::PATH, &format!("ticket_id={solved}&body=hello"), Some(&ben)).await;
     assert_eq!(intruder.status, StatusCode::NOT_FOUND);
-    let replies: i64 = with_db!(&db, |pool| sqlx::query_scalar(
-        "select count(*) from interactions where ticket_id = $1 and channel = 'portal'"
-    )
-    .bind(solved)
-    .fetch_one(pool)
-    .await
-    .unwrap());
+    let replies =
+        scalar(&db, &format!("select count(*) from interactions where ticket_id = {solved} and channel = 'portal'")).await;
     assert_eq!(replies, 1);
 });
 
 both_backends!(a_closed_request_takes_no_more_replies, |db: Db| async move {
     let app = app(&db).await;
     let ana = signed_in(&app, "customer@northwind.test").await;
-    let ticket: i64 = with_db!(&db, |pool| sqlx::query_scalar(
-        "select id from tickets where subject = 'Parcel NW-20391 is two days late'"
-    )
-    .fetch_one(pool)
-    .await
-    .unwrap());
+    let ticket = scalar(&db, PARCEL).await;
     app::server::tickets::set_status(&db, ticket, app::model::TicketStatus::Closed, None).await.unwrap();
     let reply = call(&app, ReplyToRequest::PATH, &format!("ticket_id={ticket}&body=one+more+thing"), Some(&ana)).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -4,9 +4,12 @@ use crate::{error::AppError, model::AccountOverview};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::server::{
-    accounts::{self, Registration},
-    auth, ctx,
+use crate::{
+    model::Role,
+    server::{
+        accounts::{self, Registration},
+        auth, ctx,
+    },
 };
 
 /// Counts a request that sends account mail against the caller's address and the mailbox.
@@ -57,7 +60,7 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
 pub async fn my_account() -> Result<AccountOverview, AppError> {
     ctx::respond(
         async {
-            let user = ctx::current_user().await?.ok_or(AppError::NotSignedIn)?;
+            let user = ctx::require(Role::ALL).await?;
             accounts::account_overview(&ctx::db()?, user).await
         }
         .await,
@@ -68,7 +71,7 @@ pub async fn my_account() -> Result<AccountOverview, AppError> {
 pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
     ctx::respond(
         async {
-            let user = ctx::current_user().await?.ok_or(AppError::NotSignedIn)?;
+            let user = ctx::require(Role::ALL).await?;
             let cx = ctx::auth_context().await?;
             auth::change_password(&cx, &user, &current_password, &new_password).await?;
             accounts::notify_password_changed(&cx.db, &ctx::state()?.links, &user).await
@@ -82,7 +85,7 @@ pub async fn change_password(current_password: String, new_password: String) -> 
 pub async fn sign_out_other_devices() -> Result<(), AppError> {
     ctx::respond(
         async {
-            let user = ctx::current_user().await?.ok_or(AppError::NotSignedIn)?;
+            let user = ctx::require(Role::ALL).await?;
             let cx = ctx::auth_context().await?;
             auth::sign_out_other_devices(&cx.db, &cx.session, &user, cx.policy).await
         }

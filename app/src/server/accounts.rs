@@ -65,6 +65,13 @@ fn spent_link() -> AppError {
     AppError::invalid("This link has expired or has already been used. Ask for a new one.")
 }
 
+/// 256 random bits, URL-safe: a link token, or a password nobody knows.
+fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
 fn hash_token(token: &str) -> String {
     Sha256::digest(token.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
 }
@@ -87,27 +94,26 @@ struct Mail {
     body: String,
 }
 
+const INSERT_MAIL: &str =
+    "insert into mail_outbox (to_address, subject, body_text, created_at) values ($1, $2, $3, $4)";
+
 /// Queues a plain notice (no token) for the outbox.
 async fn queue_mail(db: &Db, mail: Mail) -> Result<(), AppError> {
     with_db!(db, |pool| {
-        sqlx::query(
-            "insert into mail_outbox (to_address, subject, body_text, created_at) values ($1, $2, $3, $4)",
-        )
-        .bind(&mail.to)
-        .bind(&mail.subject)
-        .bind(&mail.body)
-        .bind(clock::now())
-        .execute(pool)
-        .await?;
+        sqlx::query(INSERT_MAIL)
+            .bind(&mail.to)
+            .bind(&mail.subject)
+            .bind(&mail.body)
+            .bind(clock::now())
+            .execute(pool)
+            .await?;
     });
     Ok(())
 }
 
 /// Issues a token for `purpose` and queues the mail carrying its link, in one transaction.
 async fn send_link(db: &Db, links: &Links, user_id: i64, purpose: TokenPurpose, compose: impl FnOnce(&str) -> Mail) -> Result<(), AppError> {
-    let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    let token = URL_SAFE_NO_PAD.encode(bytes);
+    let token = random_token();
     let mail = compose(&links.to(&format!("{}?token={token}", purpose.page())));
     let now = clock::now();
     with_db!(db, |pool| {
@@ -123,15 +129,13 @@ async fn send_link(db: &Db, links: &Links, user_id: i64, purpose: TokenPurpose, 
         .bind(now + purpose.lifetime())
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
-            "insert into mail_outbox (to_address, subject, body_text, created_at) values ($1, $2, $3, $4)",
-        )
-        .bind(&mail.to)
-        .bind(&mail.subject)
-        .bind(&mail.body)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query(INSERT_MAIL)
+            .bind(&mail.to)
+            .bind(&mail.subject)
+            .bind(&mail.body)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
     });
     Ok(())
@@ -352,9 +356,7 @@ pub async fn invite_staff(db: &Db, links: &Links, admin_id: i64, invitation: Inv
         return Err(AppError::invalid("Staff accounts are agents, supervisors or admins."));
     }
     let email = normalize_email(invitation.email)?;
-    let mut secret = [0u8; 32];
-    OsRng.fill_bytes(&mut secret);
-    let unknowable = URL_SAFE_NO_PAD.encode(secret);
+    let unknowable = random_token();
     let user = NewUser { email: &email, display_name: invitation.display_name, role: invitation.role, password: &unknowable };
     let user_id = users::create_unverified_user(db, user).await?;
     let name = invitation.display_name.trim();

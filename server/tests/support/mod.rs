@@ -3,7 +3,10 @@
 #![allow(dead_code)] // each test file uses its own share of these
 
 use app::{
-    api::auth::SignIn,
+    api::{
+        account::{RegisterCustomer, VerifyEmail},
+        auth::SignIn,
+    },
     server::{
         accounts::{self, Links},
         auth::SessionPolicy,
@@ -12,6 +15,7 @@ use app::{
         sessions::Sessions,
         state::AppState,
     },
+    with_db,
 };
 use axum::{
     Router,
@@ -92,6 +96,32 @@ pub async fn mailed_link(db: &Db, to: &str) -> (String, String) {
         .unwrap_or_else(|| panic!("no link in {body}"));
     let (page, token) = url.trim_start_matches(PUBLIC_URL).split_once("?token=").unwrap();
     (page.to_owned(), token.to_owned())
+}
+
+/// A single integer the test reads straight from the database.
+pub async fn scalar(db: &Db, sql: &str) -> i64 {
+    with_db!(db, |pool| sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await.unwrap())
+}
+
+/// Ben Carter has written to support by email before (demo data) but has no account: his
+/// registration, as the form sends it.
+pub const BEN: &str = "display_name=Ben+Carter&email=Ben.Carter@example.test&password=tide+pool+lantern";
+pub const BEN_EMAIL: &str = "ben.carter@example.test";
+pub const BEN_PASSWORD: &str = "tide pool lantern";
+
+/// Opens the newest verification link mailed to `to`.
+pub async fn confirm_email(app: &Router, db: &Db, to: &str) {
+    let (_, token) = mailed_link(db, to).await;
+    let reply = call(app, VerifyEmail::PATH, &format!("token={token}"), None).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+}
+
+/// Ben registers, confirms his address and signs in: a second, real customer. His session.
+pub async fn ben_confirmed(app: &Router, db: &Db) -> String {
+    let reply = call(app, RegisterCustomer::PATH, BEN, None).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    confirm_email(app, db, BEN_EMAIL).await;
+    signed_in_with(app, BEN_EMAIL, BEN_PASSWORD).await
 }
 
 pub async fn body_text(response: axum::response::Response) -> String {
