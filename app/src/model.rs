@@ -137,6 +137,26 @@ pub struct ArticleSummary {
     pub updated_at: DateTime<Utc>,
 }
 
+/// One search result: the article and the passage that matched, its matched words between
+/// [`MARK_START`] and [`MARK_END`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    pub article: ArticleSummary,
+    pub snippet: String,
+}
+
+pub const MARK_START: char = '\u{E000}';
+pub const MARK_END: char = '\u{E001}';
+
+/// Search results, best first. `corrected` is the query actually searched when the reader's
+/// words matched nothing and looked like typos.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SearchResults {
+    pub query: String,
+    pub corrected: Option<String>,
+    pub hits: Vec<SearchHit>,
+}
+
 /// A published article, its body already rendered to sanitized HTML for the web.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Article {

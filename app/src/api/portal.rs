@@ -2,12 +2,12 @@
 
 use crate::{
     error::AppError,
-    model::{Article, ArticleSummary, CategoryArticles, HelpCenterHome},
+    model::{Article, CategoryArticles, HelpCenterHome, SearchResults},
 };
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::server::{ctx, kb};
+use crate::server::{ctx, kb, search};
 
 #[server(prefix = "/rpc")]
 pub async fn help_center() -> Result<HelpCenterHome, AppError> {
@@ -15,8 +15,14 @@ pub async fn help_center() -> Result<HelpCenterHome, AppError> {
 }
 
 #[server(prefix = "/rpc")]
-pub async fn search_articles(query: String) -> Result<Vec<ArticleSummary>, AppError> {
-    ctx::respond(async { kb::search(&ctx::db()?, &query).await }.await)
+pub async fn search_articles(query: String) -> Result<SearchResults, AppError> {
+    ctx::respond(
+        async {
+            let state = ctx::state()?;
+            search::search(&state.db, &state.vocabulary, &query).await
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/rpc")]

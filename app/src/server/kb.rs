@@ -1,5 +1,5 @@
-//! The knowledge base as the portal reads it: categories, popular articles, search and
-//! published articles rendered for the web.
+//! The knowledge base as the portal reads it: categories, popular articles and published
+//! articles rendered for the web (search has its own module).
 
 use super::db::{Db, with_db};
 use crate::{
@@ -9,9 +9,6 @@ use crate::{
 use chrono::{DateTime, Utc};
 
 const POPULAR_LIMIT: i64 = 6;
-const SEARCH_LIMIT: usize = 20;
-pub const SEARCH_MAX_CHARS: usize = 200;
-const SEARCH_MAX_TERMS: usize = 8;
 
 #[derive(sqlx::FromRow)]
 struct CategoryRow {
@@ -139,20 +136,6 @@ pub async fn category_articles(db: &Db, slug: &str) -> Result<CategoryArticles, 
     })
 }
 
-/// Published articles containing every word of `query`, title matches first.
-pub async fn search(db: &Db, query: &str) -> Result<Vec<ArticleSummary>, AppError> {
-    let patterns = search_patterns(query)?;
-    let sql = search_sql(patterns.len());
-    let rows = with_db!(db, |pool| {
-        let mut statement = sqlx::query_as::<_, SummaryRow>(&sql);
-        for pattern in &patterns {
-            statement = statement.bind(pattern);
-        }
-        statement.fetch_all(pool).await?
-    });
-    Ok(rows.into_iter().map(ArticleSummary::from).collect())
-}
-
 pub async fn published_article(db: &Db, slug: &str) -> Result<Article, AppError> {
     if slug.is_empty() || slug.len() > 200 {
         return Err(AppError::NotFound);
@@ -174,56 +157,6 @@ pub async fn published_article(db: &Db, slug: &str) -> Result<Article, AppError>
     })
 }
 
-/// Turns a search query into lowercase `LIKE` patterns, one per word, or says what is wrong.
-fn search_patterns(query: &str) -> Result<Vec<String>, AppError> {
-    let query = query.trim();
-    if query.is_empty() {
-        return Err(AppError::invalid(
-            "Type a word or two to search the help center.",
-        ));
-    }
-    if query.chars().count() > SEARCH_MAX_CHARS {
-        return Err(AppError::invalid(format!(
-            "Search terms are limited to {SEARCH_MAX_CHARS} characters."
-        )));
-    }
-    Ok(query
-        .split_whitespace()
-        .take(SEARCH_MAX_TERMS)
-        .map(|term| format!("%{}%", escape_like(&term.to_lowercase())))
-        .collect())
-}
-
-fn escape_like(term: &str) -> String {
-    let mut escaped = String::with_capacity(term.len());
-    for c in term.chars() {
-        if matches!(c, '\\' | '%' | '_') {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    escaped
-}
-
-fn search_sql(terms: usize) -> String {
-    let matches = (1..=terms)
-        .map(|n| {
-            format!(
-                "(lower(a.title) like ${n} escape '\\' or lower(a.body_markdown) like ${n} escape '\\')"
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(" and ");
-    format!(
-        "select a.slug, a.title, a.summary, c.name as category, a.updated_at
-         from articles a join categories c on c.id = a.category_id
-         where a.status = 'published' and {matches}
-         order by case when lower(a.title) like $1 escape '\\' then 0 else 1 end,
-                  a.view_count desc, a.id
-         limit {SEARCH_LIMIT}"
-    )
-}
-
 /// Markdown to HTML for the web portal, sanitized: article bodies are authored content and
 /// must never carry script into a customer's browser.
 pub fn render_web_html(markdown: &str) -> String {
@@ -234,24 +167,29 @@ pub fn render_web_html(markdown: &str) -> String {
     ammonia::clean(&unsafe_html)
 }
 
+/// The words a reader sees, without markdown syntax: what search indexes and quotes in its
+/// snippets.
+pub fn plain_text(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Parser, TagEnd};
+    let mut text = String::with_capacity(markdown.len());
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(words) | Event::Code(words) => text.push_str(&words),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell) => {
+                text.push_str(if text.ends_with(['.', ':', '!', '?']) { " " } else { ". " });
+            }
+            _ => {}
+        }
+    }
+    // Search marks its matches with private-use characters; an article must not fake one.
+    text.retain(|c| !matches!(c, '\u{E000}' | '\u{E001}'));
+    text.trim_end().to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn empty_and_oversized_queries_are_refused_with_a_reason() {
-        assert!(matches!(search_patterns("   "), Err(AppError::Invalid(_))));
-        let long = "a".repeat(SEARCH_MAX_CHARS + 1);
-        let Err(AppError::Invalid(message)) = search_patterns(&long) else {
-            panic!("oversized query accepted");
-        };
-        assert!(message.contains("200 characters"));
-    }
-
-    #[test]
-    fn like_wildcards_in_a_query_match_literally() {
-        assert_eq!(search_patterns("100% off_").unwrap(), ["%100\\%%", "%off\\_%"]);
-    }
 
     #[test]
     fn rendered_markdown_drops_scripts_and_keeps_structure() {
@@ -259,6 +197,12 @@ mod tests {
         assert!(html.contains("<h2>Steps</h2>"));
         assert!(html.contains("<strong>Settings</strong>"));
         assert!(!html.contains("<script"));
+    }
+
+    #[test]
+    fn plain_text_keeps_the_words_and_drops_the_syntax() {
+        let text = plain_text("## Steps\n\n1. Open **Settings**\n2. Choose `Billing`\n\n[Help](https://x.test)");
+        assert_eq!(text, "Steps. Open Settings. Choose Billing. Help.");
     }
 }
 
@@ -282,11 +226,12 @@ pub async fn revise_article(
     Ok(with_db!(db, |pool| {
         let mut tx = pool.begin().await?;
         let article_id = sqlx::query_scalar::<_, i64>(
-            "update articles set title = $1, body_markdown = $2, updated_at = $3
-             where slug = $4 returning id",
+            "update articles set title = $1, body_markdown = $2, body_text = $3, updated_at = $4
+             where slug = $5 returning id",
         )
         .bind(title)
         .bind(body_markdown)
+        .bind(plain_text(body_markdown))
         .bind(now)
         .bind(slug)
         .fetch_optional(&mut *tx)

@@ -12,6 +12,7 @@ pub mod identity;
 pub mod kb;
 pub mod password;
 pub mod requests;
+pub mod search;
 pub mod seed;
 pub mod sessions;
 pub mod staff;

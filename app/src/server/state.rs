@@ -1,4 +1,6 @@
-use super::{accounts::Links, auth::SessionPolicy, db::Db, throttle::LoginThrottle};
+use super::{
+    accounts::Links, auth::SessionPolicy, db::Db, search::Vocabulary, throttle::LoginThrottle,
+};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
@@ -13,10 +15,19 @@ pub struct AppState {
     pub throttle: Arc<LoginThrottle>,
     /// Where links in account mail point.
     pub links: Links,
+    /// Known words for search's typo correction, shared so it is loaded once per change.
+    pub vocabulary: Arc<Vocabulary>,
 }
 
 impl AppState {
     pub fn new(leptos_options: LeptosOptions, db: Db, sessions: SessionPolicy, links: Links) -> Self {
-        Self { leptos_options, db, sessions, throttle: Arc::default(), links }
+        Self {
+            leptos_options,
+            db,
+            sessions,
+            throttle: Arc::default(),
+            links,
+            vocabulary: Arc::default(),
+        }
     }
 }

@@ -2,8 +2,9 @@
 //! the WASM client tens of kilobytes. Times are UTC on the server and in the browser alike, so
 //! the server-rendered text and the hydrated one agree.
 
-use crate::model::Channel;
+use crate::model::{Channel, MARK_END, MARK_START};
 use chrono::{DateTime, Datelike, Timelike, Utc};
+use leptos::prelude::*;
 
 const MONTHS: [&str; 12] = [
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -36,4 +37,19 @@ pub fn channel_label(channel: Channel) -> &'static str {
         Channel::Social => "Social",
         Channel::Phone => "Phone",
     }
+}
+
+/// A search snippet with its matched words in `<mark>`; the text itself is never parsed as HTML.
+pub fn highlighted(snippet: &str) -> Vec<AnyView> {
+    let mut runs = Vec::new();
+    let mut rest = snippet;
+    while let Some(start) = rest.find(MARK_START) {
+        runs.push(rest[..start].to_owned().into_any());
+        let marked = &rest[start + MARK_START.len_utf8()..];
+        let end = marked.find(MARK_END).unwrap_or(marked.len());
+        runs.push(view! { <mark>{marked[..end].to_owned()}</mark> }.into_any());
+        rest = marked.get(end + MARK_END.len_utf8()..).unwrap_or_default();
+    }
+    runs.push(rest.to_owned().into_any());
+    runs
 }

@@ -6,9 +6,9 @@ use super::{
 };
 use crate::{
     api::portal::{category_page, help_center, published_article, search_articles},
-    model::{ArticleSummary, Category},
+    model::{ArticleSummary, Category, SearchHit},
 };
-use super::format::long_date;
+use super::format::{highlighted, long_date};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{
@@ -109,16 +109,39 @@ fn ArticleList(articles: Vec<ArticleSummary>) -> impl IntoView {
             {articles
                 .into_iter()
                 .map(|article| {
-                    let href = format!("/articles/{}", article.slug);
-                    view! {
-                        <li class="article-list__item">
-                            <A href=href attr:class="article-list__link">
-                                {article.title}
-                            </A>
-                            <p class="article-list__summary">{article.summary}</p>
-                            <p class="article-list__meta">{article.category}</p>
-                        </li>
-                    }
+                    let summary = article.summary.clone();
+                    article_item(article, view! { <p class="article-list__summary">{summary}</p> })
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
+/// One row of an article list, with what to show under the title.
+fn article_item(article: ArticleSummary, excerpt: impl IntoView) -> impl IntoView {
+    let href = format!("/articles/{}", article.slug);
+    view! {
+        <li class="article-list__item">
+            <A href=href attr:class="article-list__link">
+                {article.title}
+            </A>
+            {excerpt}
+            <p class="article-list__meta">{article.category}</p>
+        </li>
+    }
+}
+
+#[component]
+fn SearchHitList(hits: Vec<SearchHit>) -> impl IntoView {
+    view! {
+        <ul class="article-list">
+            {hits
+                .into_iter()
+                .map(|hit| {
+                    let excerpt = view! {
+                        <p class="article-list__summary">{highlighted(&hit.snippet)}</p>
+                    };
+                    article_item(hit.article, excerpt)
                 })
                 .collect_view()}
         </ul>
@@ -131,7 +154,7 @@ fn ContactPrompt() -> impl IntoView {
         <aside class="contact-prompt" aria-labelledby="contact-heading">
             <h2 id="contact-heading">"Still need help?"</h2>
             <p>
-                "Email us at " <a href="mailto:support@northwind.test">"support@northwind.test"</a>
+                <A href="/contact">"Send us a request"</A>
                 " and we will answer within one business day."
             </p>
         </aside>
@@ -163,19 +186,37 @@ pub fn SearchPage() -> impl IntoView {
                             <p class="empty">"Type a question or a few keywords in the search box above."</p>
                         }
                         .into_any(),
-                        Some(Ok(found)) if found.is_empty() => view! {
+                        Some(Ok(results)) if results.hits.is_empty() => view! {
                             <div class="empty">
                                 <p class="empty__title">"No articles match your search."</p>
                                 <p>"Try fewer or different words, or browse the topics on the "
                                     <A href="/">"help center home"</A>"."</p>
+                                <p>
+                                    <A href=contact_href(&results.query) attr:class="button button--primary">
+                                        "Ask our team instead"
+                                    </A>
+                                </p>
                             </div>
                         }
                         .into_any(),
-                        Some(Ok(found)) => view! {
+                        Some(Ok(results)) => view! {
+                            {results.corrected.map(|corrected| view! {
+                                <p class="results-correction">
+                                    "No articles contain “" {results.query.clone()}
+                                    "”. Showing results for “" <strong>{corrected}</strong> "”."
+                                </p>
+                            })}
                             <p class="results-count" role="status">
-                                {match found.len() { 1 => "1 article".to_owned(), n => format!("{n} articles") }}
+                                {match results.hits.len() {
+                                    1 => "1 article".to_owned(),
+                                    n => format!("{n} articles"),
+                                }}
                             </p>
-                            <ArticleList articles=found />
+                            <SearchHitList hits=results.hits />
+                            <p class="results-footer">
+                                "Not what you were looking for? "
+                                <A href=contact_href(&results.query)>"Ask our team"</A>
+                            </p>
                         }
                         .into_any(),
                         Some(Err(error)) => view! { <ErrorPanel error /> }.into_any(),
@@ -184,6 +225,12 @@ pub fn SearchPage() -> impl IntoView {
             </Transition>
         </div>
     }
+}
+
+/// The contact form, its subject started from what the reader searched for.
+fn contact_href(query: &str) -> String {
+    let params = form_urlencoded::Serializer::new(String::new()).append_pair("subject", query).finish();
+    format!("/contact?{params}")
 }
 
 #[component]

@@ -9,6 +9,7 @@ pub use volume::INTERACTIONS_PER_TICKET;
 
 use super::{
     db::{Db, with_db},
+    kb,
     users::{self, NewUser},
 };
 use crate::{error::AppError, model::Role};
@@ -116,8 +117,8 @@ async fn insert_articles(db: &Db, articles: Vec<NewArticle>) -> Result<(), AppEr
         let mut tx = pool.begin().await?;
         for (batch_no, batch) in articles.chunks(BATCH).enumerate() {
             let mut insert = sqlx::QueryBuilder::new(
-                "insert into articles (category_id, slug, title, summary, body_markdown, status, \
-                 view_count, created_at, updated_at) ",
+                "insert into articles (category_id, slug, title, summary, body_markdown, body_text, \
+                 status, view_count, created_at, updated_at) ",
             );
             insert.push_values(batch.iter().enumerate(), |mut row, (i, article)| {
                 // Spread the dates so "updated" reads like a living help center.
@@ -127,6 +128,7 @@ async fn insert_articles(db: &Db, articles: Vec<NewArticle>) -> Result<(), AppEr
                     .push_bind(&article.title)
                     .push_bind(&article.summary)
                     .push_bind(&article.body)
+                    .push_bind(kb::plain_text(&article.body))
                     .push_bind("published")
                     .push_bind(article.view_count)
                     .push_bind(updated - Duration::days(30))
