@@ -113,6 +113,7 @@ text_enum!(
         BotStep = "bot_step",
         ArticleView = "article_view",
         Search = "search",
+        ArticleFeedback = "article_feedback",
         StatusChange = "status_change",
         Csat = "csat",
     }

@@ -4,11 +4,23 @@ use crate::{error::AppError, model::CurrentUser};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::server::{auth, ctx};
+use crate::server::{activity, auth, ctx};
 
+/// Signs in; what a customer did in the help center before signing in joins their timeline.
 #[server(prefix = "/rpc")]
 pub async fn sign_in(email: String, password: String) -> Result<CurrentUser, AppError> {
-    ctx::respond(async { auth::sign_in(&ctx::auth_context().await?, &email, &password).await }.await)
+    ctx::respond(
+        async {
+            let visit = ctx::visit(false).await?;
+            let cx = ctx::auth_context().await?;
+            let user = auth::sign_in(&cx, &email, &password).await?;
+            if let (Some(visit), Some(customer_id)) = (visit, user.customer_id) {
+                activity::attach(&cx.db, &visit.id, customer_id).await?;
+            }
+            Ok(user)
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/rpc")]

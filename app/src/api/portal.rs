@@ -7,7 +7,9 @@ use crate::{
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::server::{ctx, kb, search};
+use crate::server::{
+    activity, contact::{self, NewRequest, Requester}, ctx, kb, search,
+};
 
 #[server(prefix = "/rpc")]
 pub async fn help_center() -> Result<HelpCenterHome, AppError> {
@@ -33,4 +35,91 @@ pub async fn published_article(slug: String) -> Result<Article, AppError> {
 #[server(prefix = "/rpc")]
 pub async fn category_page(slug: String) -> Result<CategoryArticles, AppError> {
     ctx::respond(async { kb::category_articles(&ctx::db()?, &slug).await }.await)
+}
+
+/// Counts a read and puts it on the reader's timeline. Called by the article page once it is
+/// in the browser, so crawlers and link previews count nothing.
+#[server(prefix = "/rpc")]
+pub async fn note_article_read(slug: String) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            match ctx::visit(true).await? {
+                Some(visit) => activity::article_read(&ctx::db()?, &visit, &slug).await,
+                None => Ok(()),
+            }
+        }
+        .await,
+    )
+}
+
+/// Puts a search and its result count on the reader's timeline, once the results are shown.
+#[server(prefix = "/rpc")]
+pub async fn note_search(query: String, results: usize) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            match ctx::visit(true).await? {
+                Some(visit) => activity::searched(&ctx::db()?, &visit, &query, results).await,
+                None => Ok(()),
+            }
+        }
+        .await,
+    )
+}
+
+/// "Was this helpful?" for an article; `deflected` when answered from the contact form.
+#[server(prefix = "/rpc")]
+pub async fn rate_article(
+    slug: String,
+    helpful: bool,
+    comment: String,
+    deflected: bool,
+) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            let Some(visit) = ctx::visit(true).await? else {
+                return Err(AppError::invalid("Votes are for readers; staff see the article's insight instead."));
+            };
+            let feedback = activity::Feedback { slug: &slug, helpful, comment: &comment, deflected };
+            activity::feedback(&ctx::db()?, &visit, feedback).await
+        }
+        .await,
+    )
+}
+
+/// Sends a request from the contact form. A signed-in customer's request goes on their
+/// profile; a visitor gives a name and an email address. Answers the new ticket's id.
+#[server(prefix = "/rpc")]
+pub async fn send_request(
+    subject: String,
+    description: String,
+    topic: String,
+    #[server(default)] name: String,
+    #[server(default)] email: String,
+    #[server(default)] request_key: String,
+) -> Result<i64, AppError> {
+    ctx::respond(
+        async {
+            let user = ctx::current_user().await?;
+            let requester = match &user {
+                Some(user) if user.is_staff() => return Err(AppError::Forbidden),
+                Some(user) => Requester::Customer {
+                    customer_id: user.customer_id.ok_or_else(|| {
+                        AppError::invalid("Confirm your email address first: open the link we emailed you.")
+                    })?,
+                    user_id: user.id,
+                },
+                None => Requester::Visitor { name: &name, email: &email },
+            };
+            let visit = ctx::visit(false).await?;
+            let request = NewRequest {
+                subject: &subject,
+                description: &description,
+                topic: Some(&topic),
+                request_key: Some(&request_key),
+            };
+            let sent = contact::send_request(&ctx::db()?, requester, visit.as_ref(), request).await?;
+            Ok(sent.ticket_id)
+        }
+        .await,
+    )
 }

@@ -66,7 +66,7 @@ fn spent_link() -> AppError {
 }
 
 /// 256 random bits, URL-safe: a link token, or a password nobody knows.
-fn random_token() -> String {
+pub(crate) fn random_token() -> String {
     let mut bytes = [0u8; 32];
     OsRng.fill_bytes(&mut bytes);
     URL_SAFE_NO_PAD.encode(bytes)

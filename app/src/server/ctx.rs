@@ -1,6 +1,12 @@
 //! What a server function needs from the request it serves.
 
-use super::{auth, db::Db, state::AppState};
+use super::{
+    accounts::random_token,
+    activity::{VISIT_KEY, Visit},
+    auth,
+    db::Db,
+    state::AppState,
+};
 use crate::{
     error::AppError,
     model::{CurrentUser, Role},
@@ -61,6 +67,32 @@ pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
 pub async fn require(roles: &[Role]) -> Result<CurrentUser, AppError> {
     let user = current_user().await?.ok_or(AppError::NotSignedIn)?;
     if roles.contains(&user.role) { Ok(user) } else { Err(AppError::Forbidden) }
+}
+
+/// This browser's help-center visit, started on first use when `start` is set. Staff reading
+/// the help center are not visitors: their reading is not customer activity.
+pub async fn visit(start: bool) -> Result<Option<Visit>, AppError> {
+    let user = current_user().await?;
+    if user.as_ref().is_some_and(CurrentUser::is_staff) {
+        return Ok(None);
+    }
+    let session = session().await?;
+    let known = session.get::<String>(VISIT_KEY).await.map_err(visit_failed)?;
+    let id = match known {
+        Some(id) => id,
+        None if start => {
+            let id = random_token();
+            session.insert(VISIT_KEY, &id).await.map_err(visit_failed)?;
+            id
+        }
+        None => return Ok(None),
+    };
+    Ok(Some(Visit { id, customer_id: user.and_then(|user| user.customer_id) }))
+}
+
+fn visit_failed(error: tower_sessions::session::Error) -> AppError {
+    tracing::error!(%error, "session store failed while reading the visit");
+    AppError::Internal
 }
 
 /// Passes a server function's result through, giving a failed call the HTTP status that

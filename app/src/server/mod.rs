@@ -2,9 +2,11 @@
 //! Gated behind `ssr` in one place so none of it can reach the WASM build.
 
 pub mod accounts;
+pub mod activity;
 pub mod audit;
 pub mod auth;
 pub mod clock;
+pub mod contact;
 pub mod ctx;
 pub mod customers;
 pub mod db;

@@ -25,18 +25,26 @@ pub struct NewTicket<'a> {
     pub sla_due_at: Option<DateTime<Utc>>,
 }
 
-pub async fn create_ticket(db: &Db, ticket: NewTicket<'_>) -> Result<i64, AppError> {
-    let subject = ticket.subject.trim();
+/// A new ticket: $1 customer, $2 subject, $3 priority, $4 channel, $5 team, $6 SLA due, $7 now.
+pub(crate) const INSERT_TICKET: &str = "
+    insert into tickets (customer_id, subject, status, priority, channel, team_id,
+                         sla_due_at, last_activity_at, created_at, updated_at)
+    values ($1, $2, 'new', $3, $4, $5, $6, $7, $7, $7) returning id";
+
+/// The subject trimmed, or why it cannot be one.
+pub(crate) fn subject(raw: &str) -> Result<&str, AppError> {
+    let subject = raw.trim();
     if subject.is_empty() || subject.chars().count() > 250 {
         return Err(AppError::invalid("A subject of 1 to 250 characters is needed."));
     }
+    Ok(subject)
+}
+
+pub async fn create_ticket(db: &Db, ticket: NewTicket<'_>) -> Result<i64, AppError> {
+    let subject = subject(ticket.subject)?;
     let now = clock::now();
     Ok(with_db!(db, |pool| {
-        sqlx::query_scalar::<_, i64>(
-            "insert into tickets (customer_id, subject, status, priority, channel, team_id,
-                                  sla_due_at, last_activity_at, created_at, updated_at)
-             values ($1, $2, 'new', $3, $4, $5, $6, $7, $7, $7) returning id",
-        )
+        sqlx::query_scalar::<_, i64>(INSERT_TICKET)
         .bind(ticket.customer_id)
         .bind(subject)
         .bind(ticket.priority.as_str())

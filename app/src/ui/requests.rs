@@ -195,6 +195,7 @@ fn speaker(kind: InteractionKind) -> &'static str {
         InteractionKind::Csat => "Your rating",
         InteractionKind::ArticleView => "Article read",
         InteractionKind::Search => "Search",
+        InteractionKind::ArticleFeedback => "Feedback",
         InteractionKind::Note => "Note",
     }
 }
