@@ -167,6 +167,8 @@ pub struct Article {
     pub category_slug: String,
     pub body_html: String,
     pub updated_at: DateTime<Utc>,
+    /// Other articles of its category, most read first.
+    pub related: Vec<ArticleSummary>,
 }
 
 /// What the help-center home page shows.

@@ -13,7 +13,10 @@ use app::{
         admin::{ChangeStaffRole, InviteStaff, StaffList},
         agent::InboxPage,
         auth::WhoAmI,
-        portal::{CategoryPage, HelpCenter, PublishedArticle, SearchArticles},
+        portal::{
+            CategoryPage, HelpCenter, NoteArticleRead, NoteSearch, PublishedArticle, RateArticle,
+            SearchArticles, SendRequest,
+        },
         requests::{MyRequest, MyRequests, ReplyToRequest},
     },
     both_backends,
@@ -294,6 +297,15 @@ both_backends!(every_server_function_answers_each_role_as_it_should, |db: Db| as
         (SearchArticles::PATH, "query=refund".into(), [200; 5]),
         (PublishedArticle::PATH, "slug=track-your-order".into(), [200; 5]),
         (CategoryPage::PATH, "slug=billing".into(), [200; 5]),
+        (NoteArticleRead::PATH, "slug=track-your-order".into(), [200; 5]),
+        (NoteSearch::PATH, "query=refund&results=2".into(), [200; 5]),
+        // Staff are not readers: their votes would skew what the content team sees.
+        (RateArticle::PATH, "slug=track-your-order&helpful=true&comment=&deflected=false".into(), [200, 200, 422, 422, 422]),
+        (
+            SendRequest::PATH,
+            "subject=Help&description=Please&topic=&name=N&email=visitor-{who}@example.test&request_key=".into(),
+            [200, 200, 403, 403, 403],
+        ),
         (WhoAmI::PATH, String::new(), [200; 5]),
         (RegisterCustomer::PATH, "display_name=N&email=new-{who}@example.test&password=tide+pool+lantern".into(), [200; 5]),
         (VerifyEmail::PATH, "token=made-up".into(), [422; 5]),

@@ -75,6 +75,8 @@ pub async fn send_request(
             (identity::resolve_identity(db, &[email], name).await?.customer_id, None)
         }
     };
+    // Scoped to the customer, so one person's key can never find another's request.
+    let request_key = request_key.map(|key| format!("request:{customer_id}:{key}"));
     if let Some(visit) = visit.filter(|visit| visit.customer_id.is_none()) {
         activity::attach(db, &visit.id, customer_id).await?;
     }
@@ -101,7 +103,7 @@ pub async fn send_request(
         .bind(customer_id)
         .bind(ticket_id)
         .bind(description)
-        .bind(request_key)
+        .bind(&request_key)
         .bind(author_id)
         .bind(visit.map(|visit| visit.id.as_str()))
         .bind(now)
@@ -114,7 +116,7 @@ pub async fn send_request(
             let ticket_id = sqlx::query_scalar::<_, Option<i64>>(
                 "select ticket_id from interactions where channel = 'portal' and provider_message_id = $1",
             )
-            .bind(request_key)
+            .bind(&request_key)
             .fetch_one(pool)
             .await?
             .ok_or(AppError::Internal)?;

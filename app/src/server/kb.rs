@@ -136,18 +136,34 @@ pub async fn category_articles(db: &Db, slug: &str) -> Result<CategoryArticles, 
     })
 }
 
+const RELATED: &str = "
+    select a.slug, a.title, a.summary, c.name as category, a.updated_at
+    from articles a join categories c on c.id = a.category_id
+    where c.slug = $1 and a.slug <> $2 and a.status = 'published'
+    order by a.view_count desc, a.id
+    limit 3";
+
 pub async fn published_article(db: &Db, slug: &str) -> Result<Article, AppError> {
     if slug.is_empty() || slug.len() > 200 {
         return Err(AppError::NotFound);
     }
-    let row = with_db!(db, |pool| {
-        sqlx::query_as::<_, ArticleRow>(ARTICLE)
+    let (row, related) = with_db!(db, |pool| {
+        let Some(row) = sqlx::query_as::<_, ArticleRow>(ARTICLE)
             .bind(slug)
             .fetch_optional(pool)
             .await?
-    })
-    .ok_or(AppError::NotFound)?;
+        else {
+            return Err(AppError::NotFound);
+        };
+        let related = sqlx::query_as::<_, SummaryRow>(RELATED)
+            .bind(&row.category_slug)
+            .bind(slug)
+            .fetch_all(pool)
+            .await?;
+        (row, related)
+    });
     Ok(Article {
+        related: related.into_iter().map(ArticleSummary::from).collect(),
         body_html: render_web_html(&row.body_markdown),
         slug: row.slug,
         title: row.title,

@@ -3,6 +3,8 @@
 mod account;
 mod admin;
 mod agent;
+mod contact;
+mod feedback;
 mod format;
 mod forms;
 mod icons;
@@ -89,6 +91,7 @@ pub fn App() -> impl IntoView {
                         view=portal::CategoryPage
                         ssr=SsrMode::Async
                     />
+                    <Route path=path!("contact") view=contact::ContactPage />
                     <Route path=path!("sign-in") view=account::SignInPage />
                     <Route path=path!("register") view=onboarding::RegisterPage />
                     <Route path=path!("verify-email") view=onboarding::VerifyEmailPage />

@@ -1,15 +1,18 @@
 //! The public help center: home, search results and articles.
 
 use super::{
+    feedback::HelpfulVote,
     icons,
     status::{ErrorPanel, ListSkeleton},
 };
 use crate::{
-    api::portal::{category_page, help_center, published_article, search_articles},
+    api::portal::{
+        category_page, help_center, note_article_read, note_search, published_article, search_articles,
+    },
     model::{ArticleSummary, Category, SearchHit},
 };
 use super::format::{highlighted, long_date};
-use leptos::prelude::*;
+use leptos::{prelude::*, task::spawn_local};
 use leptos_meta::Title;
 use leptos_router::{
     components::{A, Form},
@@ -168,6 +171,14 @@ pub fn SearchPage() -> impl IntoView {
     let results = Resource::new(q, |q| async move {
         if q.trim().is_empty() { None } else { Some(search_articles(q).await) }
     });
+    // Recorded from the browser once the results are on screen, so only people count.
+    Effect::new(move |_| {
+        if let Some(Some(Ok(found))) = results.get() {
+            spawn_local(async move {
+                let _ = note_search(found.query, found.hits.len()).await;
+            });
+        }
+    });
 
     view! {
         <Title text=move || format!("Search: {}", q()) />
@@ -238,6 +249,13 @@ pub fn ArticlePage() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
     let article = Resource::new(slug, published_article);
+    Effect::new(move |_| {
+        if let Some(Ok(article)) = article.get() {
+            spawn_local(async move {
+                let _ = note_article_read(article.slug).await;
+            });
+        }
+    });
 
     view! {
         <div class="page page--narrow">
@@ -266,6 +284,13 @@ pub fn ArticlePage() -> impl IntoView {
                                 </p>
                                 <div class="prose" inner_html=article.body_html></div>
                             </article>
+                            <HelpfulVote slug=article.slug />
+                            {(!article.related.is_empty()).then(|| view! {
+                                <section class="section related" aria-labelledby="related-heading">
+                                    <h2 id="related-heading" class="section__title">"Related articles"</h2>
+                                    <ArticleList articles=article.related />
+                                </section>
+                            })}
                             <ContactPrompt />
                         }
                         .into_any(),
