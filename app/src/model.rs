@@ -251,6 +251,17 @@ pub struct Interaction {
 pub struct TicketThread {
     pub ticket: Ticket,
     pub interactions: Vec<Interaction>,
+    /// The customer's rating, once they have given it.
+    pub satisfaction: Option<Satisfaction>,
+}
+
+/// A customer's rating of a solved request: satisfaction 1–5, effort ("how easy") 1–7.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Satisfaction {
+    pub csat: u8,
+    pub ces: u8,
+    pub comment: String,
+    pub created_at: DateTime<Utc>,
 }
 
 /// How the inbox is ordered.

@@ -6,7 +6,7 @@ mod support;
 use app::{
     api::{
         account::RegisterCustomer,
-        requests::{MyRequest, MyRequests, ReplyToRequest},
+        requests::{MyRequest, MyRequests, RateRequest, ReplyToRequest, SetRequestSolved},
     },
     both_backends,
     server::db::Db,
@@ -99,4 +99,63 @@ both_backends!(a_closed_request_takes_no_more_replies, |db: Db| async move {
     let reply = call(&app, ReplyToRequest::PATH, &format!("ticket_id={ticket}&body=one+more+thing"), Some(&ana)).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reply.body.contains("closed"), "{}", reply.body);
+});
+
+both_backends!(a_customer_marks_a_request_solved_and_reopens_it, |db: Db| async move {
+    let app = app(&db).await;
+    let ana = signed_in(&app, "customer@northwind.test").await;
+    let ticket = scalar(&db, PARCEL).await;
+    app::server::tickets::set_status(&db, ticket, app::model::TicketStatus::Open, None).await.unwrap();
+
+    let solved = call(&app, SetRequestSolved::PATH, &format!("ticket_id={ticket}&solved=true"), Some(&ana)).await;
+    assert_eq!(solved.status, StatusCode::OK, "{}", solved.body);
+    let thread: serde_json::Value = serde_json::from_str(&solved.body).unwrap();
+    assert_eq!(thread["ticket"]["summary"]["status"], "solved");
+
+    let reopened = call(&app, SetRequestSolved::PATH, &format!("ticket_id={ticket}&solved=false"), Some(&ana)).await;
+    let thread: serde_json::Value = serde_json::from_str(&reopened.body).unwrap();
+    assert_eq!(thread["ticket"]["summary"]["status"], "open");
+
+    let ben = ben_confirmed(&app, &db).await;
+    let intruder = call(&app, SetRequestSolved::PATH, &format!("ticket_id={ticket}&solved=true"), Some(&ben)).await;
+    assert_eq!(intruder.status, StatusCode::NOT_FOUND);
+
+    app::server::tickets::set_status(&db, ticket, app::model::TicketStatus::Closed, None).await.unwrap();
+    let closed = call(&app, SetRequestSolved::PATH, &format!("ticket_id={ticket}&solved=false"), Some(&ana)).await;
+    assert_eq!(closed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(closed.body.contains("closed"), "{}", closed.body);
+});
+
+both_backends!(a_solved_request_is_rated_once, |db: Db| async move {
+    let app = app(&db).await;
+    let ana = signed_in(&app, "customer@northwind.test").await;
+    let ticket = scalar(&db, PARCEL).await;
+    let rate = |csat: u8, ces: u8| format!("ticket_id={ticket}&csat={csat}&ces={ces}&comment=Quick+and+kind");
+
+    app::server::tickets::set_status(&db, ticket, app::model::TicketStatus::Open, None).await.unwrap();
+    let early = call(&app, RateRequest::PATH, &rate(5, 7), Some(&ana)).await;
+    assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY, "not solved yet: {}", early.body);
+
+    app::server::tickets::set_status(&db, ticket, app::model::TicketStatus::Solved, None).await.unwrap();
+    for (csat, ces) in [(0, 4), (6, 4), (3, 0), (3, 8)] {
+        let out_of_range = call(&app, RateRequest::PATH, &rate(csat, ces), Some(&ana)).await;
+        assert_eq!(out_of_range.status, StatusCode::UNPROCESSABLE_ENTITY, "{csat}/{ces}");
+    }
+    let rated = call(&app, RateRequest::PATH, &rate(4, 6), Some(&ana)).await;
+    assert_eq!(rated.status, StatusCode::OK, "{}", rated.body);
+    let thread: serde_json::Value = serde_json::from_str(&rated.body).unwrap();
+    assert_eq!(thread["satisfaction"]["csat"], 4);
+    assert_eq!(thread["satisfaction"]["ces"], 6);
+    let last = thread["interactions"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["kind"], "csat");
+    assert_eq!(last["body"], "Rated 4 of 5, ease 6 of 7: Quick and kind");
+
+    let again = call(&app, RateRequest::PATH, &rate(1, 1), Some(&ana)).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(again.body.contains("already rated"), "{}", again.body);
+    assert_eq!(scalar(&db, &format!("select cast(csat as bigint) from satisfaction_ratings where ticket_id = {ticket}")).await, 4);
+
+    let ben = ben_confirmed(&app, &db).await;
+    let intruder = call(&app, RateRequest::PATH, &rate(1, 1), Some(&ben)).await;
+    assert_eq!(intruder.status, StatusCode::NOT_FOUND);
 });

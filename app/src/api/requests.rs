@@ -54,3 +54,28 @@ pub async fn reply_to_request(ticket_id: i64, body: String) -> Result<TicketThre
         .await,
     )
 }
+
+/// The customer marks their request solved, or reopens a solved one.
+#[server(prefix = "/rpc")]
+pub async fn set_request_solved(ticket_id: i64, solved: bool) -> Result<TicketThread, AppError> {
+    ctx::respond(
+        async {
+            let customer = ctx::require(&[Role::Customer]).await?;
+            requests::set_solved(&ctx::db()?, &customer, ticket_id, solved).await
+        }
+        .await,
+    )
+}
+
+/// The customer's one rating of a solved request.
+#[server(prefix = "/rpc")]
+pub async fn rate_request(ticket_id: i64, csat: u8, ces: u8, comment: String) -> Result<TicketThread, AppError> {
+    ctx::respond(
+        async {
+            let customer = ctx::require(&[Role::Customer]).await?;
+            let rating = requests::Rating { csat, ces, comment: &comment };
+            requests::rate(&ctx::db()?, &customer, ticket_id, rating).await
+        }
+        .await,
+    )
+}

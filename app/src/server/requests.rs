@@ -3,7 +3,8 @@
 //! stay with the agents.
 
 use super::{
-    db::Db,
+    clock,
+    db::{Db, with_db},
     tickets::{self, NewInteraction},
 };
 use crate::{
@@ -16,6 +17,9 @@ use crate::{
 
 /// The longest reply the portal takes, in characters.
 const MAX_REPLY_CHARS: usize = 10_000;
+
+/// The longest comment with a rating, in characters.
+const MAX_RATING_COMMENT_CHARS: usize = 2_000;
 
 /// Requests listed per page in the portal.
 const PAGE_SIZE: i64 = 20;
@@ -77,6 +81,103 @@ pub async fn reply(db: &Db, customer: &CurrentUser, ticket_id: i64, body: &str) 
         tickets::set_status(db, ticket_id, TicketStatus::Open, Some(customer.id)).await?;
     }
     my_request(db, customer_id, ticket_id).await
+}
+
+/// The customer marks their request solved (they found the answer) or reopens a solved one
+/// (it was not). A closed request is final: the customer starts a new one.
+pub async fn set_solved(
+    db: &Db,
+    customer: &CurrentUser,
+    ticket_id: i64,
+    solved: bool,
+) -> Result<TicketThread, AppError> {
+    let customer_id = customer.customer_id.ok_or(AppError::NotFound)?;
+    let status = my_request(db, customer_id, ticket_id).await?.ticket.summary.status;
+    let next = match (status, solved) {
+        (TicketStatus::Closed, _) => {
+            return Err(AppError::invalid(
+                "This request is closed. Start a new one and we will pick it up from there.",
+            ));
+        }
+        (TicketStatus::Solved, true) | (TicketStatus::New | TicketStatus::Open | TicketStatus::Pending | TicketStatus::OnHold, false) => None,
+        (_, true) => Some(TicketStatus::Solved),
+        (_, false) => Some(TicketStatus::Open),
+    };
+    if let Some(next) = next {
+        tickets::set_status(db, ticket_id, next, Some(customer.id)).await?;
+    }
+    my_request(db, customer_id, ticket_id).await
+}
+
+/// The customer's rating of a solved (or closed) request, taken once.
+pub async fn rate(
+    db: &Db,
+    customer: &CurrentUser,
+    ticket_id: i64,
+    rating: Rating<'_>,
+) -> Result<TicketThread, AppError> {
+    let customer_id = customer.customer_id.ok_or(AppError::NotFound)?;
+    if !(1..=5).contains(&rating.csat) {
+        return Err(AppError::invalid("Choose how satisfied you are, from 1 to 5."));
+    }
+    if !(1..=7).contains(&rating.ces) {
+        return Err(AppError::invalid("Choose how easy it was, from 1 to 7."));
+    }
+    let comment = rating.comment.trim();
+    if comment.chars().count() > MAX_RATING_COMMENT_CHARS {
+        return Err(AppError::invalid(format!(
+            "A comment has at most {MAX_RATING_COMMENT_CHARS} characters."
+        )));
+    }
+    let status = my_request(db, customer_id, ticket_id).await?.ticket.summary.status;
+    if !matches!(status, TicketStatus::Solved | TicketStatus::Closed) {
+        return Err(AppError::invalid("A request can be rated once it is solved."));
+    }
+    let mut body = format!("Rated {} of 5, ease {} of 7", rating.csat, rating.ces);
+    if !comment.is_empty() {
+        body = format!("{body}: {comment}");
+    }
+    let now = clock::now();
+    with_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let taken = sqlx::query(
+            "insert into satisfaction_ratings (ticket_id, customer_id, csat, ces, comment, created_at)
+             values ($1, $2, $3, $4, $5, $6)
+             on conflict (ticket_id) do nothing",
+        )
+        .bind(ticket_id)
+        .bind(customer_id)
+        .bind(i16::from(rating.csat))
+        .bind(i16::from(rating.ces))
+        .bind(comment)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if taken == 0 {
+            return Err(AppError::Conflict("You have already rated this request. Thank you!".into()));
+        }
+        sqlx::query(
+            "insert into interactions (customer_id, ticket_id, kind, channel, body, author_id, created_at)
+             values ($1, $2, 'csat', 'portal', $3, $4, $5)",
+        )
+        .bind(customer_id)
+        .bind(ticket_id)
+        .bind(&body)
+        .bind(customer.id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+    });
+    my_request(db, customer_id, ticket_id).await
+}
+
+/// A customer's answers to the two questions asked once a request is solved.
+pub struct Rating<'a> {
+    pub csat: u8,
+    pub ces: u8,
+    pub comment: &'a str,
 }
 
 fn for_the_customer(summary: &mut TicketSummary) {

@@ -8,7 +8,7 @@ use crate::{
     error::AppError,
     model::{
         Channel, InboxFilter, InboxSort, Interaction, InteractionKind, Page, PageCursor,
-        Priority, Ticket, TicketStatus, TicketSummary, TicketThread,
+        Priority, Satisfaction, Ticket, TicketStatus, TicketSummary, TicketThread,
     },
 };
 use chrono::{DateTime, Utc};
@@ -284,7 +284,7 @@ pub async fn timeline(
 
 /// A ticket with its tags and its whole conversation, oldest first.
 pub async fn ticket_thread(db: &Db, ticket_id: i64) -> Result<TicketThread, AppError> {
-    let (row, tags, interactions) = with_db!(db, |pool| {
+    let (row, tags, interactions, satisfaction) = with_db!(db, |pool| {
         let row = sqlx::query_as::<_, TicketRow>(&format!(
             "select {SUMMARY_COLUMNS}, t.first_response_at, t.solved_at, t.closed_at, t.created_at
              from tickets t join customers c on c.id = t.customer_id where t.id = $1"
@@ -306,7 +306,13 @@ pub async fn ticket_thread(db: &Db, ticket_id: i64) -> Result<TicketThread, AppE
         .bind(THREAD_LIMIT)
         .fetch_all(pool)
         .await?;
-        (row, tags, interactions)
+        let satisfaction = sqlx::query_as::<_, (i16, i16, String, DateTime<Utc>)>(
+            "select csat, ces, comment, created_at from satisfaction_ratings where ticket_id = $1",
+        )
+        .bind(ticket_id)
+        .fetch_optional(pool)
+        .await?;
+        (row, tags, interactions, satisfaction)
     });
     let row = row.ok_or(AppError::NotFound)?;
     Ok(TicketThread {
@@ -322,6 +328,12 @@ pub async fn ticket_thread(db: &Db, ticket_id: i64) -> Result<TicketThread, AppE
             .into_iter()
             .map(InteractionRow::into_interaction)
             .collect::<Result<_, _>>()?,
+        satisfaction: satisfaction.map(|(csat, ces, comment, created_at)| Satisfaction {
+            csat: csat as u8,
+            ces: ces as u8,
+            comment,
+            created_at,
+        }),
     })
 }
 

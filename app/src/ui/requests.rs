@@ -9,7 +9,7 @@ use super::{
     status::{ErrorPanel, ListSkeleton},
 };
 use crate::{
-    api::requests::{ReplyToRequest, my_request, my_requests},
+    api::requests::{RateRequest, ReplyToRequest, SetRequestSolved, my_request, my_requests},
     error::AppError,
     model::{
         CurrentUser, Interaction, InteractionKind, PageCursor, Role, TicketStatus, TicketSummary,
@@ -102,8 +102,13 @@ fn request_row(ticket: TicketSummary) -> impl IntoView {
 pub fn RequestPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok());
-    let reply = ServerAction::<ReplyToRequest>::new();
-    let thread = Resource::new(move || (id(), reply.version().get()), |(id, _)| async move {
+    let actions = RequestActions {
+        reply: ServerAction::new(),
+        solve: ServerAction::new(),
+        rate: ServerAction::new(),
+    };
+    let changed = move || actions.reply.version().get() + actions.solve.version().get() + actions.rate.version().get();
+    let thread = Resource::new(move || (id(), changed()), |(id, _)| async move {
         match id {
             Some(id) => my_request(id).await,
             None => Err(AppError::NotFound),
@@ -118,7 +123,7 @@ pub fn RequestPage() -> impl IntoView {
                     <Transition fallback=|| view! { <ListSkeleton rows=4 /> }>
                         {move || Suspend::new(async move {
                             match thread.await {
-                                Ok(thread) => view! { <Conversation thread reply /> }.into_any(),
+                                Ok(thread) => view! { <Conversation thread actions /> }.into_any(),
                                 Err(error) => view! { <ErrorPanel error /> }.into_any(),
                             }
                         })}
@@ -129,10 +134,22 @@ pub fn RequestPage() -> impl IntoView {
     }
 }
 
+/// What a customer can do on their request; each refreshes the conversation when it lands.
+#[derive(Clone, Copy)]
+struct RequestActions {
+    reply: ServerAction<ReplyToRequest>,
+    solve: ServerAction<SetRequestSolved>,
+    rate: ServerAction<RateRequest>,
+}
+
 #[component]
-fn Conversation(thread: TicketThread, reply: ServerAction<ReplyToRequest>) -> impl IntoView {
+fn Conversation(thread: TicketThread, actions: RequestActions) -> impl IntoView {
+    let reply = actions.reply;
     let ticket = thread.ticket;
-    let (ticket_id, closed) = (ticket.summary.id, ticket.summary.status == TicketStatus::Closed);
+    let status = ticket.summary.status;
+    let (ticket_id, closed) = (ticket.summary.id, status == TicketStatus::Closed);
+    let rated = thread.satisfaction.clone();
+    let can_rate = matches!(status, TicketStatus::Solved | TicketStatus::Closed);
     // A sent reply empties the box; a refused one stays for the customer to fix.
     let draft = NodeRef::<leptos::html::Textarea>::new();
     Effect::new(move |_| {
@@ -157,6 +174,18 @@ fn Conversation(thread: TicketThread, reply: ServerAction<ReplyToRequest>) -> im
         <ol class="conversation" aria-label="Conversation">
             {thread.interactions.into_iter().map(message).collect_view()}
         </ol>
+        {match (rated, can_rate) {
+            (Some(rating), _) => view! {
+                <p class="notice rating__done">
+                    "You rated this request " {rating.csat} " of 5 for satisfaction and " {rating.ces}
+                    " of 7 for ease. Thank you!"
+                </p>
+            }
+            .into_any(),
+            (None, true) => view! { <RatingForm ticket_id rate=actions.rate /> }.into_any(),
+            (None, false) => ().into_any(),
+        }}
+        <SolvedToggle ticket_id status solve=actions.solve />
         {if closed {
             view! {
                 <p class="notice">"This request is closed. For anything new, contact us again and we will see this history."</p>
@@ -180,6 +209,68 @@ fn Conversation(thread: TicketThread, reply: ServerAction<ReplyToRequest>) -> im
             }
             .into_any()
         }}
+    }
+}
+
+/// "Mark as solved" while the request is active, "Reopen" once it is solved.
+#[component]
+fn SolvedToggle(ticket_id: i64, status: TicketStatus, solve: ServerAction<SetRequestSolved>) -> impl IntoView {
+    let (solved, label, explanation) = match status {
+        TicketStatus::Closed => return ().into_any(),
+        TicketStatus::Solved => (false, "Reopen request", "Not solved after all? Reopen it and we will pick it up again."),
+        _ => (true, "Mark as solved", "Found the answer yourself? Let us know, so nobody works on it further."),
+    };
+    view! {
+        <ActionForm action=solve attr:class="request__status-form">
+            <input type="hidden" name="ticket_id" value=ticket_id />
+            <input type="hidden" name="solved" value=solved.to_string() />
+            <p class="request__status-hint">{explanation}</p>
+            <FormError message=action_error(solve) />
+            <button class="button" type="submit" disabled=move || solve.pending().get()>{label}</button>
+        </ActionForm>
+    }
+    .into_any()
+}
+
+/// The two questions asked once a request is solved: satisfaction (1–5) and ease (1–7).
+#[component]
+fn RatingForm(ticket_id: i64, rate: ServerAction<RateRequest>) -> impl IntoView {
+    let scale = |name: &'static str, legend: &'static str, max: u8, low: &'static str, high: &'static str| {
+        view! {
+            <fieldset class="rating__scale">
+                <legend>{legend}</legend>
+                <div class="rating__choices">
+                    {(1..=max).map(|value| {
+                        let id = format!("{name}-{value}");
+                        view! {
+                            <input type="radio" id=id.clone() name=name value=value required />
+                            <label for=id>{value}</label>
+                        }
+                    }).collect_view()}
+                </div>
+                <p class="rating__ends"><span>{low}</span><span>{high}</span></p>
+            </fieldset>
+        }
+    };
+    view! {
+        <section class="rating" aria-labelledby="rating-heading">
+            <h2 id="rating-heading" class="rating__title">"How did we do?"</h2>
+            <ActionForm action=rate attr:class="form">
+                <input type="hidden" name="ticket_id" value=ticket_id />
+                {scale("csat", "How satisfied are you with the help you got?", 5, "Very unsatisfied", "Very satisfied")}
+                {scale("ces", "How easy was it to get your issue resolved?", 7, "Very difficult", "Very easy")}
+                <div class="field">
+                    <label for="rating-comment">"Anything you want to tell us? (optional)"</label>
+                    <textarea id="rating-comment" name="comment" rows="3" maxlength="2000"></textarea>
+                </div>
+                <FormError message=action_error(rate) />
+                <p class="reply__actions">
+                    <button class="button button--primary" type="submit" disabled=move || rate.pending().get()>
+                        "Send rating"
+                    </button>
+                </p>
+            </ActionForm>
+        </section>
     }
 }
 
