@@ -246,6 +246,15 @@ pub struct Interaction {
     pub created_at: DateTime<Utc>,
 }
 
+/// Which part of a customer's timeline to show; the default is all of it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TimelineFilter {
+    pub channel: Option<Channel>,
+    pub ticket_id: Option<i64>,
+    /// Leaves out agents' internal notes: set for every view a customer sees.
+    pub without_notes: bool,
+}
+
 /// A ticket with its conversation, oldest first.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TicketThread {

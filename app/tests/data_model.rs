@@ -181,7 +181,7 @@ both_backends!(merge_moves_everything_and_unmerge_restores_it_exactly, |db: Db| 
     let merged = ownership(&db).await;
     assert!(merged.iter().all(|(_, _, owner)| *owner == ana_mail), "{merged:?}");
     assert_eq!(customers::customer(&db, ana_phone).await.unwrap().merged_into_id, Some(ana_mail));
-    let timeline = tickets::timeline(&db, ana_mail, None, 50).await.unwrap();
+    let timeline = tickets::timeline(&db, ana_mail, &Default::default(), None, 50).await.unwrap();
     assert_eq!(timeline.items.len(), 2, "one history after the merge");
 
     // Something new arrives for the merged profile before the unmerge: it stays there.
@@ -237,7 +237,7 @@ both_backends!(timeline_interleaves_channels_newest_first, |db: Db| async move {
     ] {
         expected.push(message(&db, ana, Some(t), channel, body).await);
     }
-    let page = tickets::timeline(&db, ana, None, 10).await.unwrap();
+    let page = tickets::timeline(&db, ana, &Default::default(), None, 10).await.unwrap();
     let ids: Vec<_> = page.items.iter().map(|i| i.id).collect();
     expected.reverse();
     assert_eq!(ids, expected);
@@ -333,7 +333,7 @@ both_backends!(a_forged_cursor_is_refused, |db: Db| async move {
     let bad = app::model::PageCursor("not-a-cursor".into());
     let result = tickets::inbox(&db, &InboxFilter::default(), InboxSort::LastActivity, Some(&bad), 10).await;
     assert!(matches!(result, Err(AppError::Invalid(_))));
-    assert!(matches!(tickets::timeline(&db, 1, Some(&bad), 10).await, Err(AppError::Invalid(_))));
+    assert!(matches!(tickets::timeline(&db, 1, &Default::default(), Some(&bad), 10).await, Err(AppError::Invalid(_))));
 });
 
 both_backends!(demo_seed_tells_one_story_per_customer_across_channels, |db: Db| async move {
@@ -353,7 +353,7 @@ both_backends!(demo_seed_tells_one_story_per_customer_across_channels, |db: Db| 
         .await
         .unwrap();
     assert!(!ana.created);
-    let timeline = tickets::timeline(&db, ana.customer_id, None, 100).await.unwrap();
+    let timeline = tickets::timeline(&db, ana.customer_id, &Default::default(), None, 100).await.unwrap();
     let channels: HashSet<_> = timeline.items.iter().map(|i| i.channel).collect();
     assert!(channels.is_superset(&[Channel::Email, Channel::Whatsapp, Channel::Portal].into()));
 });

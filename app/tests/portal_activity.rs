@@ -32,7 +32,7 @@ fn request<'a>(subject: &'a str, key: Option<&'a str>) -> NewRequest<'a> {
 }
 
 async fn timeline(db: &Db, customer_id: i64) -> Vec<(InteractionKind, String)> {
-    let page = tickets::timeline(db, customer_id, None, 100).await.unwrap();
+    let page = tickets::timeline(db, customer_id, &Default::default(), None, 100).await.unwrap();
     page.items.into_iter().rev().map(|entry| (entry.kind, entry.body)).collect()
 }
 

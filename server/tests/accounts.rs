@@ -17,7 +17,7 @@ use app::{
             CategoryPage, HelpCenter, NoteArticleRead, NoteSearch, PublishedArticle, RateArticle,
             SearchArticles, SendRequest,
         },
-        requests::{MyRequest, MyRequests, RateRequest, ReplyToRequest, SetRequestSolved},
+        requests::{MyHistory, MyRequest, MyRequests, RateRequest, ReplyToRequest, SetRequestSolved},
     },
     both_backends,
     server::{accounts, db::Db},
@@ -315,6 +315,7 @@ both_backends!(every_server_function_answers_each_role_as_it_should, |db: Db| as
         (MyRequests::PATH, String::new(), [401, 200, 403, 403, 403]),
         (MyRequest::PATH, format!("ticket_id={anas_ticket}"), [401, 200, 403, 403, 403]),
         (ReplyToRequest::PATH, format!("ticket_id={anas_ticket}&body=Thanks"), [401, 200, 403, 403, 403]),
+        (MyHistory::PATH, String::new(), [401, 200, 403, 403, 403]),
         (SetRequestSolved::PATH, format!("ticket_id={anas_ticket}&solved=false"), [401, 200, 403, 403, 403]),
         // Allowed, and refused as input: the request is not solved.
         (RateRequest::PATH, format!("ticket_id={anas_ticket}&csat=5&ces=7&comment="), [401, 422, 403, 403, 403]),

@@ -6,7 +6,7 @@ mod support;
 use app::{
     api::{
         account::RegisterCustomer,
-        requests::{MyRequest, MyRequests, RateRequest, ReplyToRequest, SetRequestSolved},
+        requests::{MyHistory, MyRequest, MyRequests, RateRequest, ReplyToRequest, SetRequestSolved},
     },
     both_backends,
     server::db::Db,
@@ -158,4 +158,52 @@ both_backends!(a_solved_request_is_rated_once, |db: Db| async move {
     let ben = ben_confirmed(&app, &db).await;
     let intruder = call(&app, RateRequest::PATH, &rate(1, 1), Some(&ben)).await;
     assert_eq!(intruder.status, StatusCode::NOT_FOUND);
+});
+
+both_backends!(my_history_is_the_whole_profile_without_internal_notes, |db: Db| async move {
+    let app = app(&db).await;
+    let ana = signed_in(&app, "customer@northwind.test").await;
+    let customer = "(select customer_id from users where email = 'customer@northwind.test')";
+    let everything = scalar(&db, &format!("select count(*) from interactions where customer_id = {customer}")).await;
+    let notes = scalar(&db, &format!("select count(*) from interactions where customer_id = {customer} and kind = 'note'")).await;
+    assert!(notes > 0, "the demo data has internal notes on Ana's tickets");
+
+    // Page through all of it, newest first.
+    let mut seen = Vec::new();
+    let mut form = String::new();
+    loop {
+        let reply = call(&app, MyHistory::PATH, &form, Some(&ana)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        let page: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+        seen.extend(page["items"].as_array().unwrap().iter().cloned());
+        match page["next"].as_str() {
+            Some(cursor) => form = format!("after={cursor}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len() as i64, everything - notes);
+    assert!(seen.iter().all(|entry| entry["kind"] != "note"));
+    let times: Vec<&str> = seen.iter().map(|entry| entry["created_at"].as_str().unwrap()).collect();
+    assert!(times.is_sorted_by(|a, b| a >= b), "newest first");
+    let channels: std::collections::HashSet<&str> = seen.iter().map(|e| e["channel"].as_str().unwrap()).collect();
+    assert!(channels.len() >= 3, "several channels in one timeline: {channels:?}");
+
+    let email = call(&app, MyHistory::PATH, "channel=email", Some(&ana)).await;
+    let page: serde_json::Value = serde_json::from_str(&email.body).unwrap();
+    assert!(page["items"].as_array().unwrap().iter().all(|entry| entry["channel"] == "email"));
+
+    let parcel = scalar(&db, PARCEL).await;
+    let one = call(&app, MyHistory::PATH, &format!("ticket_id={parcel}"), Some(&ana)).await;
+    let page: serde_json::Value = serde_json::from_str(&one.body).unwrap();
+    let items = page["items"].as_array().unwrap();
+    assert!(!items.is_empty() && items.iter().all(|entry| entry["ticket_id"] == parcel));
+
+    // Another customer asking for Ana's ticket sees nothing of it.
+    let ben = ben_confirmed(&app, &db).await;
+    let other = call(&app, MyHistory::PATH, &format!("ticket_id={parcel}"), Some(&ben)).await;
+    let page: serde_json::Value = serde_json::from_str(&other.body).unwrap();
+    assert!(page["items"].as_array().unwrap().is_empty());
+
+    let bad = call(&app, MyHistory::PATH, "channel=carrier-pigeon", Some(&ana)).await;
+    assert_eq!(bad.status.as_u16() / 100, 4, "{}", bad.body);
 });

@@ -2,7 +2,7 @@
 
 use crate::{
     error::AppError,
-    model::{Page, PageCursor, TicketSummary, TicketThread},
+    model::{Channel, Interaction, Page, PageCursor, TicketSummary, TicketThread},
 };
 use leptos::prelude::*;
 
@@ -75,6 +75,26 @@ pub async fn rate_request(ticket_id: i64, csat: u8, ces: u8, comment: String) ->
             let customer = ctx::require(&[Role::Customer]).await?;
             let rating = requests::Rating { csat, ces, comment: &comment };
             requests::rate(&ctx::db()?, &customer, ticket_id, rating).await
+        }
+        .await,
+    )
+}
+
+/// "My history": the signed-in customer's whole timeline, optionally one channel or one request.
+#[server(prefix = "/rpc")]
+pub async fn my_history(
+    channel: Option<Channel>,
+    ticket_id: Option<i64>,
+    after: Option<PageCursor>,
+) -> Result<Page<Interaction>, AppError> {
+    ctx::respond(
+        async {
+            match customer_profile().await? {
+                Some(customer_id) => {
+                    requests::my_history(&ctx::db()?, customer_id, channel, ticket_id, after.as_ref()).await
+                }
+                None => Ok(Page { items: Vec::new(), next: None }),
+            }
         }
         .await,
     )

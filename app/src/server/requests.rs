@@ -10,8 +10,8 @@ use super::{
 use crate::{
     error::AppError,
     model::{
-        Channel, CurrentUser, InboxFilter, InboxSort, InteractionKind, Page, PageCursor, TicketStatus,
-        TicketSummary, TicketThread,
+        Channel, CurrentUser, InboxFilter, InboxSort, Interaction, InteractionKind, Page, PageCursor,
+        TicketStatus, TicketSummary, TicketThread, TimelineFilter,
     },
 };
 
@@ -81,6 +81,22 @@ pub async fn reply(db: &Db, customer: &CurrentUser, ticket_id: i64, body: &str) 
         tickets::set_status(db, ticket_id, TicketStatus::Open, Some(customer.id)).await?;
     }
     my_request(db, customer_id, ticket_id).await
+}
+
+/// Timeline entries per page in "My history".
+const HISTORY_PAGE_SIZE: i64 = 30;
+
+/// Everything on the customer's profile, every channel, newest first; what agents wrote to
+/// each other stays out.
+pub async fn my_history(
+    db: &Db,
+    customer_id: i64,
+    channel: Option<Channel>,
+    ticket_id: Option<i64>,
+    after: Option<&PageCursor>,
+) -> Result<Page<Interaction>, AppError> {
+    let filter = TimelineFilter { channel, ticket_id, without_notes: true };
+    tickets::timeline(db, customer_id, &filter, after, HISTORY_PAGE_SIZE).await
 }
 
 /// The customer marks their request solved (they found the answer) or reopens a solved one

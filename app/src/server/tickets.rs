@@ -8,7 +8,7 @@ use crate::{
     error::AppError,
     model::{
         Channel, InboxFilter, InboxSort, Interaction, InteractionKind, Page, PageCursor,
-        Priority, Satisfaction, Ticket, TicketStatus, TicketSummary, TicketThread,
+        Priority, Satisfaction, Ticket, TicketStatus, TicketSummary, TicketThread, TimelineFilter,
     },
 };
 use chrono::{DateTime, Utc};
@@ -251,29 +251,54 @@ pub async fn inbox(
     }))
 }
 
-/// A customer's timeline across every channel, newest first, keyset-paginated.
+/// A customer's timeline across every channel, newest first, keyset-paginated, optionally
+/// narrowed to one channel or one ticket.
 pub async fn timeline(
     db: &Db,
     customer_id: i64,
+    filter: &TimelineFilter,
     after: Option<&PageCursor>,
     limit: i64,
 ) -> Result<Page<Interaction>, AppError> {
     let limit = limit.clamp(1, MAX_PAGE_SIZE);
     let after = after.map(decode_cursor).transpose()?;
+    // Placeholders are numbered as the optional conditions are added; binds follow that order.
+    let mut conditions = String::from("customer_id = $1");
+    let mut next = 2;
+    let mut placeholder = || {
+        next += 1;
+        format!("${}", next - 1)
+    };
+    if filter.channel.is_some() {
+        conditions += &format!(" and channel = {}", placeholder());
+    }
+    if filter.ticket_id.is_some() {
+        conditions += &format!(" and ticket_id = {}", placeholder());
+    }
+    if after.is_some() {
+        conditions += &format!(" and (created_at, id) < ({}, {})", placeholder(), placeholder());
+    }
+    if filter.without_notes {
+        conditions += " and kind <> 'note'";
+    }
     let sql = format!(
         "select id, customer_id, ticket_id, kind, channel, body, author_id, created_at
-         from interactions
-         where customer_id = $1 {}
-         order by created_at desc, id desc
-         limit $2",
-        if after.is_some() { "and (created_at, id) < ($3, $4)" } else { "" }
+         from interactions where {conditions}
+         order by created_at desc, id desc limit {}",
+        placeholder()
     );
     let rows = with_db!(db, |pool| {
-        let mut query = sqlx::query_as::<_, InteractionRow>(&sql).bind(customer_id).bind(limit + 1);
+        let mut query = sqlx::query_as::<_, InteractionRow>(&sql).bind(customer_id);
+        if let Some(channel) = filter.channel {
+            query = query.bind(channel.as_str());
+        }
+        if let Some(ticket_id) = filter.ticket_id {
+            query = query.bind(ticket_id);
+        }
         if let Some((at, id)) = after {
             query = query.bind(at).bind(id);
         }
-        query.fetch_all(pool).await?
+        query.bind(limit + 1).fetch_all(pool).await?
     });
     let items = rows
         .into_iter()

@@ -6,6 +6,7 @@ mod agent;
 mod contact;
 mod feedback;
 mod format;
+mod history;
 mod forms;
 mod icons;
 mod layout;
@@ -100,6 +101,7 @@ pub fn App() -> impl IntoView {
                     // Async, so a redirect to sign in is a real 302 on the first request.
                     <Route path=path!("requests") view=requests::MyRequestsPage ssr=SsrMode::Async />
                     <Route path=path!("requests/:id") view=requests::RequestPage ssr=SsrMode::Async />
+                    <Route path=path!("history") view=history::HistoryPage ssr=SsrMode::Async />
                     <Route path=path!("account") view=settings::AccountPage ssr=SsrMode::Async />
                     <Route path=path!("agent") view=agent::AgentWorkspace ssr=SsrMode::Async />
                     <Route path=path!("admin") view=admin::AdminHome ssr=SsrMode::Async />

@@ -23,7 +23,7 @@ use leptos_router::{
     hooks::{use_params_map, use_query_map},
 };
 
-fn is_customer(user: &CurrentUser) -> bool {
+pub(super) fn is_customer(user: &CurrentUser) -> bool {
     user.role == Role::Customer
 }
 
@@ -237,7 +237,7 @@ fn SolvedToggle(ticket_id: i64, status: TicketStatus, solve: ServerAction<SetReq
 fn RatingForm(ticket_id: i64, rate: ServerAction<RateRequest>) -> impl IntoView {
     let scale = |name: &'static str, legend: &'static str, max: u8, low: &'static str, high: &'static str| {
         view! {
-            <fieldset class="rating__scale">
+            <fieldset class=format!("rating__scale rating__scale--{max}")>
                 <legend>{legend}</legend>
                 <div class="rating__choices">
                     {(1..=max).map(|value| {

@@ -92,7 +92,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let db = db.clone();
         let customer = 1 + (n as i64 * 7919) % customers;
         async move {
-            tickets::timeline(&db, customer, None, 50).await.unwrap();
+            tickets::timeline(&db, customer, &Default::default(), None, 50).await.unwrap();
         }
     })
     .await;
