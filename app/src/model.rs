@@ -350,6 +350,8 @@ pub struct SignInRecord {
 pub struct AccountOverview {
     pub user: CurrentUser,
     pub recent_sign_ins: Vec<SignInRecord>,
+    /// When the account will be erased, if its owner asked for that.
+    pub pending_erasure: Option<DateTime<Utc>>,
 }
 
 /// A staff login as admins manage it.

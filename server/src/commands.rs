@@ -10,6 +10,7 @@ use app::{
     server::{
         accounts::{self, Links},
         auth::SessionPolicy,
+        privacy,
         db::{Db, DbError},
         seed::{self, DEMO_LOGINS, DEMO_PASSWORD, SeedOutcome, SeedSize},
         sessions::Sessions,
@@ -83,7 +84,10 @@ async fn serve(db: Db, args: ServeArgs) -> Result<(), CommandError> {
     let cleanup = tokio::spawn(sessions.clone().delete_expired_every(Duration::from_secs(600)));
     let https = public_url.starts_with("https://");
     let links = Links { public_url: public_url.clone() };
-    let app = router(AppState::new(leptos_options, db, policy, links), session_layer(sessions, https), https);
+    let eraser = tokio::spawn(erase_due_every(db.clone(), Duration::from_secs(3600)));
+    let mut state = AppState::new(leptos_options, db, policy, links);
+    state.erasure_grace = chrono::Duration::days(args.erasure_grace_days);
+    let app = router(state, session_layer(sessions, https), https);
     let listener = TcpListener::bind(addr)
         .await
         .map_err(|source| CommandError::Bind { addr, source })?;
@@ -92,9 +96,23 @@ async fn serve(db: Db, args: ServeArgs) -> Result<(), CommandError> {
         .with_graceful_shutdown(shutdown_signal())
         .await;
     cleanup.abort();
+    eraser.abort();
     served.map_err(CommandError::Serve)?;
     tracing::info!("stopped: in-flight requests finished");
     Ok(())
+}
+
+/// Carries out the account erasures whose grace period is over, now and then.
+async fn erase_due_every(db: Db, period: Duration) {
+    let mut ticks = tokio::time::interval(period);
+    loop {
+        ticks.tick().await;
+        match privacy::erase_due(&db).await {
+            Ok(0) => {}
+            Ok(erased) => tracing::info!(erased, "erased accounts at their owners' request"),
+            Err(error) => tracing::error!(%error, "erasing accounts failed; retrying next hour"),
+        }
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM; axum then stops accepting and drains open requests.

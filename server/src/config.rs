@@ -74,6 +74,11 @@ pub struct ServeArgs {
     /// Staff are signed out after this many minutes without a request.
     #[arg(long, env = "STAFF_IDLE_MINUTES", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=720))]
     pub staff_idle_minutes: u64,
+
+    /// Days between a customer asking to erase their account and its erasure; they can
+    /// cancel until then.
+    #[arg(long, env = "ERASURE_GRACE_DAYS", default_value_t = 14, value_parser = clap::value_parser!(i64).range(0..=365))]
+    pub erasure_grace_days: i64,
 }
 
 #[derive(Debug, Args)]

@@ -2,12 +2,16 @@
 
 use app::{
     App,
-    server::{sessions::Sessions, state::AppState},
+    server::{auth, privacy, sessions::Sessions, state::AppState},
     shell,
 };
 use crate::guard;
 use axum::{
-    Json, Router, extract::State, http::StatusCode, middleware, response::IntoResponse,
+    Json, Router,
+    extract::State,
+    http::{StatusCode, header},
+    middleware,
+    response::{IntoResponse, Redirect, Response},
     routing::get,
 };
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
@@ -17,7 +21,7 @@ use tower_http::{
     compression::CompressionLayer,
     trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer},
 };
-use tower_sessions::{SessionManagerLayer, cookie::SameSite};
+use tower_sessions::{Session, SessionManagerLayer, cookie::SameSite};
 use tracing::Level;
 
 /// Session cookies: HttpOnly and SameSite=Lax always; Secure (and the `__Host-` prefix, which
@@ -42,6 +46,7 @@ pub fn router(state: AppState, sessions: SessionManagerLayer<Sessions>, https: b
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/account/export", get(export_my_data))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)
@@ -82,4 +87,29 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
             )
         }
     }
+}
+
+/// Everything the signed-in user's account holds, as a JSON file to keep.
+async fn export_my_data(State(state): State<AppState>, session: Session) -> Response {
+    let user = match auth::current_user(&state.db, &session, state.sessions).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return Redirect::to("/sign-in?next=/account").into_response(),
+        Err(error) => return failed(error),
+    };
+    match privacy::export(&state.db, &user).await {
+        Ok(export) => (
+            [
+                (header::CONTENT_DISPOSITION, "attachment; filename=\"my-northwind-data.json\""),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            Json(export),
+        )
+            .into_response(),
+        Err(error) => failed(error),
+    }
+}
+
+fn failed(error: app::error::AppError) -> Response {
+    let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, error.to_string()).into_response()
 }

@@ -7,8 +7,8 @@ mod support;
 use app::{
     api::{
         account::{
-            ChangePassword, MyAccount, RegisterCustomer, RequestPasswordReset, ResetPassword,
-            SignOutOtherDevices, VerifyEmail,
+            CancelAccountErasure, ChangePassword, MyAccount, RegisterCustomer, RequestAccountErasure,
+            RequestPasswordReset, ResetPassword, SignOutOtherDevices, VerifyEmail,
         },
         admin::{ChangeStaffRole, InviteStaff, StaffList},
         agent::InboxPage,
@@ -324,6 +324,8 @@ both_backends!(every_server_function_answers_each_role_as_it_should, |db: Db| as
         (StaffList::PATH, String::new(), [401, 403, 403, 403, 200]),
         (InviteStaff::PATH, "display_name=N&email=invitee-{who}@northwind.test&role=agent".into(), [401, 403, 403, 403, 200]),
         (ChangeStaffRole::PATH, format!("user_id={agent_id}&role=agent"), [401, 403, 403, 403, 200]),
+        (CancelAccountErasure::PATH, String::new(), [401, 422, 403, 403, 403]),
+        (RequestAccountErasure::PATH, "password=wrong-password".into(), [401, 422, 403, 403, 403]),
         // Last: it gives the caller's session a new id.
         (SignOutOtherDevices::PATH, String::new(), [401, 200, 200, 200, 200]),
     ];

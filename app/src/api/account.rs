@@ -1,6 +1,7 @@
 //! Accounts: registering, proving an email address, passwords and devices.
 
 use crate::{error::AppError, model::AccountOverview};
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -8,7 +9,7 @@ use crate::{
     model::Role,
     server::{
         accounts::{self, Registration},
-        auth, ctx,
+        auth, ctx, privacy,
     },
 };
 
@@ -88,6 +89,32 @@ pub async fn sign_out_other_devices() -> Result<(), AppError> {
             let user = ctx::require(Role::ALL).await?;
             let cx = ctx::auth_context().await?;
             auth::sign_out_other_devices(&cx.db, &cx.session, &user, cx.policy).await
+        }
+        .await,
+    )
+}
+
+/// Asks for the account and its history to be erased after the grace period; the password
+/// is asked again, since a forgotten open laptop should not be enough.
+#[server(prefix = "/rpc")]
+pub async fn request_account_erasure(password: String) -> Result<DateTime<Utc>, AppError> {
+    ctx::respond(
+        async {
+            let user = ctx::require(&[Role::Customer]).await?;
+            let cx = ctx::auth_context().await?;
+            auth::confirm_password(&cx, &user, &password).await?;
+            privacy::request_erasure(&cx.db, &user, ctx::state()?.erasure_grace).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc")]
+pub async fn cancel_account_erasure() -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            let user = ctx::require(&[Role::Customer]).await?;
+            privacy::cancel_erasure(&ctx::db()?, &user).await
         }
         .await,
     )

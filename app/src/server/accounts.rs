@@ -480,7 +480,8 @@ pub async fn account_overview(db: &Db, user: CurrentUser) -> Result<AccountOverv
             succeeded: action == "auth.sign_in",
         })
         .collect();
-    Ok(AccountOverview { user, recent_sign_ins })
+    let pending_erasure = super::privacy::pending_erasure(db, user.id).await?;
+    Ok(AccountOverview { user, recent_sign_ins, pending_erasure })
 }
 
 /// One mail in the outbox, as the `outbox` command and the tests read it.

@@ -209,17 +209,7 @@ async fn keep_only_this_session(db: &Db, session: &Session, user: &CurrentUser, 
 /// Replaces the password of the signed-in user after checking the current one. Every other
 /// session ends (whoever else knew the old password is out); this one stays.
 pub async fn change_password(cx: &AuthContext, user: &CurrentUser, current: &str, new: &str) -> Result<(), AppError> {
-    cx.throttle.check(&cx.client_address, &user.email).map_err(AppError::TooManyAttempts)?;
-    let stored = with_db!(&cx.db, |pool| {
-        sqlx::query_scalar::<_, String>("select password_hash from users where id = $1")
-            .bind(user.id)
-            .fetch_one(pool)
-            .await?
-    });
-    if !password::verify(current.to_owned(), Some(stored)).await? {
-        cx.throttle.failed(&cx.client_address, &user.email);
-        return Err(AppError::invalid("Your current password is not right."));
-    }
+    confirm_password(cx, user, current).await?;
     password::check_strength(new)?;
     if new == current {
         return Err(AppError::invalid("Choose a password different from your current one."));
@@ -244,6 +234,23 @@ pub async fn change_password(cx: &AuthContext, user: &CurrentUser, current: &str
         tx.commit().await?;
     });
     keep_only_this_session(&cx.db, &cx.session, user, cx.policy).await
+}
+
+/// Asks the signed-in user for their password again before something that cannot be undone
+/// lightly; wrong guesses count toward the sign-in throttle.
+pub async fn confirm_password(cx: &AuthContext, user: &CurrentUser, password: &str) -> Result<(), AppError> {
+    cx.throttle.check(&cx.client_address, &user.email).map_err(AppError::TooManyAttempts)?;
+    let stored = with_db!(&cx.db, |pool| {
+        sqlx::query_scalar::<_, String>("select password_hash from users where id = $1")
+            .bind(user.id)
+            .fetch_one(pool)
+            .await?
+    });
+    if !password::verify(password.to_owned(), Some(stored)).await? {
+        cx.throttle.failed(&cx.client_address, &user.email);
+        return Err(AppError::invalid("Your current password is not right."));
+    }
+    Ok(())
 }
 
 fn session_failed(error: tower_sessions::session::Error) -> AppError {

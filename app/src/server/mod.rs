@@ -13,6 +13,7 @@ pub mod db;
 pub mod identity;
 pub mod kb;
 pub mod password;
+pub mod privacy;
 pub mod requests;
 pub mod search;
 pub mod seed;

@@ -17,6 +17,8 @@ pub struct AppState {
     pub links: Links,
     /// Known words for search's typo correction, shared so it is loaded once per change.
     pub vocabulary: Arc<Vocabulary>,
+    /// How long an account erasure waits, so the customer can change their mind.
+    pub erasure_grace: chrono::Duration,
 }
 
 impl AppState {
@@ -28,6 +30,7 @@ impl AppState {
             throttle: Arc::default(),
             links,
             vocabulary: Arc::default(),
+            erasure_grace: super::privacy::DEFAULT_GRACE,
         }
     }
 }

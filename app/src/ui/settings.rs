@@ -3,15 +3,18 @@
 
 use super::{
     account::Protected,
-    format::short_datetime,
+    format::{long_date, short_datetime},
     forms::{Field, FormError, SubmitButton, action_error},
     status::{ErrorPanel, ListSkeleton},
 };
 use crate::{
-    api::account::{ChangePassword, SignOutOtherDevices, my_account},
+    api::account::{
+        CancelAccountErasure, ChangePassword, RequestAccountErasure, SignOutOtherDevices, my_account,
+    },
     error::AppError,
-    model::{AccountOverview, SignInRecord},
+    model::{AccountOverview, Role, SignInRecord},
 };
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -19,10 +22,17 @@ use leptos_meta::Title;
 pub fn AccountPage() -> impl IntoView {
     let change_password = ServerAction::<ChangePassword>::new();
     let sign_out_others = ServerAction::<SignOutOtherDevices>::new();
+    let erasure = Erasure { request: ServerAction::new(), cancel: ServerAction::new() };
     // Created with the page rather than inside the sign-in gate, so the server render and
     // the hydrating client create it in the same place and agree on its data.
     let overview = Resource::new(
-        move || (change_password.version().get(), sign_out_others.version().get()),
+        move || {
+            (
+                change_password.version().get(),
+                sign_out_others.version().get(),
+                erasure.request.version().get() + erasure.cancel.version().get(),
+            )
+        },
         |_| my_account(),
     );
     view! {
@@ -30,7 +40,7 @@ pub fn AccountPage() -> impl IntoView {
         <Protected
             here="/account"
             allowed=|_| true
-            page=move |_| view! { <AccountSettings overview change_password sign_out_others /> }
+            page=move |_| view! { <AccountSettings overview change_password sign_out_others erasure /> }
         />
     }
 }
@@ -40,6 +50,7 @@ fn AccountSettings(
     overview: Resource<Result<AccountOverview, AppError>>,
     change_password: ServerAction<ChangePassword>,
     sign_out_others: ServerAction<SignOutOtherDevices>,
+    erasure: Erasure,
 ) -> impl IntoView {
     let password_changed = move || matches!(change_password.value().get(), Some(Ok(())));
     let others_signed_out = move || matches!(sign_out_others.value().get(), Some(Ok(())));
@@ -50,7 +61,15 @@ fn AccountSettings(
             <Transition fallback=|| view! { <ListSkeleton rows=3 /> }>
                 {move || Suspend::new(async move {
                     match overview.await {
-                        Ok(overview) => view! { <Overview overview /> }.into_any(),
+                        Ok(overview) => {
+                            let customer = overview.user.role == Role::Customer;
+                            let pending = overview.pending_erasure;
+                            view! {
+                                <Overview overview />
+                                {customer.then(|| view! { <YourData pending erasure /> })}
+                            }
+                            .into_any()
+                        }
                         Err(error) => view! { <ErrorPanel error /> }.into_any(),
                     }
                 })}
@@ -90,6 +109,59 @@ fn AccountSettings(
                 </ActionForm>
             </section>
         </div>
+    }
+}
+
+/// Asking for the account to be erased, and changing one's mind.
+#[derive(Clone, Copy)]
+struct Erasure {
+    request: ServerAction<RequestAccountErasure>,
+    cancel: ServerAction<CancelAccountErasure>,
+}
+
+/// A customer's copy of their data, and erasure of it.
+#[component]
+fn YourData(pending: Option<DateTime<Utc>>, erasure: Erasure) -> impl IntoView {
+    view! {
+        <section class="card settings__section" aria-labelledby="data-heading">
+            <h2 id="data-heading" class="section__title">"Your data"</h2>
+            <p class="settings__note">
+                "Everything we hold about you — requests, messages on every channel, your history — in one JSON file."
+            </p>
+            <p>
+                <a class="button" href="/account/export" rel="external" download="my-northwind-data.json">
+                    "Download my data"
+                </a>
+            </p>
+            {match pending {
+                Some(at) => view! {
+                    <p class="notice" role="status">
+                        "Your account and history will be erased on " <strong>{long_date(at)}</strong>
+                        ". Until then you can change your mind."
+                    </p>
+                    <ActionForm action=erasure.cancel>
+                        <FormError message=action_error(erasure.cancel) />
+                        <button class="button" type="submit">"Keep my account"</button>
+                    </ActionForm>
+                }
+                .into_any(),
+                None => view! {
+                    <h3 class="settings__subheading">"Erase my account"</h3>
+                    <p class="settings__note">
+                        "We erase your account, your contact details and everything you wrote after a grace period, \
+                         and cannot undo it after that. Confirm with your password."
+                    </p>
+                    <ActionForm action=erasure.request attr:class="form">
+                        <Field id="password" label="Password" kind="password" autocomplete="current-password" />
+                        <FormError message=action_error(erasure.request) />
+                        <button class="button button--danger" type="submit" disabled=move || erasure.request.pending().get()>
+                            "Erase my account"
+                        </button>
+                    </ActionForm>
+                }
+                .into_any(),
+            }}
+        </section>
     }
 }
 
