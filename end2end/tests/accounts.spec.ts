@@ -1,14 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { execFileSync } from "node:child_process";
-
-const PASSWORD = "demo-password";
-
-async function signIn(page: Page, email: string, password = PASSWORD) {
-  await page.locator("body[data-hydrated]").waitFor();
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
+import { expect, test } from "@playwright/test";
+import { mailedLink, signIn } from "./support";
 
 test("an anonymous request for the workspace is redirected to sign in", async ({ request }) => {
   const response = await request.get("/agent", { maxRedirects: 0, headers: { accept: "text/html" } });
@@ -52,15 +43,6 @@ test("a customer who opens an agent URL is refused", async ({ page }) => {
   expect(response?.status()).toBe(403);
   await expect(page.getByRole("alert")).toContainText("not available to your account");
 });
-
-/** The path of the newest link mailed to `to`, read from the outbox as an operator would. */
-function mailedLink(to: string): string {
-  const bin = process.env.HELPDESK_BIN ?? "../target/debug/helpdesk";
-  const lines = execFileSync(bin, ["outbox", "--to", to], { encoding: "utf8" }).trim().split("\n");
-  const mail = JSON.parse(lines[lines.length - 1]);
-  const url = new URL(mail.body_text.match(/https?:\/\/\S+token=\S+/)[0]);
-  return url.pathname + url.search;
-}
 
 test("a customer registers, confirms the email, signs in and signs out", async ({ page }) => {
   const blocked: string[] = [];

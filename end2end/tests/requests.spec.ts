@@ -1,12 +1,10 @@
 import { expect, test } from "@playwright/test";
+import { signIn } from "./support";
 
 test("a customer follows a request across channels, without the agents' notes", async ({ page }) => {
   await page.goto("/requests");
   await expect(page).toHaveURL(/\/sign-in\?next=\/requests$/);
-  await page.locator("body[data-hydrated]").waitFor();
-  await page.getByLabel("Email").fill("customer@northwind.test");
-  await page.getByLabel("Password").fill("demo-password");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, "customer@northwind.test");
 
   await expect(page).toHaveURL(/\/requests$/);
   await expect(page.getByRole("heading", { level: 1, name: "My requests" })).toBeVisible();

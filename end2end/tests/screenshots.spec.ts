@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { signIn } from "./support";
 
 // Every page at phone, laptop and wide widths, saved for people to look at.
 const pages = [
@@ -9,6 +10,8 @@ const pages = [
   { name: "sign-in", path: "/sign-in", heading: "Sign in" },
   { name: "register", path: "/register", heading: "Create your account" },
   { name: "forgot-password", path: "/forgot-password", heading: "Reset your password" },
+  { name: "contact", path: "/contact?subject=Parcel+late", heading: "Contact us" },
+  { name: "search-no-results", path: "/search?q=xylophone", heading: "Results for “xylophone”" },
   { name: "not-found", path: "/no/such/page", heading: "We can’t find that page" },
 ];
 const widths = [
@@ -44,15 +47,13 @@ const signedInPages = [
   { login: "admin@northwind.test", name: "admin", path: "/admin", heading: "Admin" },
   { login: "customer@northwind.test", name: "account", path: "/account", heading: "Your account" },
   { login: "customer@northwind.test", name: "requests", path: "/requests", heading: "My requests" },
+  { login: "customer@northwind.test", name: "history", path: "/history", heading: "My history" },
 ];
 
 for (const { login, name, path, heading } of signedInPages) {
   test(`screenshots of ${name}, signed in`, async ({ page }) => {
     await page.goto("/sign-in");
-    await page.locator("body[data-hydrated]").waitFor();
-    await page.getByLabel("Email").fill(login);
-    await page.getByLabel("Password").fill("demo-password");
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await signIn(page, login);
     await expect(page.getByRole("banner").getByRole("button", { name: "Sign out" })).toBeVisible();
     await shoot(page, name, path, heading);
   });

@@ -173,13 +173,16 @@ pub async fn published_article(db: &Db, slug: &str) -> Result<Article, AppError>
     })
 }
 
+/// The markdown articles are written in: CommonMark with tables and strikethrough.
+const MARKDOWN_OPTIONS: pulldown_cmark::Options =
+    pulldown_cmark::Options::ENABLE_TABLES.union(pulldown_cmark::Options::ENABLE_STRIKETHROUGH);
+
 /// Markdown to HTML for the web portal, sanitized: article bodies are authored content and
 /// must never carry script into a customer's browser.
 pub fn render_web_html(markdown: &str) -> String {
-    use pulldown_cmark::{Options, Parser, html};
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    use pulldown_cmark::{Parser, html};
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut unsafe_html, Parser::new_ext(markdown, options));
+    html::push_html(&mut unsafe_html, Parser::new_ext(markdown, MARKDOWN_OPTIONS));
     ammonia::clean(&unsafe_html)
 }
 
@@ -188,11 +191,12 @@ pub fn render_web_html(markdown: &str) -> String {
 pub fn plain_text(markdown: &str) -> String {
     use pulldown_cmark::{Event, Parser, TagEnd};
     let mut text = String::with_capacity(markdown.len());
-    for event in Parser::new(markdown) {
+    for event in Parser::new_ext(markdown, MARKDOWN_OPTIONS) {
         match event {
             Event::Text(words) | Event::Code(words) => text.push_str(&words),
-            Event::SoftBreak | Event::HardBreak => text.push(' '),
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell) => {
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::TableCell) => text.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableHead | TagEnd::TableRow) => {
+                text.truncate(text.trim_end().len());
                 text.push_str(if text.ends_with(['.', ':', '!', '?']) { " " } else { ". " });
             }
             _ => {}
@@ -219,6 +223,8 @@ mod tests {
     fn plain_text_keeps_the_words_and_drops_the_syntax() {
         let text = plain_text("## Steps\n\n1. Open **Settings**\n2. Choose `Billing`\n\n[Help](https://x.test)");
         assert_eq!(text, "Steps. Open Settings. Choose Billing. Help.");
+        let table = plain_text("| Status | Meaning |\n|---|---|\n| Shipped | On its way |\n");
+        assert_eq!(table, "Status Meaning. Shipped On its way.");
     }
 }
 

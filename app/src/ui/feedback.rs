@@ -41,9 +41,11 @@ pub fn HelpfulVote(slug: String) -> impl IntoView {
                 }
                 .into_any(),
                 Some(helpful) => view! {
-                    <h2 id="helpful-heading" class="helpful__question" role="status">
-                        {if helpful { "Thanks! Glad it helped." } else { "Thanks for telling us." }}
-                    </h2>
+                    <div role="status">
+                        <h2 id="helpful-heading" class="helpful__question">
+                            {if helpful { "Thanks! Glad it helped." } else { "Thanks for telling us." }}
+                        </h2>
+                    </div>
                     <form
                         class="form helpful__comment"
                         on:submit=move |event| {

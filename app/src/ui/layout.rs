@@ -1,12 +1,19 @@
 //! The frame around every page: header with the area switcher, search and theme, and footer.
 
-use super::{BRAND, account::AccountMenu, icons, portal::SearchBox};
+use super::{
+    BRAND,
+    account::{AccountMenu, use_auth},
+    icons,
+    portal::SearchBox,
+};
+use crate::model::Role;
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_location};
 
 #[component]
 pub fn TopBar() -> impl IntoView {
     let location = use_location();
+    let auth = use_auth();
     // Portal pages carry the help-center search in the header, except the home page, whose
     // hero is one big search box; staff areas have their own tools.
     let header_search = move || {
@@ -30,12 +37,25 @@ pub fn TopBar() -> impl IntoView {
                     <A href="/" exact=true attr:class="areas__link">
                         "Help center"
                     </A>
-                    <A href="/agent" attr:class="areas__link">
-                        "Agent workspace"
-                    </A>
-                    <A href="/admin" attr:class="areas__link">
-                        "Admin"
-                    </A>
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let user = auth.user.await.ok().flatten();
+                            // Customers see only their help center; staff see the areas their
+                            // role opens; a visitor sees every door, each leading to sign-in.
+                            let (workspace, admin) = match &user {
+                                None => (true, true),
+                                Some(user) => (user.is_staff(), user.role == Role::Admin),
+                            };
+                            view! {
+                                {workspace.then(|| view! {
+                                    <A href="/agent" attr:class="areas__link">"Agent workspace"</A>
+                                })}
+                                {admin.then(|| view! {
+                                    <A href="/admin" attr:class="areas__link">"Admin"</A>
+                                })}
+                            }
+                        })}
+                    </Transition>
                 </nav>
                 <ThemeToggle />
                 <AccountMenu />

@@ -40,7 +40,12 @@ pub fn MyRequestsPage() -> impl IntoView {
             page=move |user| view! {
                 <div class="page page--narrow">
                     <h1 class="page__title">"My requests"</h1>
-                    <p class="page__lead">"Everything you asked us, by email, chat, phone or here, newest first."</p>
+                    <p class="page__lead">
+                        "Everything you asked us, by email, chat, phone or here, newest first. "
+                        <A href="/history">"See your whole history"</A>
+                        " · "
+                        <A href="/contact">"Ask something new"</A>
+                    </p>
                     {(!user.email_verified).then(|| view! {
                         <p class="notice" role="status">
                             "Confirm your email address to see your requests: open the link we emailed you."

@@ -1,0 +1,42 @@
+import { execFileSync } from "node:child_process";
+import { expect, type Page } from "@playwright/test";
+
+export const PASSWORD = "demo-password";
+
+/** Fills in and sends the sign-in form the page is showing. */
+export async function signIn(page: Page, email: string, password = PASSWORD) {
+  await page.locator("body[data-hydrated]").waitFor();
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** The path of the newest link mailed to `to`, read from the outbox as an operator would. */
+export function mailedLink(to: string): string {
+  const bin = process.env.HELPDESK_BIN ?? "../target/debug/helpdesk";
+  const lines = execFileSync(bin, ["outbox", "--to", to], { encoding: "utf8" }).trim().split("\n");
+  const mail = JSON.parse(lines[lines.length - 1]);
+  const url = new URL(mail.body_text.match(/https?:\/\/\S+token=\S+/)[0]);
+  return url.pathname + url.search;
+}
+
+/** A new customer account, registered and confirmed through the product's own pages, signed in. */
+export async function newCustomer(page: Page, name: string): Promise<string> {
+  const email = `${name.split(" ")[0].toLowerCase()}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.test`;
+  const password = "maple syrup harbour";
+  await page.goto("/register");
+  await page.locator("body[data-hydrated]").waitFor();
+  await page.getByLabel("Your name").fill(name);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("status")).toContainText("we sent a link");
+  await page.goto(mailedLink(email));
+  await page.locator("body[data-hydrated]").waitFor();
+  await page.getByRole("button", { name: "Confirm email address" }).click();
+  await expect(page.getByRole("status")).toContainText("Your email address is confirmed");
+  await page.goto("/sign-in");
+  await signIn(page, email, password);
+  await expect(page.getByRole("banner").getByRole("link", { name })).toBeVisible();
+  return email;
+}
