@@ -244,6 +244,46 @@ pub struct Interaction {
     pub body: String,
     pub author_id: Option<i64>,
     pub created_at: DateTime<Utc>,
+    /// Files sent with the message; filled where a conversation is shown.
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+}
+
+/// The largest file a customer can attach, in bytes (10 MiB).
+pub const MAX_ATTACHMENT_BYTES: u64 = 10 * 1024 * 1024;
+/// The most files one message carries.
+pub const MAX_ATTACHMENTS: usize = 5;
+
+/// Why a file cannot be attached, the same words in the browser's check and the server's.
+pub fn too_large_message(file_name: &str) -> String {
+    format!(
+        "“{file_name}” is larger than {} MB, the most one file can be. Send a smaller file, or a link to it.",
+        MAX_ATTACHMENT_BYTES / (1024 * 1024)
+    )
+}
+
+/// A file sent with a message, downloaded from `/attachments/{id}/{file_name}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+}
+
+impl Attachment {
+    pub fn href(&self) -> String {
+        let name: String = form_urlencoded::byte_serialize(self.file_name.as_bytes()).collect();
+        format!("/attachments/{}/{name}", self.id)
+    }
+}
+
+/// A file uploaded for a message not yet sent; the message claims it by its token.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Upload {
+    pub token: String,
+    pub file_name: String,
+    pub size_bytes: i64,
 }
 
 /// Which part of a customer's timeline to show; the default is all of it.

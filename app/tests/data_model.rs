@@ -44,6 +44,7 @@ async fn message(db: &Db, customer_id: i64, ticket_id: Option<i64>, channel: Cha
             body,
             provider_message_id: None,
             author_id: None,
+            files: Default::default(),
         },
     )
     .await
@@ -259,6 +260,7 @@ both_backends!(a_redelivered_message_is_stored_once, |db: Db| async move {
         body: "hello",
         provider_message_id: Some("SM123"),
         author_id: None,
+        files: Default::default(),
     };
     let first = tickets::record_interaction(&db, entry()).await.unwrap();
     let Recorded::New(id) = first else { panic!("{first:?}") };

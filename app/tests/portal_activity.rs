@@ -28,7 +28,7 @@ fn anonymous(id: &str) -> Visit {
 }
 
 fn request<'a>(subject: &'a str, key: Option<&'a str>) -> NewRequest<'a> {
-    NewRequest { subject, description: "It still fails after a reset.", topic: None, request_key: key }
+    NewRequest { subject, description: "It still fails after a reset.", topic: None, request_key: key, files: Default::default() }
 }
 
 async fn timeline(db: &Db, customer_id: i64) -> Vec<(InteractionKind, String)> {

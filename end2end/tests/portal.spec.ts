@@ -43,6 +43,18 @@ test("the contact form suggests articles while typing, and one that answers ends
   await expect(page.getByRole("heading", { name: /answered it/ })).toBeVisible();
 });
 
+test("a file over the size limit is refused before anything is sent", async ({ page }) => {
+  await page.goto("/contact");
+  await page.locator("body[data-hydrated]").waitFor();
+  await page.getByLabel("Attachments (optional)").setInputFiles({
+    name: "full-backup.zip",
+    mimeType: "application/zip",
+    buffer: Buffer.alloc(10 * 1024 * 1024 + 1),
+  });
+  await expect(page.getByRole("alert")).toHaveText(/“full-backup.zip” is larger than 10 MB/);
+  await expect(page.getByText("full-backup.zip", { exact: true })).toHaveCount(0);
+});
+
 test("a request carries what the customer read and searched, and a second customer sees none of it", async ({ page, browser }) => {
   await newCustomer(page, "Noor Haddad");
   // What the customer tries first, in this visit.
@@ -62,16 +74,31 @@ test("a request carries what the customer read and searched, and a second custom
   await page.getByLabel("Topic").selectOption("orders-shipping");
   await page.getByLabel("Subject").fill("Who pays the customs fees?");
   await page.getByLabel("How can we help?").fill("My parcel is held at customs and they ask me for a fee.");
+  await page.getByLabel("Attachments (optional)").setInputFiles({
+    name: "customs-notice.txt",
+    mimeType: "text/plain",
+    buffer: Buffer.from("Import duty due: 12.50 EUR"),
+  });
+  await expect(page.getByRole("list", { name: "Attached files" })).toContainText("customs-notice.txt");
   await page.getByRole("button", { name: "Send request" }).click();
 
   await expect(page).toHaveURL(/\/requests\/\d+$/);
   const requestUrl = page.url();
   await expect(page.getByRole("heading", { level: 1, name: "Who pays the customs fees?" })).toBeVisible();
   const conversation = page.getByRole("list", { name: "Conversation" });
-  const entries = conversation.getByRole("listitem");
+  const entries = conversation.locator(":scope > li");
   await expect(entries.nth(0)).toContainText("customs fees");
   await expect(entries.nth(1)).toContainText("Read “Track your order”");
   await expect(entries.last()).toContainText("held at customs");
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    entries.last().getByRole("link", { name: "customs-notice.txt" }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe("customs-notice.txt");
+  const saved = await download.createReadStream();
+  let content = "";
+  for await (const chunk of saved) content += chunk;
+  expect(content).toBe("Import duty due: 12.50 EUR");
 
   await page.goto("/history");
   await page.locator("body[data-hydrated]").waitFor();

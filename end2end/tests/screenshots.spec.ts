@@ -48,6 +48,8 @@ const signedInPages = [
   { login: "customer@northwind.test", name: "account", path: "/account", heading: "Your account" },
   { login: "customer@northwind.test", name: "requests", path: "/requests", heading: "My requests" },
   { login: "customer@northwind.test", name: "history", path: "/history", heading: "My history" },
+  // A solved request (seeded second), asking for its rating.
+  { login: "customer@northwind.test", name: "solved-request", path: "/requests/2", heading: "Parcel NW-20391 is two days late" },
 ];
 
 for (const { login, name, path, heading } of signedInPages) {

@@ -10,7 +10,7 @@ use app::{
     server::{
         accounts::{self, Links},
         auth::SessionPolicy,
-        privacy,
+        attachments, privacy,
         db::{Db, DbError},
         seed::{self, DEMO_LOGINS, DEMO_PASSWORD, SeedOutcome, SeedSize},
         sessions::Sessions,
@@ -84,7 +84,7 @@ async fn serve(db: Db, args: ServeArgs) -> Result<(), CommandError> {
     let cleanup = tokio::spawn(sessions.clone().delete_expired_every(Duration::from_secs(600)));
     let https = public_url.starts_with("https://");
     let links = Links { public_url: public_url.clone() };
-    let eraser = tokio::spawn(erase_due_every(db.clone(), Duration::from_secs(3600)));
+    let housekeeping = tokio::spawn(housekeeping_every(db.clone(), Duration::from_secs(3600)));
     let mut state = AppState::new(leptos_options, db, policy, links);
     state.erasure_grace = chrono::Duration::days(args.erasure_grace_days);
     let app = router(state, session_layer(sessions, https), https);
@@ -96,14 +96,15 @@ async fn serve(db: Db, args: ServeArgs) -> Result<(), CommandError> {
         .with_graceful_shutdown(shutdown_signal())
         .await;
     cleanup.abort();
-    eraser.abort();
+    housekeeping.abort();
     served.map_err(CommandError::Serve)?;
     tracing::info!("stopped: in-flight requests finished");
     Ok(())
 }
 
-/// Carries out the account erasures whose grace period is over, now and then.
-async fn erase_due_every(db: Db, period: Duration) {
+/// Now and then: carries out the account erasures whose grace period is over, and deletes
+/// uploads that no message claimed.
+async fn housekeeping_every(db: Db, period: Duration) {
     let mut ticks = tokio::time::interval(period);
     loop {
         ticks.tick().await;
@@ -111,6 +112,11 @@ async fn erase_due_every(db: Db, period: Duration) {
             Ok(0) => {}
             Ok(erased) => tracing::info!(erased, "erased accounts at their owners' request"),
             Err(error) => tracing::error!(%error, "erasing accounts failed; retrying next hour"),
+        }
+        match attachments::discard_abandoned(&db).await {
+            Ok(0) => {}
+            Ok(discarded) => tracing::info!(discarded, "discarded uploads never sent"),
+            Err(error) => tracing::error!(%error, "discarding abandoned uploads failed; retrying next hour"),
         }
     }
 }

@@ -1,12 +1,14 @@
 //! Request guards that apply to every route: cross-site request refusal and the security
 //! headers every response carries.
 
+use app::api::uploads::UploadAttachment;
 use axum::{
     extract::Request,
     http::{HeaderMap, HeaderValue, Method, StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
+use leptos::server_fn::ServerFn;
 
 /// Refuses a state-changing request whose `Origin` (or, lacking it, `Referer`) names another
 /// site than the one it was sent to. Browsers send `Origin` on every cross-site POST, so a
@@ -17,6 +19,21 @@ pub async fn same_origin(request: Request, next: Next) -> Response {
     if !safe && !from_same_origin(request.headers()) {
         tracing::warn!(method = %request.method(), uri = %request.uri(), "cross-site request refused");
         return (StatusCode::FORBIDDEN, "Cross-site request refused.").into_response();
+    }
+    next.run(request).await
+}
+
+/// Upload server functions read a multipart body; one without a multipart content type is
+/// refused here, as the server-function layer would fail on it without an answer.
+pub async fn multipart_uploads(request: Request, next: Next) -> Response {
+    let is_upload = request.uri().path() == UploadAttachment::PATH;
+    let multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| multer::parse_boundary(value).is_ok());
+    if is_upload && !multipart {
+        return (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Send the file as multipart/form-data.").into_response();
     }
     next.run(request).await
 }

@@ -2,18 +2,19 @@
 
 use app::{
     App,
-    server::{auth, privacy, sessions::Sessions, state::AppState},
+    server::{attachments, auth, privacy, sessions::Sessions, state::AppState},
     shell,
 };
 use crate::guard;
 use axum::{
     Json, Router,
-    extract::State,
+    extract::{Path, State},
     http::{StatusCode, header},
     middleware,
     response::{IntoResponse, Redirect, Response},
     routing::get,
 };
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use serde_json::json;
 use std::{sync::LazyLock, time::Duration};
@@ -47,9 +48,11 @@ pub fn router(state: AppState, sessions: SessionManagerLayer<Sessions>, https: b
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/account/export", get(export_my_data))
+        .route("/attachments/{id}/{file_name}", get(download_attachment))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)
+        .layer(middleware::from_fn(guard::multipart_uploads))
         .layer(middleware::from_fn(guard::same_origin))
         .layer(middleware::from_fn(move |request, next| {
             guard::security_headers(https, request, next)
@@ -108,6 +111,39 @@ async fn export_my_data(State(state): State<AppState>, session: Session) -> Resp
         Err(error) => failed(error),
     }
 }
+
+/// A file sent with a message, to staff or to the customer whose conversation it is in. Always
+/// a download (`Content-Disposition: attachment`), so a hostile HTML or SVG file is never
+/// rendered on our origin.
+async fn download_attachment(
+    State(state): State<AppState>,
+    session: Session,
+    Path((id, _file_name)): Path<(i64, String)>,
+) -> Response {
+    let user = match auth::current_user(&state.db, &session, state.sessions).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return Redirect::to("/sign-in?next=/requests").into_response(),
+        Err(error) => return failed(error),
+    };
+    match attachments::download(&state.db, &user, id).await {
+        Ok(file) => {
+            let name = utf8_percent_encode(&file.file_name, FILE_NAME_ESCAPES);
+            (
+                [
+                    (header::CONTENT_TYPE, file.content_type),
+                    (header::CONTENT_DISPOSITION, format!("attachment; filename*=UTF-8''{name}")),
+                    (header::CACHE_CONTROL, "private, max-age=3600".to_owned()),
+                ],
+                file.content,
+            )
+                .into_response()
+        }
+        Err(error) => failed(error),
+    }
+}
+
+/// What RFC 5987 does not allow as is in `filename*`.
+const FILE_NAME_ESCAPES: &AsciiSet = &NON_ALPHANUMERIC.remove(b'.').remove(b'-').remove(b'_');
 
 fn failed(error: app::error::AppError) -> Response {
     let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

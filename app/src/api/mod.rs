@@ -7,3 +7,4 @@ pub mod agent;
 pub mod auth;
 pub mod portal;
 pub mod requests;
+pub mod uploads;

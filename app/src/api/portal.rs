@@ -8,7 +8,10 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use crate::server::{
-    activity, contact::{self, NewRequest, Requester}, ctx, kb, search,
+    activity,
+    attachments::{self, Claim},
+    contact::{self, NewRequest, Requester},
+    ctx, kb, search,
 };
 
 #[server(prefix = "/rpc")]
@@ -96,6 +99,7 @@ pub async fn send_request(
     #[server(default)] name: String,
     #[server(default)] email: String,
     #[server(default)] request_key: String,
+    #[server(default)] attachments: String,
 ) -> Result<i64, AppError> {
     ctx::respond(
         async {
@@ -111,11 +115,18 @@ pub async fn send_request(
                 None => Requester::Visitor { name: &name, email: &email },
             };
             let visit = ctx::visit(false).await?;
+            let owner = match (&user, &visit) {
+                (Some(user), _) => attachments::owner_of_user(user.id),
+                (None, Some(visit)) => attachments::owner_of_visit(&visit.id),
+                (None, None) => String::new(),
+            };
+            let uploads = attachments::tokens(&attachments)?;
             let request = NewRequest {
                 subject: &subject,
                 description: &description,
                 topic: Some(&topic),
                 request_key: Some(&request_key),
+                files: Claim { owner: &owner, tokens: &uploads },
             };
             let sent = contact::send_request(&ctx::db()?, requester, visit.as_ref(), request).await?;
             Ok(sent.ticket_id)

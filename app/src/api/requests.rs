@@ -9,7 +9,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::{
     model::Role,
-    server::{ctx, requests},
+    server::{attachments, ctx, requests},
 };
 
 /// The signed-in customer's profile; `None` until their email address is confirmed, when no
@@ -43,13 +43,19 @@ pub async fn my_request(ticket_id: i64) -> Result<TicketThread, AppError> {
     )
 }
 
-/// Adds the signed-in customer's reply to one of their requests.
+/// Adds the signed-in customer's reply to one of their requests, with the files uploaded for
+/// it (`attachments`: their tokens, comma-separated).
 #[server(prefix = "/rpc")]
-pub async fn reply_to_request(ticket_id: i64, body: String) -> Result<TicketThread, AppError> {
+pub async fn reply_to_request(
+    ticket_id: i64,
+    body: String,
+    #[server(default)] attachments: String,
+) -> Result<TicketThread, AppError> {
     ctx::respond(
         async {
             let customer = ctx::require(&[Role::Customer]).await?;
-            requests::reply(&ctx::db()?, &customer, ticket_id, &body).await
+            let uploads = attachments::tokens(&attachments)?;
+            requests::reply(&ctx::db()?, &customer, ticket_id, &body, &uploads).await
         }
         .await,
     )

@@ -4,6 +4,7 @@
 
 use super::{
     activity::{self, LINK_VISIT_TO_TICKET, Visit},
+    attachments::{Claim, claim_uploads},
     clock,
     db::{Db, with_db},
     identity::{self, Identifier},
@@ -30,6 +31,8 @@ pub struct NewRequest<'a> {
     pub topic: Option<&'a str>,
     /// Chosen by the browser for this form; the same key sent twice makes one request.
     pub request_key: Option<&'a str>,
+    /// Files uploaded with the form.
+    pub files: Claim<'a>,
 }
 
 /// The new ticket's id, and whether this call created it (false: a resubmission of the same form).
@@ -109,7 +112,7 @@ pub async fn send_request(
         .bind(now)
         .fetch_optional(&mut *tx)
         .await?;
-        if message.is_none() {
+        let Some(message) = message else {
             // The same form arrived before (a double submit or a retried request): answer
             // with the request it created and write nothing.
             tx.rollback().await?;
@@ -121,7 +124,8 @@ pub async fn send_request(
             .await?
             .ok_or(AppError::Internal)?;
             return Ok(Sent { ticket_id, created: false, context_entries: 0 });
-        }
+        };
+        claim_uploads!(tx, message, request.files)?;
         if let Some(topic) = &topic {
             sqlx::query("insert into ticket_tags (ticket_id, tag) values ($1, $2)")
                 .bind(ticket_id)

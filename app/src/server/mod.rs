@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod activity;
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod clock;

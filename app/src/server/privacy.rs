@@ -3,6 +3,7 @@
 //! identifies them and what they wrote, keeping tickets as anonymous records for reporting.
 
 use super::{
+    attachments,
     audit::audit,
     clock,
     db::{Db, with_db},
@@ -192,6 +193,7 @@ const ERASE_STATEMENTS: &[&str] = &[
      where id = $1",
     "update article_votes set comment = '', customer_id = null where customer_id = $1",
     "update satisfaction_ratings set comment = '' where customer_id = $1",
+    "delete from attachments where interaction_id in (select id from interactions where customer_id = $1)",
 ];
 
 async fn erase(db: &Db, request_id: i64, user_id: i64) -> Result<(), AppError> {
@@ -215,6 +217,10 @@ async fn erase(db: &Db, request_id: i64, user_id: i64) -> Result<(), AppError> {
             .await?;
         sqlx::query("delete from account_tokens where user_id = $1")
             .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("delete from attachments where owner = $1")
+            .bind(attachments::owner_of_user(user_id))
             .execute(&mut *tx)
             .await?;
         // An unusable hash and a new epoch: no password signs in and every session ends.

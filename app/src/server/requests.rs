@@ -3,6 +3,7 @@
 //! stay with the agents.
 
 use super::{
+    attachments::{self, Claim},
     clock,
     db::{Db, with_db},
     tickets::{self, NewInteraction},
@@ -52,7 +53,13 @@ pub async fn my_request(db: &Db, customer_id: i64, ticket_id: i64) -> Result<Tic
 /// The customer's reply to one of their requests, written in the portal. A request that was
 /// waiting on them or was solved goes back to the agents as open; a closed one takes no more
 /// replies (the customer starts a new request, which links to their history anyway).
-pub async fn reply(db: &Db, customer: &CurrentUser, ticket_id: i64, body: &str) -> Result<TicketThread, AppError> {
+pub async fn reply(
+    db: &Db,
+    customer: &CurrentUser,
+    ticket_id: i64,
+    body: &str,
+    uploads: &[&str],
+) -> Result<TicketThread, AppError> {
     let customer_id = customer.customer_id.ok_or(AppError::NotFound)?;
     let body = body.trim();
     if body.is_empty() {
@@ -75,6 +82,7 @@ pub async fn reply(db: &Db, customer: &CurrentUser, ticket_id: i64, body: &str) 
         body,
         provider_message_id: None,
         author_id: Some(customer.id),
+        files: Claim { owner: &attachments::owner_of_user(customer.id), tokens: uploads },
     };
     tickets::record_interaction(db, entry).await?;
     if matches!(status, TicketStatus::Pending | TicketStatus::Solved) {

@@ -1,6 +1,7 @@
 //! Tickets and the interaction timeline: writing them, and the pages the UIs read.
 
 use super::{
+    attachments::{self, Claim, claim_uploads},
     clock,
     db::{Db, decode_text, with_db},
 };
@@ -66,6 +67,8 @@ pub struct NewInteraction<'a> {
     /// The channel provider's id for the message; a retried delivery carries the same one.
     pub provider_message_id: Option<&'a str>,
     pub author_id: Option<i64>,
+    /// Files uploaded for this message, claimed in its transaction.
+    pub files: Claim<'a>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -109,6 +112,7 @@ pub async fn record_interaction(db: &Db, entry: NewInteraction<'_>) -> Result<Re
             .await?;
             return Ok(Recorded::Duplicate(existing));
         };
+        claim_uploads!(tx, id, entry.files)?;
         if let Some(ticket_id) = entry.ticket_id {
             sqlx::query("update tickets set last_activity_at = $1, updated_at = $1 where id = $2")
                 .bind(now)
@@ -340,6 +344,7 @@ pub async fn ticket_thread(db: &Db, ticket_id: i64) -> Result<TicketThread, AppE
         (row, tags, interactions, satisfaction)
     });
     let row = row.ok_or(AppError::NotFound)?;
+    let mut files = attachments::of_ticket(db, ticket_id).await?;
     Ok(TicketThread {
         ticket: Ticket {
             first_response_at: row.first_response_at,
@@ -351,8 +356,12 @@ pub async fn ticket_thread(db: &Db, ticket_id: i64) -> Result<TicketThread, AppE
         },
         interactions: interactions
             .into_iter()
-            .map(InteractionRow::into_interaction)
-            .collect::<Result<_, _>>()?,
+            .map(|row| {
+                let mut interaction = row.into_interaction()?;
+                interaction.attachments = files.remove(&interaction.id).unwrap_or_default();
+                Ok(interaction)
+            })
+            .collect::<Result<_, AppError>>()?,
         satisfaction: satisfaction.map(|(csat, ces, comment, created_at)| Satisfaction {
             csat: csat as u8,
             ces: ces as u8,
@@ -395,6 +404,7 @@ impl InteractionRow {
             body: self.body,
             author_id: self.author_id,
             created_at: self.created_at,
+            attachments: Vec::new(),
         })
     }
 }

@@ -4,6 +4,7 @@
 
 use super::{
     account::use_auth,
+    attachments::{AttachmentPicker, Attachments},
     format::highlighted,
     forms::{FormError, SubmitButton, action_error},
 };
@@ -34,6 +35,8 @@ pub fn ContactPage() -> impl IntoView {
     let topics = Resource::new(|| (), |_| help_center());
     let send = ServerAction::<SendRequest>::new();
     let answered_by = RwSignal::new(None::<String>);
+    let files = Attachments::new();
+    let pending = Memo::new(move |_| send.pending().get() || files.busy());
 
     // One key per filled-in form, made in the browser: a resubmission of the same form
     // (a double click, a retried request) makes one request.
@@ -154,8 +157,9 @@ pub fn ContactPage() -> impl IntoView {
                                     "What happened, what you expected, and any order or invoice number."
                                 </p>
                             </div>
+                            <AttachmentPicker files id="contact-files" />
                             <FormError message=action_error(send) />
-                            <SubmitButton pending=send.pending() label="Send request" busy="Sending…" />
+                            <SubmitButton pending label="Send request" busy="Sending…" />
                         </ActionForm>
                         <Suggestions subject description answered_by />
                     </div>

@@ -27,6 +27,15 @@ pub fn short_datetime(at: DateTime<Utc>) -> String {
     )
 }
 
+/// A file's size as people read it: "830 KB", "2.4 MB".
+pub fn file_size(bytes: i64) -> String {
+    match bytes {
+        ..1_024 => format!("{bytes} B"),
+        ..1_048_576 => format!("{} KB", (bytes + 512) / 1_024),
+        _ => format!("{:.1} MB", bytes as f64 / 1_048_576.0),
+    }
+}
+
 pub fn channel_label(channel: Channel) -> &'static str {
     match channel {
         Channel::Portal => "Portal",

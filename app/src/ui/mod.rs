@@ -3,6 +3,7 @@
 mod account;
 mod admin;
 mod agent;
+mod attachments;
 mod contact;
 mod feedback;
 mod format;

@@ -4,6 +4,7 @@
 
 use super::{
     account::Protected,
+    attachments::{AttachmentPicker, Attachments, attachment_links},
     format::{channel_label, long_date, short_datetime},
     forms::{FormError, action_error},
     status::{ErrorPanel, ListSkeleton},
@@ -157,13 +158,16 @@ fn Conversation(thread: TicketThread, actions: RequestActions) -> impl IntoView 
     let can_rate = matches!(status, TicketStatus::Solved | TicketStatus::Closed);
     // A sent reply empties the box; a refused one stays for the customer to fix.
     let draft = NodeRef::<leptos::html::Textarea>::new();
+    let files = Attachments::new();
     Effect::new(move |_| {
         if matches!(reply.value().get(), Some(Ok(_))) {
             if let Some(draft) = draft.get() {
                 draft.set_value("");
             }
+            files.clear();
         }
     });
+    let sending = move || reply.pending().get() || files.busy();
     view! {
         <Title text=ticket.summary.subject.clone() />
         <nav class="breadcrumb" aria-label="Breadcrumb">
@@ -204,9 +208,10 @@ fn Conversation(thread: TicketThread, actions: RequestActions) -> impl IntoView 
                         <label for="reply-body">"Your reply"</label>
                         <textarea node_ref=draft id="reply-body" name="body" rows="4" required></textarea>
                     </div>
+                    <AttachmentPicker files id="reply-files" />
                     <FormError message=action_error(reply) />
                     <p class="reply__actions">
-                        <button class="button button--primary" type="submit" disabled=move || reply.pending().get()>
+                        <button class="button button--primary" type="submit" disabled=sending>
                             {move || if reply.pending().get() { "Sending…" } else { "Send reply" }}
                         </button>
                     </p>
@@ -310,6 +315,7 @@ fn message(entry: Interaction) -> impl IntoView {
                 <time datetime=entry.created_at.to_rfc3339()>{short_datetime(entry.created_at)}</time>
             </p>
             <p class="message__body">{entry.body}</p>
+            {attachment_links(entry.attachments)}
         </li>
     }
 }

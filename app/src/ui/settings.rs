@@ -61,15 +61,7 @@ fn AccountSettings(
             <Transition fallback=|| view! { <ListSkeleton rows=3 /> }>
                 {move || Suspend::new(async move {
                     match overview.await {
-                        Ok(overview) => {
-                            let customer = overview.user.role == Role::Customer;
-                            let pending = overview.pending_erasure;
-                            view! {
-                                <Overview overview />
-                                {customer.then(|| view! { <YourData pending erasure /> })}
-                            }
-                            .into_any()
-                        }
+                        Ok(overview) => view! { <Overview overview /> }.into_any(),
                         Err(error) => view! { <ErrorPanel error /> }.into_any(),
                     }
                 })}
@@ -108,6 +100,15 @@ fn AccountSettings(
                     <button class="button" type="submit">"Sign out other devices"</button>
                 </ActionForm>
             </section>
+
+            // Last: the one section whose main action cannot be taken back.
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    overview.await.ok().filter(|overview| overview.user.role == Role::Customer).map(|overview| {
+                        view! { <YourData pending=overview.pending_erasure erasure /> }
+                    })
+                })}
+            </Transition>
         </div>
     }
 }

@@ -15,12 +15,8 @@ use app::{
         portal::SearchArticles,
     },
     server::{
-        accounts::Links,
-        auth::SessionPolicy,
         db::Db,
         seed::{self, DEMO_LOGINS, DEMO_PASSWORD, SeedSize},
-        sessions::Sessions,
-        state::AppState,
     },
 };
 use axum::{
@@ -29,11 +25,8 @@ use axum::{
     http::{Request, StatusCode, header},
 };
 use clap::Parser;
-use leptos::{config::LeptosOptions, server_fn::ServerFn};
-use server::{
-    bench::{measure, print_header, report},
-    router::{router, session_layer},
-};
+use leptos::server_fn::ServerFn;
+use server::bench::{self, measure, print_header, report};
 use std::{
     sync::{
         Arc,
@@ -67,7 +60,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let db = Db::connect(&args.database_url).await?;
     db.migrate().await?;
     seed::seed(&db, SeedSize::default()).await?;
-    let app = app(&db).await?;
+    let app = bench::router(&db).await?;
 
     let stop = Arc::new(AtomicBool::new(false));
     let served = Arc::new(AtomicU64::new(0));
@@ -128,14 +121,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     report("who_am_i, no session (baseline)", anonymous);
     db.close().await;
     Ok(())
-}
-
-async fn app(db: &Db) -> Result<Router, Box<dyn std::error::Error>> {
-    let options = LeptosOptions::builder().output_name("helpdesk").build();
-    let sessions = Sessions::for_db(db).await?;
-    let links = Links { public_url: "http://127.0.0.1:3000".to_owned() };
-    let state = AppState::new(options, db.clone(), SessionPolicy::default(), links);
-    Ok(router(state, session_layer(sessions, false), false))
 }
 
 /// Other traffic: the home page and searches, as customers browsing the help center.

@@ -6,6 +6,7 @@ use app::{
     api::{
         account::{RegisterCustomer, VerifyEmail},
         auth::SignIn,
+        uploads::UploadAttachment,
     },
     server::{
         accounts::{self, Links},
@@ -21,7 +22,7 @@ use axum::{
     Router,
     body::Body,
     extract::ConnectInfo,
-    http::{Request, StatusCode, header},
+    http::{Request, StatusCode, header, request},
 };
 use http_body_util::BodyExt;
 use leptos::{config::LeptosOptions, server_fn::ServerFn};
@@ -56,19 +57,37 @@ pub async fn call(app: &Router, path: &str, form: &str, cookie: Option<&str>) ->
 
 /// `call`, from the client address `ip` (throttling counts per address).
 pub async fn call_from(app: &Router, ip: [u8; 4], path: &str, form: &str, cookie: Option<&str>) -> Reply {
-    let mut request = Request::post(path)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .extension(ConnectInfo(SocketAddr::from((ip, 40_000))));
+    let request = Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    send(app, ip, request, Body::from(form.to_owned()), cookie).await
+}
+
+async fn send(app: &Router, ip: [u8; 4], request: request::Builder, body: Body, cookie: Option<&str>) -> Reply {
+    let mut request = request.extension(ConnectInfo(SocketAddr::from((ip, 40_000))));
     if let Some(cookie) = cookie {
         request = request.header(header::COOKIE, cookie);
     }
-    let response = app.clone().oneshot(request.body(Body::from(form.to_owned())).unwrap()).await.unwrap();
+    let response = app.clone().oneshot(request.body(body).unwrap()).await.unwrap();
     let status = response.status();
     let cookie = response
         .headers()
         .get(header::SET_COOKIE)
         .map(|value| value.to_str().unwrap().split(';').next().unwrap().to_owned());
     Reply { status, cookie, body: body_text(response).await }
+}
+
+/// Uploads one file as the contact and reply forms do (multipart, field `file`).
+pub async fn upload(app: &Router, file_name: &str, content: &[u8], cookie: Option<&str>) -> Reply {
+    let boundary = "----helpdesk-test-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
+         Content-Type: text/plain\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(content);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let request = Request::post(UploadAttachment::PATH)
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"));
+    send(app, [127, 0, 0, 1], request, Body::from(body), cookie).await
 }
 
 pub async fn sign_in(app: &Router, email: &str, password: &str) -> Reply {

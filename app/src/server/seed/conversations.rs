@@ -73,7 +73,6 @@ const DEMO_CUSTOMERS: &[Demo] = &[
                     (K::MessageIn, C::Whatsapp, false, "Hi! Parcel NW-20391 was due Monday and tracking hasn't moved."),
                     (K::MessageOut, C::Whatsapp, true, "Sorry about that, Ana. The carrier had a depot delay; it is out for delivery today."),
                     (K::MessageIn, C::Whatsapp, false, "Arrived, thank you!"),
-                    (K::Csat, C::Whatsapp, false, "Rated the conversation 5/5: “Fast and friendly.”"),
                 ],
             },
         ],
@@ -266,6 +265,7 @@ pub async fn seed_conversations(db: &Db, agent_id: i64, customer_login_id: i64) 
                         body,
                         provider_message_id: None,
                         author_id: by_agent.then_some(agent_id),
+                        files: Default::default(),
                     },
                 )
                 .await?;
