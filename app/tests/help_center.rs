@@ -12,6 +12,7 @@ use app::{
         db::Db,
         users::{self, NewUser},
     },
+    with_db,
 };
 
 both_backends!(migrations_can_be_applied_twice, |db: Db| async move {
@@ -154,6 +155,22 @@ both_backends!(article_is_rendered_and_sanitized, |db: Db| async move {
     assert_eq!(article.category_slug, "orders-shipping");
     assert!(article.body_html.contains("<table>"));
     assert!(article.body_html.contains("<h2>What the statuses mean</h2>"));
+
+    // An article stored before its HTML was kept is rendered on its first read, and kept.
+    with_db!(&db, |pool| {
+        sqlx::query("update articles set body_html = null where slug = 'track-your-order'")
+            .execute(pool)
+            .await
+            .unwrap();
+    });
+    assert_eq!(kb::published_article(&db, "track-your-order").await.unwrap().body_html, article.body_html);
+    let kept = with_db!(&db, |pool| {
+        sqlx::query_scalar::<_, Option<String>>("select body_html from articles where slug = 'track-your-order'")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    });
+    assert_eq!(kept.as_deref(), Some(article.body_html.as_str()));
 });
 
 both_backends!(missing_article_is_not_found, |db: Db| async move {

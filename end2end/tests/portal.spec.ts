@@ -136,3 +136,23 @@ test("the history shows every channel in order, and filters by channel", async (
   expect(filtered.length).toBeGreaterThan(0);
   expect(new Set(filtered)).toEqual(new Set(["Email"]));
 });
+
+test("the history loads older activity as the customer scrolls", async ({ page }) => {
+  await newCustomer(page, "Ines Duarte");
+  // One real search from the page, then the same call replayed: 40 searches on the timeline.
+  await page.goto("/search?q=printer+ink");
+  const noted = await page.waitForRequest((request) => request.url().includes("note_search"));
+  for (let n = 0; n < 40; n++) {
+    const response = await page.request.post(noted.url(), { form: { query: `printer ink ${n}`, results: "0" } });
+    expect(response.ok()).toBeTruthy();
+  }
+
+  await page.goto("/history");
+  await page.locator("body[data-hydrated]").waitFor();
+  const entries = page.getByRole("list", { name: "Your history" }).locator(".history-entry");
+  await expect(entries).toHaveCount(30);
+  await page.mouse.move(640, 400);
+  await page.mouse.wheel(0, 50_000);
+  await expect.poll(() => entries.count()).toBeGreaterThan(40);
+  await expect(page.getByRole("button", { name: "Show older activity" })).toHaveCount(0);
+});

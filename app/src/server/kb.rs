@@ -34,6 +34,7 @@ struct ArticleRow {
     category: String,
     category_slug: String,
     body_markdown: String,
+    body_html: Option<String>,
     updated_at: DateTime<Utc>,
 }
 
@@ -92,7 +93,7 @@ const POPULAR: &str = "
 
 const ARTICLE: &str = "
     select a.slug, a.title, c.name as category, c.slug as category_slug,
-           a.body_markdown, a.updated_at
+           a.body_markdown, a.body_html, a.updated_at
     from articles a join categories c on c.id = a.category_id
     where a.slug = $1 and a.status = 'published'";
 
@@ -162,9 +163,24 @@ pub async fn published_article(db: &Db, slug: &str) -> Result<Article, AppError>
             .await?;
         (row, related)
     });
+    let body_html = match row.body_html {
+        Some(html) => html,
+        None => {
+            let html = render_web_html(&row.body_markdown);
+            with_db!(db, |pool| {
+                sqlx::query("update articles set body_html = $1 where slug = $2 and updated_at = $3")
+                    .bind(&html)
+                    .bind(&row.slug)
+                    .bind(row.updated_at)
+                    .execute(pool)
+                    .await?;
+            });
+            html
+        }
+    };
     Ok(Article {
         related: related.into_iter().map(ArticleSummary::from).collect(),
-        body_html: render_web_html(&row.body_markdown),
+        body_html,
         slug: row.slug,
         title: row.title,
         category: row.category,
@@ -248,12 +264,14 @@ pub async fn revise_article(
     Ok(with_db!(db, |pool| {
         let mut tx = pool.begin().await?;
         let article_id = sqlx::query_scalar::<_, i64>(
-            "update articles set title = $1, body_markdown = $2, body_text = $3, updated_at = $4
-             where slug = $5 returning id",
+            "update articles set title = $1, body_markdown = $2, body_text = $3, body_html = $4,
+                 updated_at = $5
+             where slug = $6 returning id",
         )
         .bind(title)
         .bind(body_markdown)
         .bind(plain_text(body_markdown))
+        .bind(render_web_html(body_markdown))
         .bind(now)
         .bind(slug)
         .fetch_optional(&mut *tx)

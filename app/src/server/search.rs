@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use std::{
     collections::BTreeSet,
     sync::{Arc, RwLock},
+    time::{Duration, Instant},
 };
 
 pub const MAX_CHARS: usize = 200;
@@ -173,7 +174,18 @@ async fn matches(db: &Db, terms: &[String], combine: Combine) -> Result<Vec<Sear
 /// search that needs it and reloaded when articles change; cheap to share between requests.
 #[derive(Default)]
 pub struct Vocabulary {
-    loaded: RwLock<Option<Arc<Words>>>,
+    loaded: RwLock<Option<Loaded>>,
+}
+
+/// How long loaded words are trusted before the articles' version is read again (a scan of
+/// every published article, the slowest part of a search that needs correcting). A new
+/// article's words join typo correction within this time; the full-text index has it at once.
+const RECHECK_AFTER: Duration = Duration::from_secs(30);
+
+#[derive(Clone)]
+struct Loaded {
+    words: Arc<Words>,
+    checked_at: Instant,
 }
 
 struct Words {
@@ -201,6 +213,12 @@ impl Vocabulary {
     }
 
     async fn current(&self, db: &Db) -> Result<Arc<Words>, AppError> {
+        let known = self.loaded.read().ok().and_then(|loaded| loaded.clone());
+        if let Some(known) = &known
+            && known.checked_at.elapsed() < RECHECK_AFTER
+        {
+            return Ok(Arc::clone(&known.words));
+        }
         let version = with_db!(db, |pool| {
             sqlx::query_as::<_, (i64, Option<DateTime<Utc>>)>(
                 "select count(*), max(updated_at) from articles where status = 'published'",
@@ -208,34 +226,38 @@ impl Vocabulary {
             .fetch_one(pool)
             .await?
         });
-        if let Some(words) = self.loaded.read().ok().and_then(|loaded| loaded.clone())
-            && words.version == version
-        {
-            return Ok(words);
-        }
-        let texts = with_db!(db, |pool| {
-            sqlx::query_as::<_, (String, String)>(
-                "select title, summary from articles where status = 'published'",
-            )
-            .fetch_all(pool)
-            .await?
-        });
-        let words = texts
-            .iter()
-            .flat_map(|(title, summary)| [title, summary])
-            .flat_map(|text| text.split(|c: char| !c.is_alphanumeric()))
-            .filter(|word| word.chars().count() >= 3)
-            .map(str::to_lowercase)
-            .collect();
-        let words = Arc::new(Words { version, words });
+        let words = match known {
+            Some(known) if known.words.version == version => known.words,
+            _ => {
+                let texts = with_db!(db, |pool| {
+                    sqlx::query_as::<_, (String, String)>(
+                        "select title, summary from articles where status = 'published'",
+                    )
+                    .fetch_all(pool)
+                    .await?
+                });
+                let texts = texts.iter().flat_map(|(title, summary)| [title.as_str(), summary.as_str()]);
+                Arc::new(Words::from_texts(version, texts))
+            }
+        };
         if let Ok(mut loaded) = self.loaded.write() {
-            *loaded = Some(Arc::clone(&words));
+            *loaded = Some(Loaded { words: Arc::clone(&words), checked_at: Instant::now() });
         }
         Ok(words)
     }
 }
 
 impl Words {
+    fn from_texts<'a>(version: (i64, Option<DateTime<Utc>>), texts: impl Iterator<Item = &'a str>) -> Self {
+        let words = texts
+            .flat_map(|text| text.split(|c: char| !c.is_alphanumeric()))
+            // Numbers are never typos of each other: order 4243 is not order 4242.
+            .filter(|word| word.chars().count() >= 3 && !word.chars().all(|c| c.is_ascii_digit()))
+            .map(str::to_lowercase)
+            .collect();
+        Self { version, words }
+    }
+
     /// The known word closest to `term` by edit distance (a swap of neighbours counts once),
     /// compared whole or, for a word still being typed, by its start. Short terms are left
     /// alone: one edit turns most three-letter words into another word.
@@ -252,9 +274,14 @@ impl Words {
         self.words
             .iter()
             .filter_map(|word| {
+                // A word shorter than the term by more than the allowed edits is too far
+                // whole and as a start; skipping it spares the distances.
+                if word.chars().count() + allowed < length {
+                    return None;
+                }
                 let whole = strsim::osa_distance(term, word);
-                let start: String = word.chars().take(length).collect();
-                let typed_so_far = strsim::osa_distance(term, &start);
+                let start = word.char_indices().nth(length).map_or(word.as_str(), |(end, _)| &word[..end]);
+                let typed_so_far = strsim::osa_distance(term, start);
                 let distance = whole.min(typed_so_far);
                 (distance <= allowed).then_some((distance, whole, word.as_str()))
             })
@@ -268,7 +295,14 @@ mod tests {
     use super::*;
 
     fn words(list: &[&str]) -> Words {
-        Words { version: (0, None), words: list.iter().map(|w| (*w).to_owned()).collect() }
+        Words::from_texts((0, None), list.iter().copied())
+    }
+
+    #[test]
+    fn numbers_are_not_corrected_to_other_numbers() {
+        let known = words(&["Order 4242 is delayed"]);
+        assert_eq!(known.nearest("4243"), None);
+        assert_eq!(known.nearest("ordr"), Some("order"));
     }
 
     #[test]

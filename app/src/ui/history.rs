@@ -95,6 +95,17 @@ fn Timeline(page: Page<Interaction>, channel: Option<Channel>, ticket: Option<i6
             next.set(page.next);
         }
     });
+    // Older entries load as the reader nears the end; the button stays for keyboards and
+    // for pages too short to scroll.
+    let more = NodeRef::<leptos::html::P>::new();
+    let listener = window_event_listener(leptos::ev::scroll, move |_| {
+        let (Some(more), Some(cursor)) = (more.get_untracked(), next.get_untracked()) else { return };
+        let viewport = window().inner_height().ok().and_then(|height| height.as_f64()).unwrap_or(0.0);
+        if !older.pending().get_untracked() && more.get_bounding_client_rect().top() < viewport + 400.0 {
+            older.dispatch(cursor);
+        }
+    });
+    on_cleanup(move || listener.remove());
     let filtered = channel.is_some() || ticket.is_some();
     view! {
         {move || {
@@ -116,7 +127,7 @@ fn Timeline(page: Page<Interaction>, channel: Option<Channel>, ticket: Option<i6
             .into_any()
         }}
         {move || next.get().map(|cursor| view! {
-            <p class="history__more">
+            <p class="history__more" node_ref=more>
                 <button
                     class="button"
                     type="button"

@@ -77,7 +77,24 @@ pub async fn seed(db: &Db, size: SeedSize) -> Result<SeedOutcome, AppError> {
     articles.extend((0..size.extra_articles).map(|n| generated_article(n, &category_ids)));
     let count = articles.len();
     insert_articles(db, articles).await?;
+    if size.tickets > 0 || size.extra_articles > 0 {
+        refresh_statistics(db).await?;
+    }
     Ok(SeedOutcome::Seeded { articles: count, tickets: demo_tickets + size.tickets })
+}
+
+/// After a bulk load: planner statistics, and on PostgreSQL the full-text index's pending
+/// entries merged, so the first searches use the indexes (autovacuum would, minutes later).
+async fn refresh_statistics(db: &Db) -> Result<(), AppError> {
+    match db {
+        Db::Sqlite(pool) => {
+            sqlx::query("analyze").execute(pool).await?;
+        }
+        Db::Postgres(pool) => {
+            sqlx::query("vacuum analyze").execute(pool).await?;
+        }
+    }
+    Ok(())
 }
 
 async fn insert_categories(db: &Db) -> Result<Vec<i64>, AppError> {
@@ -118,7 +135,7 @@ async fn insert_articles(db: &Db, articles: Vec<NewArticle>) -> Result<(), AppEr
         for (batch_no, batch) in articles.chunks(BATCH).enumerate() {
             let mut insert = sqlx::QueryBuilder::new(
                 "insert into articles (category_id, slug, title, summary, body_markdown, body_text, \
-                 status, view_count, created_at, updated_at) ",
+                 body_html, status, view_count, created_at, updated_at) ",
             );
             insert.push_values(batch.iter().enumerate(), |mut row, (i, article)| {
                 // Spread the dates so "updated" reads like a living help center.
@@ -129,6 +146,7 @@ async fn insert_articles(db: &Db, articles: Vec<NewArticle>) -> Result<(), AppEr
                     .push_bind(&article.summary)
                     .push_bind(&article.body)
                     .push_bind(kb::plain_text(&article.body))
+                    .push_bind(kb::render_web_html(&article.body))
                     .push_bind("published")
                     .push_bind(article.view_count)
                     .push_bind(updated - Duration::days(30))
