@@ -99,6 +99,7 @@ test("a request carries what the customer read and searched, and a second custom
   let content = "";
   for await (const chunk of saved) content += chunk;
   expect(content).toBe("Import duty due: 12.50 EUR");
+  await page.screenshot({ path: "test-results/screenshots/request-with-context-laptop.png", fullPage: true });
 
   await page.goto("/history");
   await page.locator("body[data-hydrated]").waitFor();
