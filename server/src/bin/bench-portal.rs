@@ -129,6 +129,7 @@ async fn read_articles(
             .header(header::ACCEPT, "text/html")
             .body(Empty::<Bytes>::new())?;
         let started = Instant::now();
+        sender.ready().await?;
         let response = sender.send_request(request).await?;
         let status = response.status();
         response.into_body().collect().await?;
