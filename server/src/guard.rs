@@ -26,13 +26,15 @@ pub async fn same_origin(request: Request, next: Next) -> Response {
 /// Upload server functions read a multipart body; one without a multipart content type is
 /// refused here, as the server-function layer would fail on it without an answer.
 pub async fn multipart_uploads(request: Request, next: Next) -> Response {
-    let is_upload = request.uri().path() == UploadAttachment::PATH;
+    if request.uri().path() != UploadAttachment::PATH {
+        return next.run(request).await;
+    }
     let multipart = request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| multer::parse_boundary(value).is_ok());
-    if is_upload && !multipart {
+    if !multipart {
         return (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Send the file as multipart/form-data.").into_response();
     }
     next.run(request).await
