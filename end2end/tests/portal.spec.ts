@@ -141,8 +141,10 @@ test("the history shows every channel in order, and filters by channel", async (
 test("the history loads older activity as the customer scrolls", async ({ page }) => {
   await newCustomer(page, "Ines Duarte");
   // One real search from the page, then the same call replayed: 40 searches on the timeline.
+  // Listening before the page opens: the search is noted as soon as the page hydrates.
+  const noting = page.waitForRequest((request) => request.url().includes("note_search"));
   await page.goto("/search?q=printer+ink");
-  const noted = await page.waitForRequest((request) => request.url().includes("note_search"));
+  const noted = await noting;
   for (let n = 0; n < 40; n++) {
     const response = await page.request.post(noted.url(), { form: { query: `printer ink ${n}`, results: "0" } });
     expect(response.ok()).toBeTruthy();
