@@ -50,7 +50,15 @@ for _ in $(seq 1 100); do
 done
 # The tests read mailed links from the outbox with the same binary, as an operator would.
 export HELPDESK_BIN="$root/target/debug/helpdesk"
-(cd end2end && BASE_URL="http://$LEPTOS_SITE_ADDR" timeout 15m npx playwright test) || { tail -n 50 "$work/server.log"; exit 1; }
+# On failure the server's last lines come first and Playwright's failure report last, so the end
+# of the output names the test that failed.
+if ! (cd end2end && BASE_URL="http://$LEPTOS_SITE_ADDR" timeout 15m npx playwright test 2>&1) | tee "$work/browser.log"; then
+  step "server log (last 50 lines)"
+  tail -n 50 "$work/server.log"
+  step "browser test failures"
+  sed -n '/^ *1) /,$p' "$work/browser.log"
+  exit 1
+fi
 
 step "graceful shutdown"
 kill -TERM "$server_pid"

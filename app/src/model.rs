@@ -85,6 +85,49 @@ text_enum!(
 text_enum!(Priority { Low = "low", Normal = "normal", High = "high", Urgent = "urgent" });
 
 text_enum!(
+    /// Why a ticket was solved, chosen by the agent who solves it.
+    Disposition {
+        Answered = "answered",
+        Fixed = "fixed",
+        Workaround = "workaround",
+        FeatureRequest = "feature_request",
+        Duplicate = "duplicate",
+        NoResponse = "no_response",
+    }
+);
+
+impl Disposition {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Answered => "Question answered",
+            Self::Fixed => "Problem fixed",
+            Self::Workaround => "Workaround given",
+            Self::FeatureRequest => "Feature request noted",
+            Self::Duplicate => "Duplicate of another ticket",
+            Self::NoResponse => "No response from customer",
+        }
+    }
+}
+
+impl TicketStatus {
+    /// Still needs work: every inbox view lists these.
+    pub fn is_unsolved(self) -> bool {
+        !matches!(self, Self::Solved | Self::Closed)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::New => "New",
+            Self::Open => "Open",
+            Self::Pending => "Pending",
+            Self::OnHold => "On hold",
+            Self::Solved => "Solved",
+            Self::Closed => "Closed",
+        }
+    }
+}
+
+text_enum!(
     /// A customer's service level, which routing and SLAs read.
     Tier { Standard = "standard", Premium = "premium", Enterprise = "enterprise" }
 );
@@ -221,12 +264,16 @@ pub struct TicketSummary {
     pub team_id: Option<i64>,
     pub sla_due_at: Option<DateTime<Utc>>,
     pub last_activity_at: DateTime<Utc>,
+    pub assignee_name: Option<String>,
+    /// The start of the latest message either way (never an internal note).
+    pub preview: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Ticket {
     pub summary: TicketSummary,
     pub tags: Vec<String>,
+    pub disposition: Option<Disposition>,
     pub first_response_at: Option<DateTime<Utc>>,
     pub solved_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
@@ -243,6 +290,9 @@ pub struct Interaction {
     pub channel: Channel,
     pub body: String,
     pub author_id: Option<i64>,
+    /// The author's display name, when a login wrote it.
+    #[serde(default)]
+    pub author_name: Option<String>,
     pub created_at: DateTime<Utc>,
     /// Files sent with the message; filled where a conversation is shown.
     #[serde(default)]
@@ -313,15 +363,61 @@ pub struct Satisfaction {
     pub created_at: DateTime<Utc>,
 }
 
-/// How the inbox is ordered.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum InboxSort {
-    /// Most recent activity first.
-    #[default]
-    LastActivity,
-    /// Soonest SLA deadline first; tickets without one are left out.
-    SlaDue,
+text_enum!(
+    /// The inbox views in the workspace's left column; each lists unsolved tickets.
+    InboxView {
+        Mine = "mine",
+        Unassigned = "unassigned",
+        MyTeams = "teams",
+        All = "all",
+        SlaDue = "sla",
+    }
+);
+
+impl InboxView {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Mine => "Mine",
+            Self::Unassigned => "Unassigned",
+            Self::MyTeams => "My teams",
+            Self::All => "All unsolved",
+            Self::SlaDue => "SLA due",
+        }
+    }
 }
+
+text_enum!(
+    /// How the inbox is ordered: most recent activity first, longest without activity first
+    /// (who has waited longest), or soonest SLA deadline first (tickets without one left out).
+    InboxSort { LastActivity = "activity", OldestWaiting = "waiting", SlaDue = "sla" }
+);
+
+impl InboxSort {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::LastActivity => "Last activity",
+            Self::OldestWaiting => "Oldest waiting",
+            Self::SlaDue => "SLA deadline",
+        }
+    }
+}
+
+/// What an agent asked the inbox for: a view, narrowed by filters, in an order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxQuery {
+    pub view: Option<InboxView>,
+    pub status: Option<TicketStatus>,
+    pub channel: Option<Channel>,
+    pub priority: Option<Priority>,
+    pub tag: Option<String>,
+    pub assignee_id: Option<i64>,
+    pub team_id: Option<i64>,
+    pub sort: Option<InboxSort>,
+}
+
+/// How many tickets each inbox view holds.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxCounts(pub Vec<(InboxView, i64)>);
 
 /// Narrows the inbox; every field that is set must match.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -329,10 +425,17 @@ pub struct InboxFilter {
     /// One customer's tickets (their "My requests").
     pub customer_id: Option<i64>,
     pub status: Option<TicketStatus>,
+    /// Only tickets that still need work (not solved or closed).
+    pub unsolved: bool,
     pub assignee_id: Option<i64>,
+    /// Only tickets nobody is assigned to.
+    pub unassigned: bool,
     pub team_id: Option<i64>,
+    /// Only tickets of one of these teams (an empty list: of no team at all).
+    pub teams: Option<Vec<i64>>,
     pub channel: Option<Channel>,
     pub priority: Option<Priority>,
+    pub tag: Option<String>,
 }
 
 /// Where the next page starts: the sort key and id of the last row seen. Opaque to clients.
@@ -404,4 +507,58 @@ pub struct StaffMember {
     /// Invited, and has not yet chosen a password.
     pub invitation_pending: bool,
     pub created_at: DateTime<Utc>,
+}
+
+/// Someone or something an agent picks from a list: a colleague, a team.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice {
+    pub id: i64,
+    pub name: String,
+}
+
+/// The customer beside a ticket: who they are, how to reach them, what else they asked and
+/// what they did lately (help-center reads and searches included), so nobody asks again.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CustomerPanel {
+    pub customer: Customer,
+    pub identities: Vec<Identity>,
+    /// Their other tickets, most recent activity first.
+    pub other_tickets: Vec<TicketSummary>,
+    /// Their latest timeline entries on every channel, newest first.
+    pub recent: Vec<Interaction>,
+}
+
+/// Everything the agent's ticket view shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WorkspaceTicket {
+    pub thread: TicketThread,
+    pub customer: CustomerPanel,
+    /// The channel a reply goes out on unless the agent picks another: the one the customer
+    /// last wrote on.
+    pub reply_channel: Channel,
+    pub agents: Vec<Choice>,
+    pub teams: Vec<Choice>,
+}
+
+impl Channel {
+    /// The channels a reply to a customer with these identities can go out on: the portal
+    /// always (they read it under "My requests"), any other only when the profile holds a way
+    /// to reach them there.
+    pub fn reply_channels(identities: &[Identity]) -> Vec<Channel> {
+        let has = |kinds: &[IdentityKind]| identities.iter().any(|identity| kinds.contains(&identity.kind));
+        Channel::ALL
+            .iter()
+            .copied()
+            .filter(|channel| match channel {
+                Channel::Portal => true,
+                Channel::Email => has(&[IdentityKind::Email]),
+                Channel::Sms => has(&[IdentityKind::Phone]),
+                Channel::Whatsapp => has(&[IdentityKind::Whatsapp, IdentityKind::Phone]),
+                Channel::Social => has(&[IdentityKind::Twitter, IdentityKind::Facebook]),
+                Channel::Chat => has(&[IdentityKind::ChatVisitor]),
+                // A call is logged, not sent.
+                Channel::Phone => false,
+            })
+            .collect()
+    }
 }

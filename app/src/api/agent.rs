@@ -2,46 +2,117 @@
 
 use crate::{
     error::AppError,
-    model::{Page, PageCursor, TicketSummary},
+    model::{
+        Channel, Disposition, InboxCounts, InboxQuery, Page, PageCursor, Priority, TicketStatus,
+        TicketSummary, WorkspaceTicket,
+    },
 };
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use crate::{
-    model::{InboxFilter, InboxSort, Role},
-    server::{ctx, tickets},
+    model::{CurrentUser, Role},
+    server::{attachments, ctx, workspace},
 };
 
-/// The inbox views in the workspace's left column.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum InboxView {
-    /// Tickets assigned to the signed-in agent.
-    #[default]
-    Mine,
-    /// Every ticket, most recent activity first.
-    All,
-    /// Tickets with an SLA deadline, soonest first.
-    SlaDue,
+#[cfg(feature = "ssr")]
+async fn staff() -> Result<CurrentUser, AppError> {
+    ctx::require(Role::STAFF).await
 }
 
 #[server(prefix = "/rpc")]
-pub async fn inbox_page(
-    view: InboxView,
-    after: Option<PageCursor>,
-) -> Result<Page<TicketSummary>, AppError> {
+pub async fn inbox_page(query: InboxQuery, after: Option<PageCursor>) -> Result<Page<TicketSummary>, AppError> {
     ctx::respond(
         async {
-            let agent = ctx::require(&[Role::Agent, Role::Supervisor, Role::Admin]).await?;
-            let (filter, sort) = match view {
-                InboxView::Mine => (
-                    InboxFilter { assignee_id: Some(agent.id), ..Default::default() },
-                    InboxSort::LastActivity,
-                ),
-                InboxView::All => (InboxFilter::default(), InboxSort::LastActivity),
-                InboxView::SlaDue => (InboxFilter::default(), InboxSort::SlaDue),
-            };
-            tickets::inbox(&ctx::db()?, &filter, sort, after.as_ref(), 50).await
+            let agent = staff().await?;
+            workspace::inbox(&ctx::db()?, &agent, &query, after.as_ref()).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc")]
+pub async fn inbox_view_counts() -> Result<InboxCounts, AppError> {
+    ctx::respond(async { workspace::counts(&ctx::db()?, &staff().await?).await }.await)
+}
+
+#[server(prefix = "/rpc")]
+pub async fn open_ticket(ticket_id: i64) -> Result<WorkspaceTicket, AppError> {
+    ctx::respond(
+        async {
+            staff().await?;
+            workspace::ticket(&ctx::db()?, ticket_id).await
+        }
+        .await,
+    )
+}
+
+/// A reply to the customer on `channel`, or with `internal` an internal note; `then` is the
+/// status the ticket takes afterwards; `attachments` the upload tokens, comma-separated.
+#[server(prefix = "/rpc")]
+pub async fn send_agent_reply(
+    ticket_id: i64,
+    body: String,
+    channel: Channel,
+    internal: bool,
+    then: Option<TicketStatus>,
+    #[server(default)] attachments: String,
+) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            let agent = staff().await?;
+            let uploads = attachments::tokens(&attachments)?;
+            let reply = workspace::AgentReply { body: &body, channel, internal, then, uploads: &uploads };
+            workspace::reply(&ctx::db()?, &agent, ticket_id, reply).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc")]
+pub async fn set_ticket_status(
+    ticket_id: i64,
+    status: TicketStatus,
+    disposition: Option<Disposition>,
+) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            let agent = staff().await?;
+            workspace::set_status(&ctx::db()?, &agent, ticket_id, status, disposition).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc")]
+pub async fn set_ticket_priority(ticket_id: i64, priority: Priority) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            let agent = staff().await?;
+            workspace::set_priority(&ctx::db()?, &agent, ticket_id, priority).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc")]
+pub async fn assign_ticket(ticket_id: i64, assignee_id: Option<i64>, team_id: Option<i64>) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            let agent = staff().await?;
+            workspace::assign(&ctx::db()?, &agent, ticket_id, assignee_id, team_id).await
+        }
+        .await,
+    )
+}
+
+/// Replaces the ticket's tags with those in `tags`, separated by commas or spaces.
+#[server(prefix = "/rpc")]
+pub async fn set_ticket_tags(ticket_id: i64, tags: String) -> Result<Vec<String>, AppError> {
+    ctx::respond(
+        async {
+            let agent = staff().await?;
+            workspace::set_tags(&ctx::db()?, &agent, ticket_id, &tags).await
         }
         .await,
     )

@@ -26,3 +26,4 @@ pub mod tickets;
 #[cfg(feature = "test-support")]
 pub mod testing;
 pub mod users;
+pub mod workspace;

@@ -8,7 +8,7 @@ use super::{
 use crate::{
     error::AppError,
     model::{
-        Channel, InboxFilter, InboxSort, Interaction, InteractionKind, Page, PageCursor,
+        Channel, Disposition, InboxFilter, InboxSort, Interaction, InteractionKind, Page, PageCursor,
         Priority, Satisfaction, Ticket, TicketStatus, TicketSummary, TicketThread, TimelineFilter,
     },
 };
@@ -114,9 +114,16 @@ pub async fn record_interaction(db: &Db, entry: NewInteraction<'_>) -> Result<Re
         };
         claim_uploads!(tx, id, entry.files)?;
         if let Some(ticket_id) = entry.ticket_id {
-            sqlx::query("update tickets set last_activity_at = $1, updated_at = $1 where id = $2")
+            // The first message out is the ticket's first response, whatever the channel.
+            sqlx::query(
+                "update tickets set last_activity_at = $1, updated_at = $1,
+                     first_response_at = case when $3 then coalesce(first_response_at, $1)
+                                              else first_response_at end
+                 where id = $2",
+            )
                 .bind(now)
                 .bind(ticket_id)
+                .bind(entry.kind == InteractionKind::MessageOut)
                 .execute(&mut *tx)
                 .await?;
         }
@@ -145,6 +152,8 @@ struct SummaryRow {
     team_id: Option<i64>,
     sla_due_at: Option<DateTime<Utc>>,
     last_activity_at: DateTime<Utc>,
+    assignee_name: Option<String>,
+    preview: Option<String>,
 }
 
 impl SummaryRow {
@@ -161,16 +170,31 @@ impl SummaryRow {
             team_id: self.team_id,
             sla_due_at: self.sla_due_at,
             last_activity_at: self.last_activity_at,
+            assignee_name: self.assignee_name,
+            preview: self.preview.unwrap_or_default(),
         })
     }
 }
 
+/// A ticket's summary columns; the query joins `customers c` and left-joins `users a` (the
+/// assignee). The preview reads one row off the ticket's timeline index.
 const SUMMARY_COLUMNS: &str = "t.id, t.subject, t.status, t.priority, t.channel, t.customer_id,
-    c.display_name as customer_name, t.assignee_id, t.team_id, t.sla_due_at, t.last_activity_at";
+    c.display_name as customer_name, t.assignee_id, t.team_id, t.sla_due_at, t.last_activity_at,
+    a.display_name as assignee_name,
+    (select substr(m.body, 1, 160) from interactions m
+      where m.ticket_id = t.id and m.kind in ('message_in', 'message_out')
+      order by m.created_at desc, m.id desc limit 1) as preview";
+
+const SUMMARY_FROM: &str =
+    "tickets t join customers c on c.id = t.customer_id left join users a on a.id = t.assignee_id";
+
+/// Tickets that still need work, written as the partial indexes' predicate so both backends
+/// use them.
+const UNSOLVED: &str = "t.status not in ('solved', 'closed')";
 
 /// A value bound to a dynamically built query.
 enum Param {
-    Text(&'static str),
+    Text(String),
     Int(i64),
     Time(DateTime<Utc>),
 }
@@ -195,22 +219,42 @@ pub async fn inbox(
         conditions.push(format!("t.customer_id = {}", bind(Param::Int(customer))));
     }
     if let Some(status) = filter.status {
-        conditions.push(format!("t.status = {}", bind(Param::Text(status.as_str()))));
+        conditions.push(format!("t.status = {}", bind(Param::Text(status.as_str().into()))));
+    }
+    if filter.unsolved {
+        conditions.push(UNSOLVED.into());
     }
     if let Some(assignee) = filter.assignee_id {
         conditions.push(format!("t.assignee_id = {}", bind(Param::Int(assignee))));
     }
+    if filter.unassigned {
+        conditions.push("t.assignee_id is null".into());
+    }
     if let Some(team) = filter.team_id {
         conditions.push(format!("t.team_id = {}", bind(Param::Int(team))));
     }
+    if let Some(teams) = &filter.teams {
+        let teams: Vec<String> = teams.iter().map(|team| bind(Param::Int(*team))).collect();
+        conditions.push(match teams.is_empty() {
+            true => "false".into(),
+            false => format!("t.team_id in ({})", teams.join(", ")),
+        });
+    }
+    if let Some(tag) = &filter.tag {
+        conditions.push(format!(
+            "exists (select 1 from ticket_tags g where g.ticket_id = t.id and g.tag = {})",
+            bind(Param::Text(tag.clone()))
+        ));
+    }
     if let Some(channel) = filter.channel {
-        conditions.push(format!("t.channel = {}", bind(Param::Text(channel.as_str()))));
+        conditions.push(format!("t.channel = {}", bind(Param::Text(channel.as_str().into()))));
     }
     if let Some(priority) = filter.priority {
-        conditions.push(format!("t.priority = {}", bind(Param::Text(priority.as_str()))));
+        conditions.push(format!("t.priority = {}", bind(Param::Text(priority.as_str().into()))));
     }
     let (key, order, beyond) = match sort {
         InboxSort::LastActivity => ("t.last_activity_at", "desc", "<"),
+        InboxSort::OldestWaiting => ("t.last_activity_at", "asc", ">"),
         InboxSort::SlaDue => ("t.sla_due_at", "asc", ">"),
     };
     if sort == InboxSort::SlaDue {
@@ -227,7 +271,7 @@ pub async fn inbox(
         format!("where {}", conditions.join(" and "))
     };
     let sql = format!(
-        "select {SUMMARY_COLUMNS} from tickets t join customers c on c.id = t.customer_id
+        "select {SUMMARY_COLUMNS} from {SUMMARY_FROM}
          {filter_sql} order by {key} {order}, t.id {order} limit {}",
         limit + 1
     );
@@ -235,7 +279,7 @@ pub async fn inbox(
         let mut query = sqlx::query_as::<_, SummaryRow>(&sql);
         for value in &params {
             query = match value {
-                Param::Text(text) => query.bind(*text),
+                Param::Text(text) => query.bind(text.as_str()),
                 Param::Int(int) => query.bind(*int),
                 Param::Time(time) => query.bind(*time),
             };
@@ -248,7 +292,7 @@ pub async fn inbox(
         .collect::<Result<Vec<_>, _>>()?;
     Ok(into_page(items, limit, |last| {
         let at = match sort {
-            InboxSort::LastActivity => last.last_activity_at,
+            InboxSort::LastActivity | InboxSort::OldestWaiting => last.last_activity_at,
             InboxSort::SlaDue => last.sla_due_at.expect("filtered to rows with a deadline"),
         };
         encode_cursor(at, last.id)
@@ -267,28 +311,27 @@ pub async fn timeline(
     let limit = limit.clamp(1, MAX_PAGE_SIZE);
     let after = after.map(decode_cursor).transpose()?;
     // Placeholders are numbered as the optional conditions are added; binds follow that order.
-    let mut conditions = String::from("customer_id = $1");
+    let mut conditions = String::from("i.customer_id = $1");
     let mut next = 2;
     let mut placeholder = || {
         next += 1;
         format!("${}", next - 1)
     };
     if filter.channel.is_some() {
-        conditions += &format!(" and channel = {}", placeholder());
+        conditions += &format!(" and i.channel = {}", placeholder());
     }
     if filter.ticket_id.is_some() {
-        conditions += &format!(" and ticket_id = {}", placeholder());
+        conditions += &format!(" and i.ticket_id = {}", placeholder());
     }
     if after.is_some() {
-        conditions += &format!(" and (created_at, id) < ({}, {})", placeholder(), placeholder());
+        conditions += &format!(" and (i.created_at, i.id) < ({}, {})", placeholder(), placeholder());
     }
     if filter.without_notes {
-        conditions += " and kind <> 'note'";
+        conditions += " and i.kind <> 'note'";
     }
     let sql = format!(
-        "select id, customer_id, ticket_id, kind, channel, body, author_id, created_at
-         from interactions where {conditions}
-         order by created_at desc, id desc limit {}",
+        "select {INTERACTION_COLUMNS} from interactions i left join users u on u.id = i.author_id
+         where {conditions} order by i.created_at desc, i.id desc limit {}",
         placeholder()
     );
     let rows = with_db!(db, |pool| {
@@ -311,12 +354,24 @@ pub async fn timeline(
     Ok(into_page(items, limit, |last| encode_cursor(last.created_at, last.id)))
 }
 
+/// One ticket's inbox line.
+pub async fn summary(db: &Db, ticket_id: i64) -> Result<TicketSummary, AppError> {
+    let row = with_db!(db, |pool| {
+        sqlx::query_as::<_, SummaryRow>(&format!("select {SUMMARY_COLUMNS} from {SUMMARY_FROM} where t.id = $1"))
+            .bind(ticket_id)
+            .fetch_optional(pool)
+            .await?
+    });
+    row.ok_or(AppError::NotFound)?.into_summary()
+}
+
 /// A ticket with its tags and its whole conversation, oldest first.
 pub async fn ticket_thread(db: &Db, ticket_id: i64) -> Result<TicketThread, AppError> {
     let (row, tags, interactions, satisfaction) = with_db!(db, |pool| {
         let row = sqlx::query_as::<_, TicketRow>(&format!(
-            "select {SUMMARY_COLUMNS}, t.first_response_at, t.solved_at, t.closed_at, t.created_at
-             from tickets t join customers c on c.id = t.customer_id where t.id = $1"
+            "select {SUMMARY_COLUMNS}, t.disposition, t.first_response_at, t.solved_at, t.closed_at,
+                    t.created_at
+             from {SUMMARY_FROM} where t.id = $1"
         ))
         .bind(ticket_id)
         .fetch_optional(pool)
@@ -327,10 +382,10 @@ pub async fn ticket_thread(db: &Db, ticket_id: i64) -> Result<TicketThread, AppE
         .bind(ticket_id)
         .fetch_all(pool)
         .await?;
-        let interactions = sqlx::query_as::<_, InteractionRow>(
-            "select id, customer_id, ticket_id, kind, channel, body, author_id, created_at
-             from interactions where ticket_id = $1 order by created_at, id limit $2",
-        )
+        let interactions = sqlx::query_as::<_, InteractionRow>(&format!(
+            "select {INTERACTION_COLUMNS} from interactions i left join users u on u.id = i.author_id
+             where i.ticket_id = $1 order by i.created_at, i.id limit $2"
+        ))
         .bind(ticket_id)
         .bind(THREAD_LIMIT)
         .fetch_all(pool)
@@ -351,6 +406,7 @@ pub async fn ticket_thread(db: &Db, ticket_id: i64) -> Result<TicketThread, AppE
             solved_at: row.solved_at,
             closed_at: row.closed_at,
             created_at: row.created_at,
+            disposition: row.disposition.as_deref().map(decode_text).transpose()?,
             summary: row.summary.into_summary()?,
             tags,
         },
@@ -375,11 +431,15 @@ pub async fn ticket_thread(db: &Db, ticket_id: i64) -> Result<TicketThread, AppE
 struct TicketRow {
     #[sqlx(flatten)]
     summary: SummaryRow,
+    disposition: Option<String>,
     first_response_at: Option<DateTime<Utc>>,
     solved_at: Option<DateTime<Utc>>,
     closed_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
 }
+
+const INTERACTION_COLUMNS: &str = "i.id, i.customer_id, i.ticket_id, i.kind, i.channel, i.body,
+    i.author_id, u.display_name as author_name, i.created_at";
 
 #[derive(sqlx::FromRow)]
 struct InteractionRow {
@@ -390,6 +450,7 @@ struct InteractionRow {
     channel: String,
     body: String,
     author_id: Option<i64>,
+    author_name: Option<String>,
     created_at: DateTime<Utc>,
 }
 
@@ -403,6 +464,7 @@ impl InteractionRow {
             channel: decode_text(&self.channel)?,
             body: self.body,
             author_id: self.author_id,
+            author_name: self.author_name,
             created_at: self.created_at,
             attachments: Vec::new(),
         })
@@ -416,18 +478,37 @@ pub async fn set_status(
     status: TicketStatus,
     actor_id: Option<i64>,
 ) -> Result<(), AppError> {
+    change_status(db, ticket_id, status, None, actor_id).await
+}
+
+/// Like [`set_status`], with why the ticket was solved when an agent solves it. Reopening
+/// clears the disposition, so a ticket solved twice reports only its final reason.
+pub async fn change_status(
+    db: &Db,
+    ticket_id: i64,
+    status: TicketStatus,
+    disposition: Option<Disposition>,
+    actor_id: Option<i64>,
+) -> Result<(), AppError> {
     let now = clock::now();
+    let note = match disposition {
+        Some(disposition) => format!("Status changed to {status} ({})", disposition.label()),
+        None => format!("Status changed to {status}"),
+    };
     with_db!(db, |pool| {
         let mut tx = pool.begin().await?;
         let customer_id = sqlx::query_scalar::<_, i64>(
             "update tickets set status = $1, updated_at = $2, last_activity_at = $2,
                  solved_at = case when $1 = 'solved' then $2 else solved_at end,
-                 closed_at = case when $1 = 'closed' then $2 else closed_at end
+                 closed_at = case when $1 = 'closed' then $2 else closed_at end,
+                 disposition = case when $1 in ('solved', 'closed') then coalesce($4, disposition)
+                                    else null end
              where id = $3 returning customer_id",
         )
         .bind(status.as_str())
         .bind(now)
         .bind(ticket_id)
+        .bind(disposition.map(Disposition::as_str))
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -437,13 +518,30 @@ pub async fn set_status(
         )
         .bind(customer_id)
         .bind(ticket_id)
-        .bind(format!("Status changed to {status}"))
+        .bind(note)
         .bind(actor_id)
         .bind(now)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
     });
+    Ok(())
+}
+
+/// Changes a ticket's priority.
+pub async fn set_priority(db: &Db, ticket_id: i64, priority: Priority) -> Result<(), AppError> {
+    let updated = with_db!(db, |pool| {
+        sqlx::query("update tickets set priority = $1, updated_at = $2 where id = $3")
+            .bind(priority.as_str())
+            .bind(clock::now())
+            .bind(ticket_id)
+            .execute(pool)
+            .await?
+            .rows_affected()
+    });
+    if updated == 0 {
+        return Err(AppError::NotFound);
+    }
     Ok(())
 }
 

@@ -30,7 +30,7 @@ impl Attachments {
         self.uploads.set(Vec::new());
     }
 
-    fn tokens(self) -> String {
+    pub fn tokens(self) -> String {
         self.uploads.read().iter().map(|upload| upload.token.as_str()).collect::<Vec<_>>().join(",")
     }
 }

@@ -27,6 +27,17 @@ pub fn short_datetime(at: DateTime<Utc>) -> String {
     )
 }
 
+/// How long ago, as the inbox shows waiting time: "just now", "12 min ago", "3 h ago", "2 d ago".
+pub fn ago(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let minutes = (now - at).num_minutes();
+    match minutes {
+        ..1 => "just now".into(),
+        ..60 => format!("{minutes} min ago"),
+        ..1_440 => format!("{} h ago", minutes / 60),
+        _ => format!("{} d ago", minutes / 1_440),
+    }
+}
+
 /// A file's size as people read it: "830 KB", "2.4 MB".
 pub fn file_size(bytes: i64) -> String {
     match bytes {

@@ -105,6 +105,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("history") view=history::HistoryPage ssr=SsrMode::Async />
                     <Route path=path!("account") view=settings::AccountPage ssr=SsrMode::Async />
                     <Route path=path!("agent") view=agent::AgentWorkspace ssr=SsrMode::Async />
+                    <Route path=path!("agent/tickets/:id") view=agent::AgentTicketPage ssr=SsrMode::Async />
                     <Route path=path!("admin") view=admin::AdminHome ssr=SsrMode::Async />
                 </Routes>
             </main>

@@ -1,0 +1,282 @@
+//! The agent workspace: inbox views, the ticket with its customer beside it, and what agents
+//! do to a ticket. Callers have already checked that the user is staff.
+
+use super::{
+    attachments::{self, Claim},
+    audit::audit,
+    clock, customers,
+    db::{Db, with_db},
+    staff,
+    tickets::{self, NewInteraction},
+};
+use crate::{
+    error::AppError,
+    model::{
+        Channel, Choice, CurrentUser, CustomerPanel, Disposition, InboxCounts, InboxFilter,
+        InboxQuery, InboxSort, InboxView, InteractionKind, Page, PageCursor, Priority, Role,
+        TicketStatus, TicketSummary, TimelineFilter, WorkspaceTicket,
+    },
+};
+use serde_json::json;
+
+/// Tickets per inbox page.
+const INBOX_PAGE_SIZE: i64 = 50;
+/// Other tickets and timeline entries shown in the customer panel.
+const PANEL_TICKETS: i64 = 10;
+const PANEL_TIMELINE: i64 = 20;
+/// The longest reply or note, in characters.
+const MAX_REPLY_CHARS: usize = 20_000;
+
+/// One page of an inbox view. Views list unsolved tickets unless a status filter asks for
+/// others (solved tickets are found by filtering "All" on "solved").
+pub async fn inbox(
+    db: &Db,
+    agent: &CurrentUser,
+    query: &InboxQuery,
+    after: Option<&PageCursor>,
+) -> Result<Page<TicketSummary>, AppError> {
+    let view = query.view.unwrap_or(InboxView::Mine);
+    let mut filter = InboxFilter {
+        status: query.status,
+        unsolved: query.status.is_none(),
+        channel: query.channel,
+        priority: query.priority,
+        tag: query.tag.as_deref().map(str::trim).filter(|tag| !tag.is_empty()).map(str::to_lowercase),
+        assignee_id: query.assignee_id,
+        team_id: query.team_id,
+        ..Default::default()
+    };
+    match view {
+        InboxView::Mine => filter.assignee_id = Some(agent.id),
+        InboxView::Unassigned => filter.unassigned = true,
+        InboxView::MyTeams => filter.teams = Some(team_ids(db, agent.id).await?),
+        InboxView::All | InboxView::SlaDue => {}
+    }
+    let sort = match (view, query.sort) {
+        (InboxView::SlaDue, _) => InboxSort::SlaDue,
+        (_, Some(sort)) => sort,
+        (_, None) => InboxSort::LastActivity,
+    };
+    tickets::inbox(db, &filter, sort, after, INBOX_PAGE_SIZE).await
+}
+
+async fn team_ids(db: &Db, agent_id: i64) -> Result<Vec<i64>, AppError> {
+    Ok(staff::teams_of(db, agent_id).await?.into_iter().map(|(id, _)| id).collect())
+}
+
+/// How many unsolved tickets each view holds, counted in one pass over the unsolved-tickets
+/// index.
+pub async fn counts(db: &Db, agent: &CurrentUser) -> Result<InboxCounts, AppError> {
+    let teams = team_ids(db, agent.id).await?;
+    // Team ids come from the database as integers, so listing them inline is safe.
+    let in_teams = match teams.is_empty() {
+        true => "false".to_owned(),
+        false => format!(
+            "t.team_id in ({})",
+            teams.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+        ),
+    };
+    let sql = format!(
+        "select coalesce(sum(case when t.assignee_id = $1 then 1 else 0 end), 0),
+                coalesce(sum(case when t.assignee_id is null then 1 else 0 end), 0),
+                coalesce(sum(case when {in_teams} then 1 else 0 end), 0),
+                count(*),
+                coalesce(sum(case when t.sla_due_at is not null then 1 else 0 end), 0)
+         from tickets t where t.status not in ('solved', 'closed')"
+    );
+    let (mine, unassigned, my_teams, all, sla) = with_db!(db, |pool| {
+        sqlx::query_as::<_, (i64, i64, i64, i64, i64)>(&sql)
+            .bind(agent.id)
+            .fetch_one(pool)
+            .await?
+    });
+    Ok(InboxCounts(vec![
+        (InboxView::Mine, mine),
+        (InboxView::Unassigned, unassigned),
+        (InboxView::MyTeams, my_teams),
+        (InboxView::All, all),
+        (InboxView::SlaDue, sla),
+    ]))
+}
+
+/// A ticket with its whole conversation (notes included), its customer's panel and the
+/// choices its fields offer.
+pub async fn ticket(db: &Db, ticket_id: i64) -> Result<WorkspaceTicket, AppError> {
+    let thread = tickets::ticket_thread(db, ticket_id).await?;
+    let customer = panel(db, thread.ticket.summary.customer_id, ticket_id).await?;
+    let reply_channel = thread
+        .interactions
+        .iter()
+        .rev()
+        .find(|entry| entry.kind == InteractionKind::MessageIn)
+        .map_or(thread.ticket.summary.channel, |entry| entry.channel);
+    let reply_channel = match Channel::reply_channels(&customer.identities).contains(&reply_channel) {
+        true => reply_channel,
+        false => Channel::Portal,
+    };
+    let (agents, teams) = with_db!(db, |pool| {
+        let agents = sqlx::query_as::<_, (i64, String)>(
+            "select id, display_name from users where role <> 'customer' order by display_name, id",
+        )
+        .fetch_all(pool)
+        .await?;
+        let teams = sqlx::query_as::<_, (i64, String)>("select id, name from teams order by name")
+            .fetch_all(pool)
+            .await?;
+        (agents, teams)
+    });
+    let choices = |rows: Vec<(i64, String)>| rows.into_iter().map(|(id, name)| Choice { id, name }).collect();
+    Ok(WorkspaceTicket { thread, customer, reply_channel, agents: choices(agents), teams: choices(teams) })
+}
+
+/// The customer panel beside a ticket: the profile, its identities, the customer's other
+/// tickets and their latest activity on every channel.
+pub async fn panel(db: &Db, customer_id: i64, ticket_id: i64) -> Result<CustomerPanel, AppError> {
+    let customer = customers::customer(db, customer_id).await?;
+    let identities = customers::identities(db, customer_id).await?;
+    let filter = InboxFilter { customer_id: Some(customer_id), ..Default::default() };
+    let mut other_tickets =
+        tickets::inbox(db, &filter, InboxSort::LastActivity, None, PANEL_TICKETS + 1).await?.items;
+    other_tickets.retain(|other| other.id != ticket_id);
+    other_tickets.truncate(PANEL_TICKETS as usize);
+    let recent = tickets::timeline(db, customer_id, &TimelineFilter::default(), None, PANEL_TIMELINE).await?.items;
+    Ok(CustomerPanel { customer, identities, other_tickets, recent })
+}
+
+/// What an agent writes on a ticket: a reply to the customer, or an internal note.
+pub struct AgentReply<'a> {
+    pub body: &'a str,
+    /// The channel a reply goes out on; ignored for a note.
+    pub channel: Channel,
+    pub internal: bool,
+    /// The status the ticket takes once the reply is recorded (usually pending: the ball is
+    /// in the customer's court).
+    pub then: Option<TicketStatus>,
+    pub uploads: &'a [&'a str],
+}
+
+/// Records an agent's reply or note on a ticket. A reply is recorded on the channel chosen
+/// (delivery over that channel is its outbound path's job); a closed ticket takes notes only.
+pub async fn reply(db: &Db, agent: &CurrentUser, ticket_id: i64, reply: AgentReply<'_>) -> Result<(), AppError> {
+    let body = reply.body.trim();
+    if body.is_empty() {
+        return Err(AppError::invalid("Write a message before sending."));
+    }
+    if body.chars().count() > MAX_REPLY_CHARS {
+        return Err(AppError::invalid(format!("A message has at most {MAX_REPLY_CHARS} characters.")));
+    }
+    let summary = tickets::summary(db, ticket_id).await?;
+    let (kind, channel) = if reply.internal {
+        (InteractionKind::Note, summary.channel)
+    } else {
+        if summary.status == TicketStatus::Closed {
+            return Err(AppError::invalid(
+                "This ticket is closed and takes no more replies. Add a note, or open a new ticket for the customer.",
+            ));
+        }
+        let identities = customers::identities(db, summary.customer_id).await?;
+        if !Channel::reply_channels(&identities).contains(&reply.channel) {
+            return Err(AppError::invalid(format!(
+                "{} cannot reach this customer: their profile has no address for it. Choose another channel.",
+                reply.channel
+            )));
+        }
+        (InteractionKind::MessageOut, reply.channel)
+    };
+    let entry = NewInteraction {
+        customer_id: summary.customer_id,
+        ticket_id: Some(ticket_id),
+        kind,
+        channel,
+        body,
+        provider_message_id: None,
+        author_id: Some(agent.id),
+        files: Claim { owner: &attachments::owner_of_user(agent.id), tokens: reply.uploads },
+    };
+    tickets::record_interaction(db, entry).await?;
+    match reply.then {
+        Some(status) if status != summary.status => set_status(db, agent, ticket_id, status, None).await,
+        _ => Ok(()),
+    }
+}
+
+/// Sets a ticket's status; solving it records why. A closed ticket stays closed.
+pub async fn set_status(
+    db: &Db,
+    agent: &CurrentUser,
+    ticket_id: i64,
+    status: TicketStatus,
+    disposition: Option<Disposition>,
+) -> Result<(), AppError> {
+    let current = tickets::summary(db, ticket_id).await?.status;
+    if current == TicketStatus::Closed && status != TicketStatus::Closed {
+        return Err(AppError::invalid("A closed ticket cannot be reopened. Open a new ticket for the customer."));
+    }
+    if disposition.is_some() && status != TicketStatus::Solved {
+        return Err(AppError::invalid("A reason is given only when solving a ticket."));
+    }
+    tickets::change_status(db, ticket_id, status, disposition, Some(agent.id)).await
+}
+
+pub async fn set_priority(db: &Db, agent: &CurrentUser, ticket_id: i64, priority: Priority) -> Result<(), AppError> {
+    tickets::set_priority(db, ticket_id, priority).await?;
+    record(db, agent, "ticket.priority", ticket_id, json!({ "priority": priority })).await
+}
+
+/// Gives the ticket to an agent and/or a team; `None` leaves that side unassigned.
+pub async fn assign(
+    db: &Db,
+    agent: &CurrentUser,
+    ticket_id: i64,
+    assignee_id: Option<i64>,
+    team_id: Option<i64>,
+) -> Result<(), AppError> {
+    let (assignee_role, team) = with_db!(db, |pool| {
+        let role = match assignee_id {
+            Some(id) => sqlx::query_scalar::<_, String>("select role from users where id = $1")
+                .bind(id)
+                .fetch_optional(pool)
+                .await?,
+            None => None,
+        };
+        let team = match team_id {
+            Some(id) => sqlx::query_scalar::<_, i64>("select id from teams where id = $1")
+                .bind(id)
+                .fetch_optional(pool)
+                .await?,
+            None => None,
+        };
+        (role, team)
+    });
+    if assignee_id.is_some() && assignee_role.is_none_or(|role| role == Role::Customer.as_str()) {
+        return Err(AppError::invalid("Tickets are assigned to agents; choose one from the list."));
+    }
+    if team_id.is_some() && team.is_none() {
+        return Err(AppError::invalid("That team does not exist any more; choose one from the list."));
+    }
+    tickets::assign(db, ticket_id, assignee_id, team_id).await?;
+    let details = json!({ "assignee_id": assignee_id, "team_id": team_id });
+    record(db, agent, "ticket.assign", ticket_id, details).await
+}
+
+/// Replaces the ticket's tags with those in `text` (separated by commas or spaces).
+pub async fn set_tags(db: &Db, agent: &CurrentUser, ticket_id: i64, text: &str) -> Result<Vec<String>, AppError> {
+    let tags: Vec<&str> = text.split([',', ' ']).filter(|tag| !tag.trim().is_empty()).collect();
+    let tags = tickets::set_tags(db, ticket_id, &tags).await?;
+    record(db, agent, "ticket.tags", ticket_id, json!({ "tags": tags })).await?;
+    Ok(tags)
+}
+
+async fn record(
+    db: &Db,
+    agent: &CurrentUser,
+    action: &str,
+    ticket_id: i64,
+    details: serde_json::Value,
+) -> Result<(), AppError> {
+    let now = clock::now();
+    with_db!(db, |pool| {
+        audit!(pool, Some(agent.id), action, "ticket", Some(ticket_id), details, now)?;
+    });
+    Ok(())
+}

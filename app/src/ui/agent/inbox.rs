@@ -1,0 +1,257 @@
+//! The inbox: views with their counts, filters and sorts, one line per ticket.
+
+use super::{channel_chip, status_badge};
+use crate::{
+    api::agent::{inbox_page, inbox_view_counts},
+    error::AppError,
+    model::{
+        Channel, CurrentUser, InboxCounts, InboxQuery, InboxSort, InboxView, Page, PageCursor,
+        Priority, TicketStatus, TicketSummary,
+    },
+    ui::{
+        account::Protected,
+        format::{ago, channel_label, short_datetime},
+        status::{ErrorPanel, ListSkeleton},
+    },
+};
+use chrono::Utc;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{
+    components::{A, Form},
+    hooks::use_query_map,
+    params::ParamsMap,
+};
+
+type InboxResource = Resource<Result<Page<TicketSummary>, AppError>>;
+type CountsResource = Resource<Result<InboxCounts, AppError>>;
+
+#[component]
+pub fn AgentWorkspace() -> impl IntoView {
+    let params = use_query_map();
+    let query = Memo::new(move |_| inbox_query(&params.read()));
+    // Created with the page rather than inside the sign-in gate, so the server render and the
+    // hydrating client create them in the same place and agree on their data.
+    let page: InboxResource = Resource::new(
+        move || (query.get(), params.read().get("after").map(PageCursor)),
+        |(query, after)| inbox_page(query, after),
+    );
+    let counts: CountsResource = Resource::new(|| (), |_| inbox_view_counts());
+    view! {
+        <Title text="Inbox" />
+        <Protected
+            here="/agent"
+            allowed=CurrentUser::is_staff
+            page=move |user| view! { <Inbox user query page counts /> }
+        />
+    }
+}
+
+/// The inbox query a URL's parameters ask for; values it does not know are ignored.
+fn inbox_query(params: &ParamsMap) -> InboxQuery {
+    let parsed = |key: &str| params.get(key).filter(|value| !value.is_empty());
+    InboxQuery {
+        view: parsed("view").and_then(|view| view.parse().ok()),
+        status: parsed("status").and_then(|status| status.parse().ok()),
+        channel: parsed("channel").and_then(|channel| channel.parse().ok()),
+        priority: parsed("priority").and_then(|priority| priority.parse().ok()),
+        tag: parsed("tag"),
+        sort: parsed("sort").and_then(|sort| sort.parse().ok()),
+        ..Default::default()
+    }
+}
+
+fn view_of(query: &InboxQuery) -> InboxView {
+    query.view.unwrap_or(InboxView::Mine)
+}
+
+#[component]
+fn Inbox(user: CurrentUser, query: Memo<InboxQuery>, page: InboxResource, counts: CountsResource) -> impl IntoView {
+    let current = move || view_of(&query.get());
+    view! {
+        <div class="workspace">
+            <nav class="workspace__nav" aria-label="Inbox views">
+                <p class="workspace__who">{user.display_name}</p>
+                <ul>
+                    {InboxView::ALL
+                        .iter()
+                        .map(|&view| {
+                            let count = move || {
+                                counts.get().and_then(Result::ok).and_then(|counts| {
+                                    counts.0.iter().find(|(counted, _)| *counted == view).map(|(_, n)| *n)
+                                })
+                            };
+                            // A plain link (the router still handles it): `<A>` would mark every
+                            // view current, since they differ only in the query.
+                            view! {
+                                <li>
+                                    <a
+                                        href=format!("/agent?view={view}")
+                                        class="workspace__view"
+                                        aria-current=move || (current() == view).then_some("page")
+                                    >
+                                        <span>{view.label()}</span>
+                                        <span class="workspace__count">{move || count().map(|n| n.to_string())}</span>
+                                    </a>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </nav>
+            <section class="workspace__list" aria-labelledby="inbox-heading">
+                <h1 id="inbox-heading" class="workspace__title">{move || current().label()}</h1>
+                <Filters query />
+                <Transition fallback=|| view! { <ListSkeleton rows=6 /> }>
+                    {move || Suspend::new(async move {
+                        match page.await {
+                            Ok(page) if page.items.is_empty() => view! {
+                                <p class="empty">"Nothing waiting here. New tickets for this view show up in this list."</p>
+                            }
+                            .into_any(),
+                            Ok(page) => {
+                                let now = Utc::now();
+                                let next = page.next.map(|cursor| format!("{}&after={}", href(&query.get_untracked()), cursor.0));
+                                view! {
+                                    <ul class="ticket-list">
+                                        {page.items.into_iter().map(|ticket| ticket_row(ticket, now)).collect_view()}
+                                    </ul>
+                                    {next.map(|href| view! {
+                                        <p class="ticket-list__more"><A href=href attr:class="button">"More tickets"</A></p>
+                                    })}
+                                }
+                                .into_any()
+                            }
+                            Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </section>
+        </div>
+    }
+}
+
+/// The inbox URL of a query.
+fn href(query: &InboxQuery) -> String {
+    let mut url = format!("/agent?view={}", view_of(query));
+    let mut add = |key: &str, value: Option<String>| {
+        if let Some(value) = value {
+            url += &format!("&{key}={}", form_urlencoded::byte_serialize(value.as_bytes()).collect::<String>());
+        }
+    };
+    add("status", query.status.map(|status| status.to_string()));
+    add("channel", query.channel.map(|channel| channel.to_string()));
+    add("priority", query.priority.map(|priority| priority.to_string()));
+    add("tag", query.tag.clone());
+    add("sort", query.sort.map(|sort| sort.to_string()));
+    url
+}
+
+/// Filters and sort of the current view, applied as soon as one changes.
+#[component]
+fn Filters(query: Memo<InboxQuery>) -> impl IntoView {
+    let apply = |event: leptos::ev::Event| {
+        if let Some(form) = event_target::<web_sys::HtmlSelectElement>(&event).form() {
+            let _ = form.request_submit();
+        }
+    };
+    let q = move || query.get();
+    let option = |value: &'static str, label: &'static str, selected: bool| {
+        view! { <option value=value selected=selected>{label}</option> }
+    };
+    view! {
+        <Form method="GET" action="/agent" attr:class="filters" attr:aria-label="Filter tickets">
+            <input type="hidden" name="view" value=move || view_of(&q()).to_string() />
+            <label class="filters__field">
+                <span>"Status"</span>
+                <select name="status" on:change=apply>
+                    {move || {
+                        let current = q().status;
+                        view! {
+                            {option("", "Any unsolved", current.is_none())}
+                            {TicketStatus::ALL.iter().map(|&status| option(status.as_str(), status.label(), current == Some(status))).collect_view()}
+                        }
+                    }}
+                </select>
+            </label>
+            <label class="filters__field">
+                <span>"Channel"</span>
+                <select name="channel" on:change=apply>
+                    {move || {
+                        let current = q().channel;
+                        view! {
+                            {option("", "Any", current.is_none())}
+                            {Channel::ALL.iter().map(|&channel| option(channel.as_str(), channel_label(channel), current == Some(channel))).collect_view()}
+                        }
+                    }}
+                </select>
+            </label>
+            <label class="filters__field">
+                <span>"Priority"</span>
+                <select name="priority" on:change=apply>
+                    {move || {
+                        let current = q().priority;
+                        view! {
+                            {option("", "Any", current.is_none())}
+                            {Priority::ALL.iter().map(|&priority| option(priority.as_str(), priority.as_str(), current == Some(priority))).collect_view()}
+                        }
+                    }}
+                </select>
+            </label>
+            <label class="filters__field">
+                <span>"Tag"</span>
+                <input type="search" name="tag" value=move || q().tag.unwrap_or_default() placeholder="any" />
+            </label>
+            <label class="filters__field">
+                <span>"Sort"</span>
+                <select name="sort" on:change=apply>
+                    {move || {
+                        let current = q().sort.unwrap_or(InboxSort::LastActivity);
+                        InboxSort::ALL.iter().map(|&sort| option(sort.as_str(), sort.label(), current == sort)).collect_view()
+                    }}
+                </select>
+            </label>
+            <button class="button filters__apply" type="submit">"Apply"</button>
+        </Form>
+    }
+}
+
+fn ticket_row(ticket: TicketSummary, now: chrono::DateTime<Utc>) -> impl IntoView {
+    let due = ticket.sla_due_at.map(|due| {
+        let overdue = due < now;
+        let text = if overdue { "Overdue since" } else { "Due" };
+        (overdue, format!("{text} {}", short_datetime(due)))
+    });
+    let idle = ago(ticket.last_activity_at, now);
+    view! {
+        <li class="ticket-row">
+            <a class="ticket-row__link" href=format!("/agent/tickets/{}", ticket.id)>
+                <div class="ticket-row__main">
+                    <p class="ticket-row__customer">
+                        {ticket.customer_name} <span class="ticket-row__id">" · #" {ticket.id}</span>
+                    </p>
+                    <p class="ticket-row__subject">{ticket.subject}</p>
+                    <p class="ticket-row__preview">{ticket.preview}</p>
+                </div>
+                <div class="ticket-row__meta">
+                    {status_badge(ticket.status)}
+                    {(ticket.priority != Priority::Normal).then(|| view! {
+                        <span class=format!("badge badge--quiet badge--{}", ticket.priority)>{ticket.priority.as_str()}</span>
+                    })}
+                    {channel_chip(ticket.channel)}
+                    <time
+                        class="ticket-row__time"
+                        datetime=ticket.last_activity_at.to_rfc3339()
+                        title=short_datetime(ticket.last_activity_at)
+                    >
+                        {idle}
+                    </time>
+                    {due.map(|(overdue, due)| {
+                        view! { <span class="ticket-row__due" class:ticket-row__due--breached=overdue>{due}</span> }
+                    })}
+                    <span class="ticket-row__assignee">{ticket.assignee_name.unwrap_or_else(|| "Unassigned".into())}</span>
+                </div>
+            </a>
+        </li>
+    }
+}

@@ -1,0 +1,402 @@
+//! One ticket in the workspace: the conversation across channels, the reply composer, the
+//! ticket's fields editable in place, and the customer beside it.
+
+use super::{customer::CustomerCard, status_badge};
+use crate::{
+    api::agent::{
+        AssignTicket, SendAgentReply, SetTicketPriority, SetTicketStatus, SetTicketTags, open_ticket,
+    },
+    error::AppError,
+    model::{
+        Channel, Choice, CurrentUser, Disposition, Interaction, InteractionKind, Priority, TicketStatus,
+        WorkspaceTicket,
+    },
+    ui::{
+        account::Protected,
+        attachments::{AttachmentPicker, Attachments, attachment_links},
+        format::{channel_label, long_date, short_datetime},
+        forms::{FormError, action_error},
+        status::{ErrorPanel, ListSkeleton},
+    },
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{components::A, hooks::use_params_map};
+
+/// What an agent can do on the page; the ticket reloads whenever one of them lands.
+#[derive(Clone, Copy)]
+struct TicketActions {
+    reply: ServerAction<SendAgentReply>,
+    status: ServerAction<SetTicketStatus>,
+    priority: ServerAction<SetTicketPriority>,
+    assign: ServerAction<AssignTicket>,
+    tags: ServerAction<SetTicketTags>,
+}
+
+impl TicketActions {
+    fn version(self) -> usize {
+        self.reply.version().get()
+            + self.status.version().get()
+            + self.priority.version().get()
+            + self.assign.version().get()
+            + self.tags.version().get()
+    }
+}
+
+#[component]
+pub fn AgentTicketPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok());
+    let actions = TicketActions {
+        reply: ServerAction::new(),
+        status: ServerAction::new(),
+        priority: ServerAction::new(),
+        assign: ServerAction::new(),
+        tags: ServerAction::new(),
+    };
+    let ticket = Resource::new(move || (id(), actions.version()), |(id, _)| async move {
+        match id {
+            Some(id) => open_ticket(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    view! {
+        <Protected
+            here="/agent"
+            allowed=CurrentUser::is_staff
+            page=move |_| view! {
+                <Transition fallback=|| view! { <div class="desk"><ListSkeleton rows=6 /></div> }>
+                    {move || Suspend::new(async move {
+                        match ticket.await {
+                            Ok(ticket) => view! { <Desk ticket actions /> }.into_any(),
+                            Err(error) => view! { <div class="page page--narrow"><ErrorPanel error /></div> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            }
+        />
+    }
+}
+
+#[component]
+fn Desk(ticket: WorkspaceTicket, actions: TicketActions) -> impl IntoView {
+    let summary = ticket.thread.ticket.summary.clone();
+    let customer_name = summary.customer_name.clone();
+    let channels = Channel::reply_channels(&ticket.customer.identities);
+    view! {
+        <Title text=format!("#{} {}", summary.id, summary.subject) />
+        <div class="desk">
+            <section class="desk__main" aria-labelledby="ticket-heading">
+                <nav class="breadcrumb" aria-label="Breadcrumb">
+                    <ol>
+                        <li><A href="/agent">"Inbox"</A></li>
+                        <li aria-current="page">"#" {summary.id}</li>
+                    </ol>
+                </nav>
+                <h1 id="ticket-heading" class="desk__title">{summary.subject.clone()}</h1>
+                <p class="desk__meta">
+                    {status_badge(summary.status)}
+                    " #" {summary.id} " · opened " {long_date(ticket.thread.ticket.created_at)} " by "
+                    {channel_label(summary.channel).to_lowercase()}
+                    {ticket.thread.ticket.disposition.map(|disposition| view! { " · " {disposition.label()} })}
+                </p>
+                <ol class="conversation conversation--desk" aria-label="Conversation">
+                    {ticket
+                        .thread
+                        .interactions
+                        .into_iter()
+                        .map(|entry| entry_view(entry, &customer_name))
+                        .collect_view()}
+                </ol>
+                <Composer
+                    ticket_id=summary.id
+                    status=summary.status
+                    channels
+                    default_channel=ticket.reply_channel
+                    reply=actions.reply
+                />
+            </section>
+            <aside class="desk__side" aria-label="Ticket and customer">
+                <TicketFields
+                    ticket_id=summary.id
+                    status=summary.status
+                    priority=summary.priority
+                    assignee=summary.assignee_id
+                    team=summary.team_id
+                    tags=ticket.thread.ticket.tags.join(", ")
+                    agents=ticket.agents
+                    teams=ticket.teams
+                    actions
+                />
+                <CustomerCard panel=ticket.customer />
+            </aside>
+        </div>
+    }
+}
+
+/// One entry of the conversation as agents read it: who wrote it, on which channel, and
+/// internal notes set apart.
+fn entry_view(entry: Interaction, customer_name: &str) -> impl IntoView + use<> {
+    let (class, speaker) = match entry.kind {
+        InteractionKind::MessageIn => ("message--customer", customer_name.to_owned()),
+        InteractionKind::MessageOut => ("message--agent", entry.author_name.clone().unwrap_or_else(|| "Support".into())),
+        InteractionKind::Note => (
+            "message--note",
+            format!("Internal note · {}", entry.author_name.clone().unwrap_or_else(|| "Support".into())),
+        ),
+        _ => ("message--event", entry.author_name.clone().unwrap_or_default()),
+    };
+    view! {
+        <li class=format!("message {class}")>
+            <p class="message__meta">
+                <strong>{speaker}</strong>
+                " · " {channel_label(entry.channel)} " · "
+                <time datetime=entry.created_at.to_rfc3339()>{short_datetime(entry.created_at)}</time>
+            </p>
+            <p class="message__body">{entry.body}</p>
+            {attachment_links(entry.attachments)}
+        </li>
+    }
+}
+
+/// The reply composer: a reply on a chosen channel, or an internal note on its own tinted
+/// background so nobody mistakes one for the other.
+#[component]
+fn Composer(
+    ticket_id: i64,
+    status: TicketStatus,
+    channels: Vec<Channel>,
+    default_channel: Channel,
+    reply: ServerAction<SendAgentReply>,
+) -> impl IntoView {
+    let internal = RwSignal::new(false);
+    let channel = RwSignal::new(default_channel);
+    // After a reply the ball is usually in the customer's court; a note changes nothing.
+    let then = RwSignal::new(Some(TicketStatus::Pending));
+    let body = RwSignal::new(String::new());
+    let files = Attachments::new();
+    Effect::new(move |_| {
+        if matches!(reply.value().get(), Some(Ok(()))) {
+            body.set(String::new());
+            files.clear();
+        }
+    });
+    let closed = status == TicketStatus::Closed;
+    if closed {
+        internal.set(true);
+    }
+    let send = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        reply.dispatch(SendAgentReply {
+            ticket_id,
+            body: body.get_untracked(),
+            channel: channel.get_untracked(),
+            internal: internal.get_untracked(),
+            then: if internal.get_untracked() { None } else { then.get_untracked() },
+            attachments: files.tokens(),
+        });
+    };
+    let sending = move || reply.pending().get() || files.busy();
+    view! {
+        <form class="composer" class:composer--note=move || internal.get() on:submit=send aria-label="Reply">
+            <div class="composer__modes" role="radiogroup" aria-label="Message kind">
+                <label class="composer__mode">
+                    <input
+                        type="radio"
+                        name="kind"
+                        checked=move || !internal.get()
+                        disabled=closed
+                        on:change=move |_| internal.set(false)
+                    />
+                    "Reply to customer"
+                </label>
+                <label class="composer__mode">
+                    <input type="radio" name="kind" checked=move || internal.get() on:change=move |_| internal.set(true) />
+                    "Internal note"
+                </label>
+            </div>
+            <Show when=move || !internal.get()>
+                <label class="composer__channel">
+                    <span>"Send by"</span>
+                    <select on:change=move |event| {
+                        if let Ok(picked) = event_target_value(&event).parse() {
+                            channel.set(picked);
+                        }
+                    }>
+                        {channels
+                            .iter()
+                            .map(|&option| view! {
+                                <option value=option.as_str() selected=option == default_channel>{channel_label(option)}</option>
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+            </Show>
+            <div class="field">
+                <label for="composer-body">
+                    {move || if internal.get() { "Note for your team (the customer never sees it)" } else { "Your reply" }}
+                </label>
+                <textarea
+                    id="composer-body"
+                    rows="5"
+                    required
+                    prop:value=move || body.get()
+                    on:input=move |event| body.set(event_target_value(&event))
+                ></textarea>
+            </div>
+            <AttachmentPicker files id="composer-files" />
+            <FormError message=action_error(reply) />
+            <div class="composer__actions">
+                <Show when=move || !internal.get()>
+                    <label class="composer__then">
+                        <span>"Then set"</span>
+                        <select on:change=move |event| then.set(event_target_value(&event).parse().ok())>
+                            <option value="">"Status unchanged"</option>
+                            {[TicketStatus::Open, TicketStatus::Pending, TicketStatus::OnHold, TicketStatus::Solved]
+                                .into_iter()
+                                .map(|option| view! {
+                                    <option value=option.as_str() selected=option == TicketStatus::Pending>{option.label()}</option>
+                                })
+                                .collect_view()}
+                        </select>
+                    </label>
+                </Show>
+                <button class="button button--primary" type="submit" disabled=sending>
+                    {move || match (reply.pending().get(), internal.get()) {
+                        (true, _) => "Sending…",
+                        (false, true) => "Add note",
+                        (false, false) => "Send reply",
+                    }}
+                </button>
+            </div>
+        </form>
+    }
+}
+
+/// The ticket's fields, each saved as soon as it changes.
+#[component]
+fn TicketFields(
+    ticket_id: i64,
+    status: TicketStatus,
+    priority: Priority,
+    assignee: Option<i64>,
+    team: Option<i64>,
+    tags: String,
+    agents: Vec<Choice>,
+    teams: Vec<Choice>,
+    actions: TicketActions,
+) -> impl IntoView {
+    let id_of = |value: String| value.parse::<i64>().ok();
+    let assign = move |assignee_id: Option<i64>, team_id: Option<i64>| {
+        actions.assign.dispatch(AssignTicket { ticket_id, assignee_id, team_id });
+    };
+    let choice = |choices: Vec<Choice>, current: Option<i64>, none: &'static str| {
+        view! {
+            <option value="" selected=current.is_none()>{none}</option>
+            {choices
+                .into_iter()
+                .map(|choice| view! { <option value=choice.id selected=Some(choice.id) == current>{choice.name}</option> })
+                .collect_view()}
+        }
+    };
+    let solvable = status.is_unsolved();
+    let disposition = RwSignal::new(None::<Disposition>);
+    let tags_draft = RwSignal::new(tags);
+    let error = Signal::derive(move || {
+        [action_error(actions.status), action_error(actions.priority), action_error(actions.assign), action_error(actions.tags)]
+            .into_iter()
+            .find_map(|message| message.get())
+    });
+    view! {
+        <section class="panel" aria-labelledby="fields-heading">
+            <h2 id="fields-heading" class="panel__title">"Ticket"</h2>
+            <div class="panel__fields">
+                <label class="panel__field">
+                    <span>"Status"</span>
+                    <select
+                        disabled=status == TicketStatus::Closed
+                        on:change=move |event| {
+                            if let Ok(status) = event_target_value(&event).parse() {
+                                actions.status.dispatch(SetTicketStatus { ticket_id, status, disposition: None });
+                            }
+                        }
+                    >
+                        {TicketStatus::ALL
+                            .iter()
+                            .filter(|&&option| option == status || matches!(option, TicketStatus::Open | TicketStatus::Pending | TicketStatus::OnHold))
+                            .map(|&option| view! { <option value=option.as_str() selected=option == status>{option.label()}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label class="panel__field">
+                    <span>"Priority"</span>
+                    <select on:change=move |event| {
+                        if let Ok(priority) = event_target_value(&event).parse() {
+                            actions.priority.dispatch(SetTicketPriority { ticket_id, priority });
+                        }
+                    }>
+                        {Priority::ALL
+                            .iter()
+                            .map(|&option| view! { <option value=option.as_str() selected=option == priority>{option.as_str()}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label class="panel__field">
+                    <span>"Assignee"</span>
+                    <select on:change=move |event| assign(id_of(event_target_value(&event)), team)>
+                        {choice(agents, assignee, "Unassigned")}
+                    </select>
+                </label>
+                <label class="panel__field">
+                    <span>"Team"</span>
+                    <select on:change=move |event| assign(assignee, id_of(event_target_value(&event)))>
+                        {choice(teams, team, "No team")}
+                    </select>
+                </label>
+                <form
+                    class="panel__field panel__tags"
+                    on:submit=move |event: leptos::ev::SubmitEvent| {
+                        event.prevent_default();
+                        actions.tags.dispatch(SetTicketTags { ticket_id, tags: tags_draft.get_untracked() });
+                    }
+                >
+                    <label for="ticket-tags">"Tags"</label>
+                    <div class="panel__inline">
+                        <input
+                            id="ticket-tags"
+                            type="text"
+                            placeholder="billing, refund"
+                            prop:value=move || tags_draft.get()
+                            on:input=move |event| tags_draft.set(event_target_value(&event))
+                        />
+                        <button class="button" type="submit">"Save"</button>
+                    </div>
+                </form>
+            </div>
+            {solvable.then(|| view! {
+                <form
+                    class="panel__solve"
+                    on:submit=move |event: leptos::ev::SubmitEvent| {
+                        event.prevent_default();
+                        if let Some(disposition) = disposition.get_untracked() {
+                            actions.status.dispatch(SetTicketStatus { ticket_id, status: TicketStatus::Solved, disposition: Some(disposition) });
+                        }
+                    }
+                >
+                    <label for="disposition">"Solve as"</label>
+                    <div class="panel__inline">
+                        <select id="disposition" required on:change=move |event| disposition.set(event_target_value(&event).parse().ok())>
+                            <option value="">"Choose a reason"</option>
+                            {Disposition::ALL
+                                .iter()
+                                .map(|&option| view! { <option value=option.as_str()>{option.label()}</option> })
+                                .collect_view()}
+                        </select>
+                        <button class="button button--primary" type="submit">"Solve"</button>
+                    </div>
+                </form>
+            })}
+            <FormError message=error />
+        </section>
+    }
+}
