@@ -1,0 +1,264 @@
+//! The agent workspace's services: inbox views and their counts, replies and notes, ticket
+//! fields, and the customer panel, on SQLite and PostgreSQL.
+
+use app::{
+    both_backends,
+    error::AppError,
+    model::{
+        Channel, CurrentUser, Disposition, IdentityKind, InboxQuery, InboxSort, InboxView, InteractionKind, Priority,
+        Role, TicketStatus,
+    },
+    server::{
+        audit,
+        db::Db,
+        identity::{Identifier, resolve_identity},
+        requests, staff,
+        tickets::{self, NewInteraction, NewTicket},
+        workspace::{self, AgentReply},
+    },
+    with_db,
+};
+
+/// A login inserted directly: these tests never sign in, so no password is hashed.
+async fn login(db: &Db, name: &str, role: Role, customer_id: Option<i64>) -> CurrentUser {
+    let email = format!("{}@northwind.test", name.to_lowercase());
+    let id = with_db!(db, |pool| sqlx::query_scalar::<_, i64>(
+        "insert into users (email, display_name, role, password_hash, customer_id, created_at)
+         values ($1, $2, $3, 'not-a-hash', $4, $5) returning id"
+    )
+    .bind(&email)
+    .bind(name)
+    .bind(role.as_str())
+    .bind(customer_id)
+    .bind(chrono::Utc::now())
+    .fetch_one(pool)
+    .await
+    .unwrap());
+    CurrentUser { id, display_name: name.into(), email, role, customer_id, email_verified: true }
+}
+
+async fn customer(db: &Db, identifiers: &[Identifier], name: &str) -> i64 {
+    resolve_identity(db, identifiers, name).await.unwrap().customer_id
+}
+
+async fn ticket(db: &Db, customer_id: i64, subject: &str, channel: Channel, team_id: Option<i64>) -> i64 {
+    let new = NewTicket { customer_id, subject, channel, priority: Priority::Normal, team_id, sla_due_at: None };
+    tickets::create_ticket(db, new).await.unwrap()
+}
+
+async fn inbound(db: &Db, customer_id: i64, ticket_id: i64, channel: Channel, body: &str) {
+    let entry = NewInteraction {
+        customer_id,
+        ticket_id: Some(ticket_id),
+        kind: InteractionKind::MessageIn,
+        channel,
+        body,
+        provider_message_id: None,
+        author_id: None,
+        files: Default::default(),
+    };
+    tickets::record_interaction(db, entry).await.unwrap();
+}
+
+fn reply(body: &str, channel: Channel) -> AgentReply<'_> {
+    AgentReply { body, channel, internal: false, then: Some(TicketStatus::Pending), uploads: &[] }
+}
+
+fn note(body: &str) -> AgentReply<'_> {
+    AgentReply { body, channel: Channel::Portal, internal: true, then: None, uploads: &[] }
+}
+
+async fn subjects(db: &Db, agent: &CurrentUser, query: InboxQuery) -> Vec<String> {
+    let page = workspace::inbox(db, agent, &query, None).await.unwrap();
+    page.items.into_iter().map(|ticket| ticket.subject).collect()
+}
+
+fn view(view: InboxView) -> InboxQuery {
+    InboxQuery { view: Some(view), ..Default::default() }
+}
+
+both_backends!(views_list_unsolved_tickets_and_their_counts_agree, |db: Db| async move {
+    let sam = login(&db, "Sam", Role::Agent, None).await;
+    let kim = login(&db, "Kim", Role::Agent, None).await;
+    let billing = staff::create_team(&db, "Billing").await.unwrap();
+    let shipping = staff::create_team(&db, "Shipping").await.unwrap();
+    staff::add_to_team(&db, billing, sam.id).await.unwrap();
+    let ana = customer(&db, &[Identifier::new(IdentityKind::Email, "ana@example.com")], "Ana").await;
+
+    let mine = ticket(&db, ana, "Mine", Channel::Email, None).await;
+    workspace::assign(&db, &sam, mine, Some(sam.id), None).await.unwrap();
+    let kims = ticket(&db, ana, "Kim's", Channel::Chat, Some(shipping)).await;
+    workspace::assign(&db, &sam, kims, Some(kim.id), Some(shipping)).await.unwrap();
+    ticket(&db, ana, "Billing queue", Channel::Portal, Some(billing)).await;
+    let solved = ticket(&db, ana, "Solved one", Channel::Email, None).await;
+    workspace::assign(&db, &sam, solved, Some(sam.id), None).await.unwrap();
+    workspace::set_status(&db, &sam, solved, TicketStatus::Solved, Some(Disposition::Answered)).await.unwrap();
+
+    assert_eq!(subjects(&db, &sam, view(InboxView::Mine)).await, ["Mine"], "solved tickets leave the views");
+    assert_eq!(subjects(&db, &sam, view(InboxView::Unassigned)).await, ["Billing queue"]);
+    assert_eq!(subjects(&db, &sam, view(InboxView::MyTeams)).await, ["Billing queue"]);
+    assert_eq!(subjects(&db, &kim, view(InboxView::MyTeams)).await, Vec::<String>::new(), "Kim is in no team");
+    assert_eq!(subjects(&db, &sam, view(InboxView::All)).await.len(), 3);
+    let solved_ones = InboxQuery { status: Some(TicketStatus::Solved), ..view(InboxView::All) };
+    assert_eq!(subjects(&db, &sam, solved_ones).await, ["Solved one"], "a status filter finds solved tickets");
+
+    let counts = workspace::counts(&db, &sam).await.unwrap().0;
+    assert_eq!(
+        counts,
+        [(InboxView::Mine, 1), (InboxView::Unassigned, 1), (InboxView::MyTeams, 1), (InboxView::All, 3), (InboxView::SlaDue, 0)]
+    );
+});
+
+both_backends!(filters_and_sorts_narrow_and_order_a_view, |db: Db| async move {
+    let sam = login(&db, "Sam", Role::Agent, None).await;
+    let ana = customer(&db, &[Identifier::new(IdentityKind::Email, "ana@example.com")], "Ana").await;
+    let first = ticket(&db, ana, "First", Channel::Email, None).await;
+    let second = ticket(&db, ana, "Second", Channel::Whatsapp, None).await;
+    inbound(&db, ana, first, Channel::Email, "Any news?").await;
+    tickets::set_tags(&db, second, &["refund"]).await.unwrap();
+    workspace::set_priority(&db, &sam, second, Priority::Urgent).await.unwrap();
+
+    let all = view(InboxView::All);
+    assert_eq!(subjects(&db, &sam, all.clone()).await, ["First", "Second"], "latest activity first");
+    let oldest = InboxQuery { sort: Some(InboxSort::OldestWaiting), ..all.clone() };
+    assert_eq!(subjects(&db, &sam, oldest).await, ["Second", "First"]);
+    let whatsapp = InboxQuery { channel: Some(Channel::Whatsapp), ..all.clone() };
+    assert_eq!(subjects(&db, &sam, whatsapp).await, ["Second"]);
+    let tagged = InboxQuery { tag: Some(" Refund ".into()), ..all.clone() };
+    assert_eq!(subjects(&db, &sam, tagged).await, ["Second"], "tags match whatever their case");
+    let urgent = InboxQuery { priority: Some(Priority::Urgent), ..all.clone() };
+    assert_eq!(subjects(&db, &sam, urgent).await, ["Second"]);
+
+    let page = workspace::inbox(&db, &sam, &all, None).await.unwrap();
+    assert_eq!(page.items[0].preview, "Any news?");
+    assert_eq!(page.items[1].preview, "", "no message yet");
+});
+
+both_backends!(a_reply_is_recorded_on_its_channel_and_notes_stay_internal, |db: Db| async move {
+    let sam = login(&db, "Sam", Role::Agent, None).await;
+    let ana = customer(
+        &db,
+        &[Identifier::new(IdentityKind::Email, "ana@example.com"), Identifier::new(IdentityKind::Phone, "+14155550123")],
+        "Ana",
+    )
+    .await;
+    let id = ticket(&db, ana, "Invoice is wrong", Channel::Email, None).await;
+    inbound(&db, ana, id, Channel::Sms, "Texting you instead").await;
+
+    let opened = workspace::ticket(&db, id).await.unwrap();
+    assert_eq!(opened.reply_channel, Channel::Sms, "replies default to where the customer last wrote");
+
+    workspace::reply(&db, &sam, id, note("Check the March invoice")).await.unwrap();
+    assert_eq!(tickets::summary(&db, id).await.unwrap().status, TicketStatus::New, "a note changes nothing");
+    workspace::reply(&db, &sam, id, reply("We have corrected it.", Channel::Sms)).await.unwrap();
+
+    let thread = workspace::ticket(&db, id).await.unwrap().thread;
+    assert_eq!(thread.ticket.summary.status, TicketStatus::Pending, "the reply set the chosen status");
+    assert!(thread.ticket.first_response_at.is_some());
+    let out = thread.interactions.iter().find(|entry| entry.kind == InteractionKind::MessageOut).unwrap();
+    assert_eq!((out.channel, out.author_name.as_deref()), (Channel::Sms, Some("Sam")));
+    assert_eq!(thread.ticket.summary.preview, "We have corrected it.", "previews never show notes");
+
+    let seen_by_customer = requests::my_request(&db, ana, id).await.unwrap();
+    let bodies: Vec<_> = seen_by_customer.interactions.iter().map(|entry| entry.body.as_str()).collect();
+    assert!(bodies.contains(&"We have corrected it."));
+    assert!(!bodies.contains(&"Check the March invoice"), "{bodies:?}");
+});
+
+both_backends!(replies_that_cannot_go_out_are_refused_and_nothing_is_written, |db: Db| async move {
+    let sam = login(&db, "Sam", Role::Agent, None).await;
+    let ana = customer(&db, &[Identifier::new(IdentityKind::Email, "ana@example.com")], "Ana").await;
+    let id = ticket(&db, ana, "Invoice", Channel::Email, None).await;
+    let before = workspace::ticket(&db, id).await.unwrap().thread.interactions.len();
+
+    let no_phone = workspace::reply(&db, &sam, id, reply("Hi", Channel::Whatsapp)).await;
+    assert!(matches!(&no_phone, Err(AppError::Invalid(message)) if message.contains("cannot reach")), "{no_phone:?}");
+    let empty = workspace::reply(&db, &sam, id, reply("   ", Channel::Email)).await;
+    assert!(matches!(empty, Err(AppError::Invalid(_))));
+    let missing = workspace::reply(&db, &sam, id + 100, reply("Hi", Channel::Email)).await;
+    assert_eq!(missing, Err(AppError::NotFound));
+    let stolen = AgentReply { uploads: &["someone-elses-token"], ..reply("Hi", Channel::Email) };
+    assert!(workspace::reply(&db, &sam, id, stolen).await.is_err());
+
+    tickets::set_status(&db, id, TicketStatus::Closed, None).await.unwrap();
+    let closed = workspace::reply(&db, &sam, id, reply("Hi", Channel::Email)).await;
+    assert!(matches!(&closed, Err(AppError::Invalid(message)) if message.contains("closed")), "{closed:?}");
+    workspace::reply(&db, &sam, id, note("Customer called back; nothing to do")).await.unwrap();
+
+    let after = workspace::ticket(&db, id).await.unwrap().thread.interactions;
+    let written: Vec<_> = after.iter().skip(before).map(|entry| entry.kind).collect();
+    assert_eq!(written, [InteractionKind::StatusChange, InteractionKind::Note]);
+});
+
+both_backends!(solving_records_why_and_reopening_clears_it, |db: Db| async move {
+    let sam = login(&db, "Sam", Role::Agent, None).await;
+    let ana = customer(&db, &[Identifier::new(IdentityKind::Email, "ana@example.com")], "Ana").await;
+    let id = ticket(&db, ana, "Invoice", Channel::Email, None).await;
+
+    let reason_without_solving = workspace::set_status(&db, &sam, id, TicketStatus::Open, Some(Disposition::Fixed)).await;
+    assert!(matches!(reason_without_solving, Err(AppError::Invalid(_))));
+    workspace::set_status(&db, &sam, id, TicketStatus::Solved, Some(Disposition::Fixed)).await.unwrap();
+    let thread = workspace::ticket(&db, id).await.unwrap().thread;
+    assert_eq!(thread.ticket.disposition, Some(Disposition::Fixed));
+    assert!(thread.interactions.last().unwrap().body.contains("Problem fixed"));
+
+    workspace::set_status(&db, &sam, id, TicketStatus::Open, None).await.unwrap();
+    assert_eq!(workspace::ticket(&db, id).await.unwrap().thread.ticket.disposition, None);
+
+    tickets::set_status(&db, id, TicketStatus::Closed, None).await.unwrap();
+    let reopen = workspace::set_status(&db, &sam, id, TicketStatus::Open, None).await;
+    assert!(matches!(reopen, Err(AppError::Invalid(_))), "a closed ticket stays closed");
+});
+
+both_backends!(tickets_are_assigned_to_staff_and_existing_teams_only, |db: Db| async move {
+    let sam = login(&db, "Sam", Role::Agent, None).await;
+    let ana = customer(&db, &[Identifier::new(IdentityKind::Email, "ana@example.com")], "Ana").await;
+    let ana_login = login(&db, "Ana", Role::Customer, Some(ana)).await;
+    let team = staff::create_team(&db, "Billing").await.unwrap();
+    let id = ticket(&db, ana, "Invoice", Channel::Email, None).await;
+
+    let to_customer = workspace::assign(&db, &sam, id, Some(ana_login.id), None).await;
+    assert!(matches!(to_customer, Err(AppError::Invalid(_))));
+    let to_nobody = workspace::assign(&db, &sam, id, Some(ana_login.id + 100), None).await;
+    assert!(matches!(to_nobody, Err(AppError::Invalid(_))));
+    let to_no_team = workspace::assign(&db, &sam, id, None, Some(team + 100)).await;
+    assert!(matches!(to_no_team, Err(AppError::Invalid(_))));
+
+    workspace::assign(&db, &sam, id, Some(sam.id), Some(team)).await.unwrap();
+    let summary = tickets::summary(&db, id).await.unwrap();
+    assert_eq!((summary.assignee_id, summary.team_id, summary.assignee_name.as_deref()), (Some(sam.id), Some(team), Some("Sam")));
+    let tags = workspace::set_tags(&db, &sam, id, "Billing, refund refund").await.unwrap();
+    assert_eq!(tags, ["billing", "refund"]);
+    let bad = workspace::set_tags(&db, &sam, id, "no<script>").await;
+    assert!(matches!(bad, Err(AppError::Invalid(_))));
+
+    let actions: Vec<_> = audit::entries_for(&db, "ticket", id).await.unwrap().into_iter().map(|entry| entry.action).collect();
+    assert_eq!(actions, ["ticket.assign", "ticket.tags"], "who changed what is audited; refusals are not");
+});
+
+both_backends!(the_customer_panel_shows_other_tickets_and_help_center_activity, |db: Db| async move {
+    let ana = customer(&db, &[Identifier::new(IdentityKind::Email, "ana@example.com")], "Ana").await;
+    let bo = customer(&db, &[Identifier::new(IdentityKind::Email, "bo@example.com")], "Bo").await;
+    let current = ticket(&db, ana, "Invoice", Channel::Email, None).await;
+    ticket(&db, ana, "Delivery late", Channel::Chat, None).await;
+    ticket(&db, bo, "Bo's problem", Channel::Email, None).await;
+    with_db!(&db, |pool| {
+        sqlx::query(
+            "insert into interactions (customer_id, kind, channel, body, created_at)
+             values ($1, 'article_view', 'portal', 'Read “Understanding your invoice”', $2)",
+        )
+        .bind(ana)
+        .bind(chrono::Utc::now())
+        .execute(pool)
+        .await
+        .unwrap();
+    });
+
+    let panel = workspace::ticket(&db, current).await.unwrap().customer;
+    assert_eq!(panel.customer.display_name, "Ana");
+    assert_eq!(panel.identities.len(), 1);
+    let others: Vec<_> = panel.other_tickets.iter().map(|ticket| ticket.subject.as_str()).collect();
+    assert_eq!(others, ["Delivery late"], "not the open ticket, never another customer's");
+    assert!(panel.recent.iter().any(|entry| entry.kind == InteractionKind::ArticleView));
+    assert_eq!(Channel::reply_channels(&panel.identities), [Channel::Portal, Channel::Email]);
+});
