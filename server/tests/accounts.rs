@@ -11,7 +11,10 @@ use app::{
             RequestPasswordReset, ResetPassword, SignOutOtherDevices, VerifyEmail,
         },
         admin::{ChangeStaffRole, InviteStaff, StaffList},
-        agent::InboxPage,
+        agent::{
+            AssignTicket, InboxPage, InboxViewCounts, OpenTicket, SendAgentReply, SetTicketPriority,
+            SetTicketStatus, SetTicketTags,
+        },
         auth::WhoAmI,
         portal::{
             CategoryPage, HelpCenter, NoteArticleRead, NoteSearch, PublishedArticle, RateArticle,
@@ -311,7 +314,9 @@ both_backends!(every_server_function_answers_each_role_as_it_should, |db: Db| as
         (VerifyEmail::PATH, "token=made-up".into(), [422; 5]),
         (RequestPasswordReset::PATH, "email=someone@example.test".into(), [200; 5]),
         (ResetPassword::PATH, "token=made-up&password=tide+pool+lantern".into(), [422; 5]),
-        (InboxPage::PATH, "view=All".into(), [401, 403, 200, 200, 200]),
+        (InboxPage::PATH, "query[view]=all".into(), [401, 403, 200, 200, 200]),
+        (InboxViewCounts::PATH, String::new(), [401, 403, 200, 200, 200]),
+        (OpenTicket::PATH, format!("ticket_id={anas_ticket}"), [401, 403, 200, 200, 200]),
         (MyRequests::PATH, String::new(), [401, 200, 403, 403, 403]),
         (MyRequest::PATH, format!("ticket_id={anas_ticket}"), [401, 200, 403, 403, 403]),
         (ReplyToRequest::PATH, format!("ticket_id={anas_ticket}&body=Thanks"), [401, 200, 403, 403, 403]),
@@ -319,6 +324,15 @@ both_backends!(every_server_function_answers_each_role_as_it_should, |db: Db| as
         (SetRequestSolved::PATH, format!("ticket_id={anas_ticket}&solved=false"), [401, 200, 403, 403, 403]),
         // Allowed, and refused as input: the request is not solved.
         (RateRequest::PATH, format!("ticket_id={anas_ticket}&csat=5&ces=7&comment="), [401, 422, 403, 403, 403]),
+        (
+            SendAgentReply::PATH,
+            format!("ticket_id={anas_ticket}&body=Checked&channel=portal&internal=true"),
+            [401, 403, 200, 200, 200],
+        ),
+        (SetTicketStatus::PATH, format!("ticket_id={anas_ticket}&status=open"), [401, 403, 200, 200, 200]),
+        (SetTicketPriority::PATH, format!("ticket_id={anas_ticket}&priority=high"), [401, 403, 200, 200, 200]),
+        (AssignTicket::PATH, format!("ticket_id={anas_ticket}&assignee_id={agent_id}"), [401, 403, 200, 200, 200]),
+        (SetTicketTags::PATH, format!("ticket_id={anas_ticket}&tags=vip"), [401, 403, 200, 200, 200]),
         (MyAccount::PATH, String::new(), [401, 200, 200, 200, 200]),
         (ChangePassword::PATH, "current_password=guess&new_password=tide+pool+lantern".into(), [401, 422, 422, 422, 422]),
         (StaffList::PATH, String::new(), [401, 403, 403, 403, 200]),
@@ -414,7 +428,7 @@ both_backends!(a_customer_reaches_nothing_of_another_customer_by_id, |db: Db| as
 
     for (path, form) in [
         (ChangeStaffRole::PATH, format!("user_id={ana_user}&role=agent")),
-        (InboxPage::PATH, "view=All".to_owned()),
+        (InboxPage::PATH, "query[view]=all".to_owned()),
         (StaffList::PATH, String::new()),
     ] {
         let reply = call(&app, path, &form, Some(&ben)).await;

@@ -23,7 +23,7 @@ use leptos::server_fn::ServerFn;
 use support::{app, app_with, call, sign_in, signed_in};
 use tower::ServiceExt;
 
-const INBOX_ALL: &str = "view=All";
+const INBOX_ALL: &str = "query[view]=all";
 
 both_backends!(staff_reach_the_inbox_and_everyone_else_is_refused, |db: Db| async move {
     let app = app(&db).await;
@@ -55,7 +55,7 @@ both_backends!(staff_reach_the_inbox_and_everyone_else_is_refused, |db: Db| asyn
 both_backends!(mine_lists_only_the_agents_own_tickets, |db: Db| async move {
     let app = app(&db).await;
     let supervisor = signed_in(&app, "supervisor@northwind.test").await;
-    let reply = call(&app, InboxPage::PATH, "view=Mine", Some(&supervisor)).await;
+    let reply = call(&app, InboxPage::PATH, "query[view]=mine", Some(&supervisor)).await;
     assert_eq!(reply.status, StatusCode::OK);
     let page: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
     assert_eq!(page["items"].as_array().unwrap().len(), 0, "the supervisor has no tickets");

@@ -21,7 +21,7 @@ async fn staff() -> Result<CurrentUser, AppError> {
 }
 
 #[server(prefix = "/rpc")]
-pub async fn inbox_page(query: InboxQuery, after: Option<PageCursor>) -> Result<Page<TicketSummary>, AppError> {
+pub async fn inbox_page(#[server(default)] query: InboxQuery, after: Option<PageCursor>) -> Result<Page<TicketSummary>, AppError> {
     ctx::respond(
         async {
             let agent = staff().await?;

@@ -82,6 +82,7 @@ pub fn CustomerCard(panel: CustomerPanel) -> impl IntoView {
             }}
         </section>
     }
+    .into_any()
 }
 
 fn identity_label(kind: IdentityKind) -> &'static str {

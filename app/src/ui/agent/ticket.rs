@@ -271,6 +271,7 @@ fn Composer(
             </div>
         </form>
     }
+    .into_any()
 }
 
 /// The ticket's fields, each saved as soon as it changes.
@@ -399,4 +400,5 @@ fn TicketFields(
             <FormError message=error />
         </section>
     }
+    .into_any()
 }
