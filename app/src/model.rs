@@ -562,3 +562,23 @@ impl Channel {
             .collect()
     }
 }
+
+text_enum!(
+    /// What changed on a ticket, as live views hear of it.
+    TicketEventKind {
+        Message = "message",
+        Note = "note",
+        Status = "status",
+        Assignment = "assignment",
+        Fields = "fields",
+    }
+);
+
+/// A change to a ticket, sent to open workspaces as it commits. `id` orders events; a
+/// browser reconnecting sends the last one it saw to catch up.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketEvent {
+    pub id: i64,
+    pub ticket_id: i64,
+    pub kind: TicketEventKind,
+}

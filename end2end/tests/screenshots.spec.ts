@@ -43,7 +43,7 @@ for (const { name, path, heading } of pages) {
 
 // Pages behind sign-in, each as the role it is for.
 const signedInPages = [
-  { login: "supervisor@northwind.test", name: "agent", path: "/agent?view=all", heading: "All tickets" },
+  { login: "supervisor@northwind.test", name: "agent", path: "/agent?view=all", heading: "All unsolved" },
   { login: "admin@northwind.test", name: "admin", path: "/admin", heading: "Admin" },
   { login: "customer@northwind.test", name: "account", path: "/account", heading: "Your account" },
   { login: "customer@northwind.test", name: "requests", path: "/requests", heading: "My requests" },

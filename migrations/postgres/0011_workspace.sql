@@ -12,3 +12,24 @@ create index tickets_unsolved_assignee on tickets (assignee_id, last_activity_at
     where status not in ('solved', 'closed');
 create index tickets_unsolved_team on tickets (team_id, last_activity_at desc, id desc)
     where status not in ('solved', 'closed');
+
+-- Every change to a ticket, in order: open workspaces follow it live, and one that lost its
+-- connection catches up from the last id it saw. Kept for a day (housekeeping prunes it).
+create table ticket_events (
+    id         bigint generated always as identity primary key,
+    ticket_id  bigint not null,
+    kind       text not null check (kind in ('message', 'note', 'status', 'assignment', 'fields')),
+    created_at timestamptz not null
+);
+
+-- Wakes every app node listening on "ticket_events" when a transaction that wrote events
+-- commits. Identical notifications of one transaction are delivered once, so a burst of
+-- writes costs one wake-up per node, not one per row.
+create function notify_ticket_events() returns trigger language plpgsql as $$
+begin
+    perform pg_notify('ticket_events', '');
+    return null;
+end $$;
+
+create trigger ticket_events_notify after insert on ticket_events
+    for each statement execute function notify_ticket_events();

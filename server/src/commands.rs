@@ -10,7 +10,7 @@ use app::{
     server::{
         accounts::{self, Links},
         auth::SessionPolicy,
-        attachments, privacy,
+        attachments, events, privacy,
         db::{Db, DbError},
         seed::{self, DEMO_LOGINS, DEMO_PASSWORD, SeedOutcome, SeedSize},
         sessions::Sessions,
@@ -85,25 +85,32 @@ async fn serve(db: Db, args: ServeArgs) -> Result<(), CommandError> {
     let https = public_url.starts_with("https://");
     let links = Links { public_url: public_url.clone() };
     let housekeeping = tokio::spawn(housekeeping_every(db.clone(), Duration::from_secs(3600)));
-    let mut state = AppState::new(leptos_options, db, policy, links);
+    let mut state = AppState::new(leptos_options, db.clone(), policy, links);
     state.erasure_grace = chrono::Duration::days(args.erasure_grace_days);
+    let live = tokio::spawn(events::pump(db, state.events.clone()));
+    let hub = state.events.clone();
     let app = router(state, session_layer(sessions, https), https);
     let listener = TcpListener::bind(addr)
         .await
         .map_err(|source| CommandError::Bind { addr, source })?;
     tracing::info!(%addr, %public_url, "serving");
     let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            // Open event streams would keep the drain waiting forever.
+            hub.close();
+        })
         .await;
     cleanup.abort();
+    live.abort();
     housekeeping.abort();
     served.map_err(CommandError::Serve)?;
     tracing::info!("stopped: in-flight requests finished");
     Ok(())
 }
 
-/// Now and then: carries out the account erasures whose grace period is over, and deletes
-/// uploads that no message claimed.
+/// Now and then: carries out the account erasures whose grace period is over, deletes
+/// uploads that no message claimed and live events older than a day.
 async fn housekeeping_every(db: Db, period: Duration) {
     let mut ticks = tokio::time::interval(period);
     loop {
@@ -117,6 +124,9 @@ async fn housekeeping_every(db: Db, period: Duration) {
             Ok(0) => {}
             Ok(discarded) => tracing::info!(discarded, "discarded uploads never sent"),
             Err(error) => tracing::error!(%error, "discarding abandoned uploads failed; retrying next hour"),
+        }
+        if let Err(error) = events::prune(&db).await {
+            tracing::error!(%error, "pruning old ticket events failed; retrying next hour");
         }
     }
 }

@@ -4,6 +4,7 @@ pub mod bench;
 pub mod commands;
 pub mod config;
 pub mod guard;
+pub mod live;
 pub mod router;
 
 use config::{Cli, LogFormat};

@@ -49,6 +49,7 @@ pub fn router(state: AppState, sessions: SessionManagerLayer<Sessions>, https: b
         .route("/readyz", get(readyz))
         .route("/account/export", get(export_my_data))
         .route("/attachments/{id}/{file_name}", get(download_attachment))
+        .route("/events/tickets", get(crate::live::ticket_events))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)
@@ -145,7 +146,7 @@ async fn download_attachment(
 /// What RFC 5987 does not allow as is in `filename*`.
 const FILE_NAME_ESCAPES: &AsciiSet = &NON_ALPHANUMERIC.remove(b'.').remove(b'-').remove(b'_');
 
-fn failed(error: app::error::AppError) -> Response {
+pub(crate) fn failed(error: app::error::AppError) -> Response {
     let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (status, error.to_string()).into_response()
 }

@@ -7,12 +7,13 @@ use super::{
     attachments::{Claim, claim_uploads},
     clock,
     db::{Db, with_db},
+    events::{self, ticket_event},
     identity::{self, Identifier},
     tickets::{self, INSERT_TICKET},
 };
 use crate::{
     error::AppError,
-    model::{Channel, IdentityKind, Priority},
+    model::{Channel, IdentityKind, Priority, TicketEventKind},
 };
 
 /// The longest request description, in characters.
@@ -148,7 +149,9 @@ pub async fn send_request(
             .bind(customer_id)
             .execute(&mut *tx)
             .await?;
+        ticket_event!(&mut *tx, ticket_id, TicketEventKind::Message, now)?;
         tx.commit().await?;
+        events::committed();
         Ok(Sent { ticket_id, created: true, context_entries })
     })
 }

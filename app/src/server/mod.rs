@@ -11,6 +11,7 @@ pub mod contact;
 pub mod ctx;
 pub mod customers;
 pub mod db;
+pub mod events;
 pub mod identity;
 pub mod kb;
 pub mod password;

@@ -6,13 +6,14 @@ use super::{
     attachments::{self, Claim},
     clock,
     db::{Db, with_db},
+    events::{self, ticket_event},
     tickets::{self, NewInteraction},
 };
 use crate::{
     error::AppError,
     model::{
         Channel, CurrentUser, InboxFilter, InboxSort, Interaction, InteractionKind, Page, PageCursor,
-        TicketStatus, TicketSummary, TicketThread, TimelineFilter,
+        TicketEventKind, TicketStatus, TicketSummary, TicketThread, TimelineFilter,
     },
 };
 
@@ -192,8 +193,10 @@ pub async fn rate(
         .bind(now)
         .execute(&mut *tx)
         .await?;
+        ticket_event!(&mut *tx, ticket_id, TicketEventKind::Message, now)?;
         tx.commit().await?;
     });
+    events::committed();
     my_request(db, customer_id, ticket_id).await
 }
 

@@ -1,5 +1,6 @@
 use super::{
-    accounts::Links, auth::SessionPolicy, db::Db, search::Vocabulary, throttle::LoginThrottle,
+    accounts::Links, auth::SessionPolicy, db::Db, events::Hub, search::Vocabulary,
+    throttle::LoginThrottle,
 };
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -19,6 +20,8 @@ pub struct AppState {
     pub vocabulary: Arc<Vocabulary>,
     /// How long an account erasure waits, so the customer can change their mind.
     pub erasure_grace: chrono::Duration,
+    /// This node's live ticket events, fed by `events::pump`.
+    pub events: Hub,
 }
 
 impl AppState {
@@ -31,6 +34,7 @@ impl AppState {
             links,
             vocabulary: Arc::default(),
             erasure_grace: super::privacy::DEFAULT_GRACE,
+            events: Hub::default(),
         }
     }
 }

@@ -3,13 +3,14 @@
 use super::{
     attachments::{self, Claim, claim_uploads},
     clock,
+    events::{self, ticket_event},
     db::{Db, decode_text, with_db},
 };
 use crate::{
     error::AppError,
     model::{
         Channel, Disposition, InboxFilter, InboxSort, Interaction, InteractionKind, Page, PageCursor,
-        Priority, Satisfaction, Ticket, TicketStatus, TicketSummary, TicketThread, TimelineFilter,
+        Priority, Satisfaction, Ticket, TicketEventKind, TicketStatus, TicketSummary, TicketThread, TimelineFilter,
     },
 };
 use chrono::{DateTime, Utc};
@@ -44,18 +45,24 @@ pub(crate) fn subject(raw: &str) -> Result<&str, AppError> {
 pub async fn create_ticket(db: &Db, ticket: NewTicket<'_>) -> Result<i64, AppError> {
     let subject = subject(ticket.subject)?;
     let now = clock::now();
-    Ok(with_db!(db, |pool| {
-        sqlx::query_scalar::<_, i64>(INSERT_TICKET)
-        .bind(ticket.customer_id)
-        .bind(subject)
-        .bind(ticket.priority.as_str())
-        .bind(ticket.channel.as_str())
-        .bind(ticket.team_id)
-        .bind(ticket.sla_due_at)
-        .bind(now)
-        .fetch_one(pool)
-        .await?
-    }))
+    let id = with_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let id = sqlx::query_scalar::<_, i64>(INSERT_TICKET)
+            .bind(ticket.customer_id)
+            .bind(subject)
+            .bind(ticket.priority.as_str())
+            .bind(ticket.channel.as_str())
+            .bind(ticket.team_id)
+            .bind(ticket.sla_due_at)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+        ticket_event!(&mut *tx, id, TicketEventKind::Message, now)?;
+        tx.commit().await?;
+        id
+    });
+    events::committed();
+    Ok(id)
 }
 
 pub struct NewInteraction<'a> {
@@ -126,6 +133,11 @@ pub async fn record_interaction(db: &Db, entry: NewInteraction<'_>) -> Result<Re
                 .bind(entry.kind == InteractionKind::MessageOut)
                 .execute(&mut *tx)
                 .await?;
+            let kind = match entry.kind {
+                InteractionKind::Note => TicketEventKind::Note,
+                _ => TicketEventKind::Message,
+            };
+            ticket_event!(&mut *tx, ticket_id, kind, now)?;
         }
         if entry.kind == InteractionKind::MessageIn {
             sqlx::query("update customers set last_contact_at = $1 where id = $2")
@@ -135,6 +147,7 @@ pub async fn record_interaction(db: &Db, entry: NewInteraction<'_>) -> Result<Re
                 .await?;
         }
         tx.commit().await?;
+        events::committed();
         Ok(Recorded::New(id))
     })
 }
@@ -523,25 +536,32 @@ pub async fn change_status(
         .bind(now)
         .execute(&mut *tx)
         .await?;
+        ticket_event!(&mut *tx, ticket_id, TicketEventKind::Status, now)?;
         tx.commit().await?;
     });
+    events::committed();
     Ok(())
 }
 
 /// Changes a ticket's priority.
 pub async fn set_priority(db: &Db, ticket_id: i64, priority: Priority) -> Result<(), AppError> {
-    let updated = with_db!(db, |pool| {
-        sqlx::query("update tickets set priority = $1, updated_at = $2 where id = $3")
+    let now = clock::now();
+    with_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let updated = sqlx::query("update tickets set priority = $1, updated_at = $2 where id = $3")
             .bind(priority.as_str())
-            .bind(clock::now())
+            .bind(now)
             .bind(ticket_id)
-            .execute(pool)
+            .execute(&mut *tx)
             .await?
-            .rows_affected()
+            .rows_affected();
+        if updated == 0 {
+            return Err(AppError::NotFound);
+        }
+        ticket_event!(&mut *tx, ticket_id, TicketEventKind::Fields, now)?;
+        tx.commit().await?;
     });
-    if updated == 0 {
-        return Err(AppError::NotFound);
-    }
+    events::committed();
     Ok(())
 }
 
@@ -579,19 +599,24 @@ pub async fn assign(
     assignee_id: Option<i64>,
     team_id: Option<i64>,
 ) -> Result<(), AppError> {
-    let updated = with_db!(db, |pool| {
-        sqlx::query("update tickets set assignee_id = $1, team_id = $2, updated_at = $3 where id = $4")
+    let now = clock::now();
+    with_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let updated = sqlx::query("update tickets set assignee_id = $1, team_id = $2, updated_at = $3 where id = $4")
             .bind(assignee_id)
             .bind(team_id)
-            .bind(clock::now())
+            .bind(now)
             .bind(ticket_id)
-            .execute(pool)
+            .execute(&mut *tx)
             .await?
-            .rows_affected()
+            .rows_affected();
+        if updated == 0 {
+            return Err(AppError::NotFound);
+        }
+        ticket_event!(&mut *tx, ticket_id, TicketEventKind::Assignment, now)?;
+        tx.commit().await?;
     });
-    if updated == 0 {
-        return Err(AppError::NotFound);
-    }
+    events::committed();
     Ok(())
 }
 
@@ -638,7 +663,9 @@ pub async fn set_tags(db: &Db, ticket_id: i64, tags: &[&str]) -> Result<Vec<Stri
                 .execute(&mut *tx)
                 .await?;
         }
+        ticket_event!(&mut *tx, ticket_id, TicketEventKind::Fields, clock::now())?;
         tx.commit().await?;
     });
+    events::committed();
     Ok(normalized)
 }

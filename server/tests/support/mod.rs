@@ -12,6 +12,7 @@ use app::{
         accounts::{self, Links},
         auth::SessionPolicy,
         db::Db,
+        events,
         seed::{self, SeedSize},
         sessions::Sessions,
         state::AppState,
@@ -37,7 +38,10 @@ pub async fn app_with(db: &Db, policy: SessionPolicy) -> Router {
     let options = LeptosOptions::builder().output_name("helpdesk").build();
     let sessions = Sessions::for_db(db).await.unwrap();
     let links = Links { public_url: PUBLIC_URL.to_owned() };
-    router(AppState::new(options, db.clone(), policy, links), session_layer(sessions, false), false)
+    let state = AppState::new(options, db.clone(), policy, links);
+    // As `serve` does: the node's live events, read from the database as writes commit.
+    tokio::spawn(events::pump(db.clone(), state.events.clone()));
+    router(state, session_layer(sessions, false), false)
 }
 
 pub async fn app(db: &Db) -> Router {

@@ -1,0 +1,85 @@
+import { expect, test } from "@playwright/test";
+import { newCustomer, signIn } from "./support";
+
+test("an agent picks up a new request, notes, replies and solves it; the customer sees only the reply", async ({ browser }) => {
+  // The customer, in their own browser, asks for help in the portal.
+  const customerContext = await browser.newContext();
+  const customer = await customerContext.newPage();
+  await newCustomer(customer, "Lena Park");
+  const subject = `Lost my tracking number ${Date.now()}`;
+  await customer.goto("/contact");
+  await customer.locator("body[data-hydrated]").waitFor();
+  await customer.getByLabel("Subject").fill(subject);
+  await customer.getByLabel("How can we help?").fill("The confirmation email never arrived.");
+  await customer.getByRole("button", { name: "Send request" }).click();
+  await expect(customer).toHaveURL(/\/requests\/\d+$/);
+  const requestUrl = customer.url();
+
+  // The agent finds it among the unassigned tickets, with the customer beside it.
+  const agentContext = await browser.newContext();
+  const agent = await agentContext.newPage();
+  await agent.goto("/agent?view=unassigned");
+  await signIn(agent, "agent@northwind.test");
+  await expect(agent.getByRole("heading", { level: 1, name: "Unassigned" })).toBeVisible();
+  const row = agent.getByRole("link").filter({ hasText: subject });
+  await expect(row).toContainText("The confirmation email never arrived.");
+  await row.click();
+  await expect(agent.getByRole("heading", { level: 1, name: subject })).toBeVisible();
+  await agent.locator("body[data-hydrated]").waitFor();
+  const customerPanel = agent.getByRole("region", { name: /Lena Park/ });
+  await expect(customerPanel).toContainText("@example.test");
+
+  await agent.getByLabel("Assignee").selectOption({ label: "Sam Okafor" });
+  await expect(agent.getByLabel("Assignee")).toHaveValue(/\d+/);
+
+  const conversation = agent.getByRole("list", { name: "Conversation" });
+  await agent.getByLabel("Internal note").check();
+  await agent.getByLabel("Note for your team (the customer never sees it)").fill("Resend from the order system.");
+  await agent.getByRole("button", { name: "Add note" }).click();
+  await expect(conversation).toContainText("Internal note · Sam Okafor");
+
+  await agent.getByLabel("Reply to customer").check();
+  await expect(agent.getByLabel("Send by")).toHaveValue("portal");
+  await agent.getByLabel("Your reply").fill("Your tracking number is NW-55120.");
+  await agent.getByRole("button", { name: "Send reply" }).click();
+  await expect(conversation.locator(":scope > li").filter({ hasText: "NW-55120" })).toContainText("Sam Okafor");
+  await expect(agent.getByText("Pending", { exact: true }).first()).toBeVisible();
+
+  await agent.getByLabel("Solve as").selectOption("answered");
+  await agent.getByRole("button", { name: "Solve" }).click();
+  await expect(conversation.locator(":scope > li").last()).toContainText("Question answered");
+  for (const { label, width, height } of [
+    { label: "phone", width: 390, height: 844 },
+    { label: "laptop", width: 1280, height: 800 },
+    { label: "wide", width: 1920, height: 1080 },
+  ]) {
+    await agent.setViewportSize({ width, height });
+    await agent.screenshot({ path: `test-results/screenshots/agent-ticket-${label}.png`, fullPage: true });
+  }
+
+  // The customer sees the reply, and not the note.
+  await customer.goto(requestUrl);
+  const thread = customer.getByRole("list", { name: "Conversation" });
+  await expect(thread).toContainText("Your tracking number is NW-55120.");
+  await expect(thread).not.toContainText("Resend from the order system.");
+
+  await customerContext.close();
+  await agentContext.close();
+});
+
+test("inbox filters narrow the list and survive a reload", async ({ page }) => {
+  await page.goto("/agent?view=all");
+  await signIn(page, "supervisor@northwind.test");
+  await expect(page.getByRole("heading", { level: 1, name: "All unsolved" })).toBeVisible();
+  await page.locator("body[data-hydrated]").waitFor();
+  await page.getByLabel("Channel").selectOption("whatsapp");
+  await expect(page).toHaveURL(/channel=whatsapp/);
+  const rows = page.getByRole("list").filter({ has: page.locator(".ticket-row") }).locator(".ticket-row");
+  await expect(rows.first()).toBeVisible();
+  for (const channel of await rows.locator(".channel").allInnerTexts()) expect(channel).toBe("WhatsApp");
+  await page.reload();
+  await expect(page.getByLabel("Channel")).toHaveValue("whatsapp");
+  const mine = page.getByRole("navigation", { name: "Inbox views" }).getByRole("link", { name: /All unsolved/ });
+  await expect(mine).toHaveText(/\d+/);
+  await page.screenshot({ path: "test-results/screenshots/agent-inbox-laptop.png", fullPage: true });
+});
