@@ -1,6 +1,6 @@
 //! The inbox: views with their counts, filters and sorts, one line per ticket.
 
-use super::{channel_chip, status_badge};
+use super::{channel_chip, live::follow_ticket_events, status_badge};
 use crate::{
     api::agent::{inbox_page, inbox_view_counts},
     error::AppError,
@@ -68,6 +68,11 @@ fn view_of(query: &InboxQuery) -> InboxView {
 #[component]
 fn Inbox(user: CurrentUser, query: Memo<InboxQuery>, page: InboxResource, counts: CountsResource) -> impl IntoView {
     let current = move || view_of(&query.get());
+    // Any change anywhere may move a ticket into or out of this view, or change a count.
+    follow_ticket_events(move |_| {
+        page.refetch();
+        counts.refetch();
+    });
     view! {
         <div class="workspace">
             <nav class="workspace__nav" aria-label="Inbox views">

@@ -3,6 +3,7 @@
 
 mod customer;
 mod inbox;
+mod live;
 mod ticket;
 
 pub use inbox::AgentWorkspace;

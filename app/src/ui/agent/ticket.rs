@@ -1,7 +1,11 @@
 //! One ticket in the workspace: the conversation across channels, the reply composer, the
 //! ticket's fields editable in place, and the customer beside it.
 
-use super::{customer::CustomerCard, status_badge};
+use super::{
+    customer::CustomerCard,
+    live::{Heard, follow_ticket_events},
+    status_badge,
+};
 use crate::{
     api::agent::{
         AssignTicket, SendAgentReply, SetTicketPriority, SetTicketStatus, SetTicketTags, open_ticket,
@@ -60,26 +64,65 @@ pub fn AgentTicketPage() -> impl IntoView {
             None => Err(AppError::NotFound),
         }
     });
+    // Lives with the page, so a reload of the ticket (after any change) keeps what is typed.
+    let draft = Draft::new();
+    // A sent message empties the box; a refused one stays for the agent to fix.
+    Effect::new(move |_| {
+        if matches!(actions.reply.value().get(), Some(Ok(()))) {
+            draft.body.set(String::new());
+            draft.files.clear();
+        }
+    });
     view! {
         <Protected
             here="/agent"
             allowed=CurrentUser::is_staff
-            page=move |_| view! {
-                <Transition fallback=|| view! { <div class="desk"><ListSkeleton rows=6 /></div> }>
-                    {move || Suspend::new(async move {
-                        match ticket.await {
-                            Ok(ticket) => view! { <Desk ticket actions /> }.into_any(),
-                            Err(error) => view! { <div class="page page--narrow"><ErrorPanel error /></div> }.into_any(),
-                        }
-                    })}
-                </Transition>
+            page=move |_| {
+                follow_ticket_events(move |heard| match heard {
+                    Heard::Ticket(event) if Some(event.ticket_id) != id() => {}
+                    _ => ticket.refetch(),
+                });
+                view! {
+                    <Transition fallback=|| view! { <div class="desk"><ListSkeleton rows=6 /></div> }>
+                        {move || Suspend::new(async move {
+                            match ticket.await {
+                                Ok(ticket) => view! { <Desk ticket actions draft /> }.into_any(),
+                                Err(error) => view! { <div class="page page--narrow"><ErrorPanel error /></div> }.into_any(),
+                            }
+                        })}
+                    </Transition>
+                }
             }
         />
     }
 }
 
+/// The reply being written: kept by the page while the ticket around it reloads.
+#[derive(Clone, Copy)]
+struct Draft {
+    body: RwSignal<String>,
+    internal: RwSignal<bool>,
+    /// The channel the agent picked; `None` sends on the ticket's default.
+    channel: RwSignal<Option<Channel>>,
+    then: RwSignal<Option<TicketStatus>>,
+    files: Attachments,
+}
+
+impl Draft {
+    fn new() -> Self {
+        Self {
+            body: RwSignal::new(String::new()),
+            internal: RwSignal::new(false),
+            channel: RwSignal::new(None),
+            // After a reply the ball is usually in the customer's court.
+            then: RwSignal::new(Some(TicketStatus::Pending)),
+            files: Attachments::new(),
+        }
+    }
+}
+
 #[component]
-fn Desk(ticket: WorkspaceTicket, actions: TicketActions) -> impl IntoView {
+fn Desk(ticket: WorkspaceTicket, actions: TicketActions, draft: Draft) -> impl IntoView {
     let summary = ticket.thread.ticket.summary.clone();
     let customer_name = summary.customer_name.clone();
     let channels = Channel::reply_channels(&ticket.customer.identities);
@@ -114,6 +157,7 @@ fn Desk(ticket: WorkspaceTicket, actions: TicketActions) -> impl IntoView {
                     channels
                     default_channel=ticket.reply_channel
                     reply=actions.reply
+                    draft
                 />
             </section>
             <aside class="desk__side" aria-label="Ticket and customer">
@@ -168,33 +212,30 @@ fn Composer(
     channels: Vec<Channel>,
     default_channel: Channel,
     reply: ServerAction<SendAgentReply>,
+    draft: Draft,
 ) -> impl IntoView {
-    let internal = RwSignal::new(false);
-    let channel = RwSignal::new(default_channel);
-    // After a reply the ball is usually in the customer's court; a note changes nothing.
-    let then = RwSignal::new(Some(TicketStatus::Pending));
-    let body = RwSignal::new(String::new());
-    let files = Attachments::new();
-    Effect::new(move |_| {
-        if matches!(reply.value().get(), Some(Ok(()))) {
-            body.set(String::new());
-            files.clear();
-        }
-    });
+    let Draft { body, internal, then, files, .. } = draft;
+    let channel = {
+        let channels = channels.clone();
+        move || draft.channel.get_untracked().filter(|picked| channels.contains(picked)).unwrap_or(default_channel)
+    };
+    let chosen = channel.clone();
     let closed = status == TicketStatus::Closed;
     if closed {
         internal.set(true);
     }
     let send = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        reply.dispatch(SendAgentReply {
+        let sending = SendAgentReply {
             ticket_id,
             body: body.get_untracked(),
-            channel: channel.get_untracked(),
+            channel: channel(),
             internal: internal.get_untracked(),
+            // A note changes nothing about the ticket.
             then: if internal.get_untracked() { None } else { then.get_untracked() },
             attachments: files.tokens(),
-        });
+        };
+        reply.dispatch(sending);
     };
     let sending = move || reply.pending().get() || files.busy();
     view! {
@@ -220,13 +261,13 @@ fn Composer(
                     <span>"Send by"</span>
                     <select on:change=move |event| {
                         if let Ok(picked) = event_target_value(&event).parse() {
-                            channel.set(picked);
+                            draft.channel.set(Some(picked));
                         }
                     }>
                         {channels
                             .iter()
                             .map(|&option| view! {
-                                <option value=option.as_str() selected=option == default_channel>{channel_label(option)}</option>
+                                <option value=option.as_str() selected=option == chosen()>{channel_label(option)}</option>
                             })
                             .collect_view()}
                     </select>
@@ -255,7 +296,7 @@ fn Composer(
                             {[TicketStatus::Open, TicketStatus::Pending, TicketStatus::OnHold, TicketStatus::Solved]
                                 .into_iter()
                                 .map(|option| view! {
-                                    <option value=option.as_str() selected=option == TicketStatus::Pending>{option.label()}</option>
+                                    <option value=option.as_str() selected=Some(option) == then.get_untracked()>{option.label()}</option>
                                 })
                                 .collect_view()}
                         </select>
