@@ -341,6 +341,9 @@ pub struct Upload {
 pub struct TimelineFilter {
     pub channel: Option<Channel>,
     pub ticket_id: Option<i64>,
+    /// Leaves out one ticket's entries (the one already on screen beside the timeline).
+    #[serde(default)]
+    pub except_ticket: Option<i64>,
     /// Leaves out agents' internal notes: set for every view a customer sees.
     pub without_notes: bool,
 }

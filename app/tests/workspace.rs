@@ -240,6 +240,7 @@ both_backends!(the_customer_panel_shows_other_tickets_and_help_center_activity, 
     let ana = customer(&db, &[Identifier::new(IdentityKind::Email, "ana@example.com")], "Ana").await;
     let bo = customer(&db, &[Identifier::new(IdentityKind::Email, "bo@example.com")], "Bo").await;
     let current = ticket(&db, ana, "Invoice", Channel::Email, None).await;
+    inbound(&db, ana, current, Channel::Email, "The invoice is wrong").await;
     ticket(&db, ana, "Delivery late", Channel::Chat, None).await;
     ticket(&db, bo, "Bo's problem", Channel::Email, None).await;
     with_db!(&db, |pool| {
@@ -260,5 +261,6 @@ both_backends!(the_customer_panel_shows_other_tickets_and_help_center_activity, 
     let others: Vec<_> = panel.other_tickets.iter().map(|ticket| ticket.subject.as_str()).collect();
     assert_eq!(others, ["Delivery late"], "not the open ticket, never another customer's");
     assert!(panel.recent.iter().any(|entry| entry.kind == InteractionKind::ArticleView));
+    assert!(panel.recent.iter().all(|entry| entry.ticket_id != Some(current)), "the open ticket is beside it already");
     assert_eq!(Channel::reply_channels(&panel.identities), [Channel::Portal, Channel::Email]);
 });

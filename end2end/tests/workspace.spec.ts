@@ -2,6 +2,8 @@ import { expect, test } from "@playwright/test";
 import { newCustomer, signIn } from "./support";
 
 test("an agent picks up a new request, notes, replies and solves it; the customer sees only the reply", async ({ browser }) => {
+  // Two people's whole journeys: registration, a request, and the agent's work on it.
+  test.setTimeout(90_000);
   // The customer, in their own browser, asks for help in the portal.
   const customerContext = await browser.newContext();
   const customer = await customerContext.newPage();
@@ -18,8 +20,11 @@ test("an agent picks up a new request, notes, replies and solves it; the custome
   // The agent finds it among the unassigned tickets, with the customer beside it.
   const agentContext = await browser.newContext();
   const agent = await agentContext.newPage();
-  await agent.goto("/agent?view=unassigned");
+  await agent.goto("/agent");
   await signIn(agent, "agent@northwind.test");
+  await expect(agent.getByRole("heading", { level: 1, name: "Mine" })).toBeVisible();
+  await agent.locator("body[data-hydrated]").waitFor();
+  await agent.getByRole("navigation", { name: "Inbox views" }).getByRole("link", { name: /Unassigned/ }).click();
   await expect(agent.getByRole("heading", { level: 1, name: "Unassigned" })).toBeVisible();
   const row = agent.getByRole("link").filter({ hasText: subject });
   await expect(row).toContainText("The confirmation email never arrived.");
@@ -68,17 +73,19 @@ test("an agent picks up a new request, notes, replies and solves it; the custome
 });
 
 test("inbox filters narrow the list and survive a reload", async ({ page }) => {
-  await page.goto("/agent?view=all");
+  await page.goto("/sign-in");
   await signIn(page, "supervisor@northwind.test");
+  await expect(page.getByRole("banner").getByRole("button", { name: "Sign out" })).toBeVisible();
+  await page.goto("/agent?view=all");
   await expect(page.getByRole("heading", { level: 1, name: "All unsolved" })).toBeVisible();
   await page.locator("body[data-hydrated]").waitFor();
-  await page.getByLabel("Channel").selectOption("whatsapp");
-  await expect(page).toHaveURL(/channel=whatsapp/);
+  await page.getByLabel("Channel").selectOption("social");
+  await expect(page).toHaveURL(/channel=social/);
   const rows = page.getByRole("list").filter({ has: page.locator(".ticket-row") }).locator(".ticket-row");
   await expect(rows.first()).toBeVisible();
-  for (const channel of await rows.locator(".channel").allInnerTexts()) expect(channel).toBe("WhatsApp");
+  for (const channel of await rows.locator(".channel").allInnerTexts()) expect(channel).toBe("Social");
   await page.reload();
-  await expect(page.getByLabel("Channel")).toHaveValue("whatsapp");
+  await expect(page.getByLabel("Channel")).toHaveValue("social");
   const mine = page.getByRole("navigation", { name: "Inbox views" }).getByRole("link", { name: /All unsolved/ });
   await expect(mine).toHaveText(/\d+/);
   await page.screenshot({ path: "test-results/screenshots/agent-inbox-laptop.png", fullPage: true });

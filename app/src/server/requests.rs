@@ -104,7 +104,7 @@ pub async fn my_history(
     ticket_id: Option<i64>,
     after: Option<&PageCursor>,
 ) -> Result<Page<Interaction>, AppError> {
-    let filter = TimelineFilter { channel, ticket_id, without_notes: true };
+    let filter = TimelineFilter { channel, ticket_id, without_notes: true, ..Default::default() };
     tickets::timeline(db, customer_id, &filter, after, HISTORY_PAGE_SIZE).await
 }
 

@@ -336,6 +336,9 @@ pub async fn timeline(
     if filter.ticket_id.is_some() {
         conditions += &format!(" and i.ticket_id = {}", placeholder());
     }
+    if filter.except_ticket.is_some() {
+        conditions += &format!(" and (i.ticket_id is null or i.ticket_id <> {})", placeholder());
+    }
     if after.is_some() {
         conditions += &format!(" and (i.created_at, i.id) < ({}, {})", placeholder(), placeholder());
     }
@@ -353,6 +356,9 @@ pub async fn timeline(
             query = query.bind(channel.as_str());
         }
         if let Some(ticket_id) = filter.ticket_id {
+            query = query.bind(ticket_id);
+        }
+        if let Some(ticket_id) = filter.except_ticket {
             query = query.bind(ticket_id);
         }
         if let Some((at, id)) = after {

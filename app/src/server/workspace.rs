@@ -130,7 +130,7 @@ pub async fn ticket(db: &Db, ticket_id: i64) -> Result<WorkspaceTicket, AppError
 }
 
 /// The customer panel beside a ticket: the profile, its identities, the customer's other
-/// tickets and their latest activity on every channel.
+/// tickets and their latest activity on every channel outside this ticket.
 pub async fn panel(db: &Db, customer_id: i64, ticket_id: i64) -> Result<CustomerPanel, AppError> {
     let customer = customers::customer(db, customer_id).await?;
     let identities = customers::identities(db, customer_id).await?;
@@ -139,7 +139,8 @@ pub async fn panel(db: &Db, customer_id: i64, ticket_id: i64) -> Result<Customer
         tickets::inbox(db, &filter, InboxSort::LastActivity, None, PANEL_TICKETS + 1).await?.items;
     other_tickets.retain(|other| other.id != ticket_id);
     other_tickets.truncate(PANEL_TICKETS as usize);
-    let recent = tickets::timeline(db, customer_id, &TimelineFilter::default(), None, PANEL_TIMELINE).await?.items;
+    let elsewhere = TimelineFilter { except_ticket: Some(ticket_id), ..Default::default() };
+    let recent = tickets::timeline(db, customer_id, &elsewhere, None, PANEL_TIMELINE).await?.items;
     Ok(CustomerPanel { customer, identities, other_tickets, recent })
 }
 
