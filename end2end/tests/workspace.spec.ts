@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { newCustomer, signIn } from "./support";
 
-test("an agent picks up a new request, notes, replies and solves it; the customer sees only the reply", async ({ browser }) => {
+test("an agent picks up a new request, notes, replies and solves it; the customer sees only the reply, and their answer arrives live", async ({ browser }) => {
   // Two people's whole journeys: registration, a request, and the agent's work on it.
   test.setTimeout(90_000);
   // The customer, in their own browser, asks for help in the portal.
@@ -50,6 +50,19 @@ test("an agent picks up a new request, notes, replies and solves it; the custome
   await expect(conversation.locator(":scope > li").filter({ hasText: "NW-55120" })).toContainText("Sam Okafor");
   await expect(agent.getByText("Pending", { exact: true }).first()).toBeVisible();
 
+  // The customer sees the reply, and not the note; their answer appears on the agent's open
+  // ticket without a reload, within a second.
+  await customer.goto(requestUrl);
+  const thread = customer.getByRole("list", { name: "Conversation" });
+  await expect(thread).toContainText("Your tracking number is NW-55120.");
+  await expect(thread).not.toContainText("Resend from the order system.");
+  await customer.locator("body[data-hydrated]").waitFor();
+  await customer.getByLabel("Your reply").fill("Found the parcel, thank you!");
+  await customer.getByRole("button", { name: "Send reply" }).click();
+  await expect(thread).toContainText("Found the parcel, thank you!");
+  await expect(conversation).toContainText("Found the parcel, thank you!", { timeout: 1_000 });
+  await expect(agent.locator(".desk__meta")).toContainText("Open", { timeout: 1_000 });
+
   await agent.getByLabel("Solve as").selectOption("answered");
   await agent.getByRole("button", { name: "Solve" }).click();
   await expect(conversation.locator(":scope > li").last()).toContainText("Question answered");
@@ -61,12 +74,6 @@ test("an agent picks up a new request, notes, replies and solves it; the custome
     await agent.setViewportSize({ width, height });
     await agent.screenshot({ path: `test-results/screenshots/agent-ticket-${label}.png`, fullPage: true });
   }
-
-  // The customer sees the reply, and not the note.
-  await customer.goto(requestUrl);
-  const thread = customer.getByRole("list", { name: "Conversation" });
-  await expect(thread).toContainText("Your tracking number is NW-55120.");
-  await expect(thread).not.toContainText("Resend from the order system.");
 
   await customerContext.close();
   await agentContext.close();
