@@ -17,7 +17,7 @@ test("an agent signs in, lands in the inbox, and signs out", async ({ page }) =>
   await expect(page.getByText("Invoice INV-2291 shows the wrong VAT number")).toBeVisible();
   await expect(page.getByRole("banner").getByText("Sam Okafor")).toBeVisible();
 
-  await page.getByRole("navigation", { name: "Inbox views" }).getByRole("link", { name: "All tickets" }).click();
+  await page.getByRole("navigation", { name: "Inbox views" }).getByRole("link", { name: /All unsolved/ }).click();
   await expect(page).toHaveURL(/view=all/);
   await expect(page.getByText("Order arrived with one item missing")).toBeVisible();
 

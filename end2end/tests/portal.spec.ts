@@ -56,6 +56,8 @@ test("a file over the size limit is refused before anything is sent", async ({ p
 });
 
 test("a request carries what the customer read and searched, and a second customer sees none of it", async ({ page, browser }) => {
+  // Two customers' whole journeys, each with its registration.
+  test.setTimeout(90_000);
   await newCustomer(page, "Noor Haddad");
   // What the customer tries first, in this visit.
   await page.goto("/search?q=customs+fees");

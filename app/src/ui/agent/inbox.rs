@@ -81,11 +81,6 @@ fn Inbox(user: CurrentUser, query: Memo<InboxQuery>, page: InboxResource, counts
                     {InboxView::ALL
                         .iter()
                         .map(|&view| {
-                            let count = move || {
-                                counts.get().and_then(Result::ok).and_then(|counts| {
-                                    counts.0.iter().find(|(counted, _)| *counted == view).map(|(_, n)| *n)
-                                })
-                            };
                             // A plain link (the router still handles it): `<A>` would mark every
                             // view current, since they differ only in the query.
                             view! {
@@ -96,7 +91,7 @@ fn Inbox(user: CurrentUser, query: Memo<InboxQuery>, page: InboxResource, counts
                                         aria-current=move || (current() == view).then_some("page")
                                     >
                                         <span>{view.label()}</span>
-                                        <span class="workspace__count">{move || count().map(|n| n.to_string())}</span>
+                                        <ViewCount view counts />
                                     </a>
                                 </li>
                             }
@@ -133,6 +128,23 @@ fn Inbox(user: CurrentUser, query: Memo<InboxQuery>, page: InboxResource, counts
                 </Transition>
             </section>
         </div>
+    }
+}
+
+/// How many tickets a view holds; blank until known. Read inside a transition, so the
+/// server waits for it and the hydrating browser finds the same text.
+#[component]
+fn ViewCount(view: InboxView, counts: CountsResource) -> impl IntoView {
+    view! {
+        <span class="workspace__count">
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    counts.await.ok().and_then(|counts| {
+                        counts.0.iter().find(|(counted, _)| *counted == view).map(|(_, n)| n.to_string())
+                    })
+                })}
+            </Transition>
+        </span>
     }
 }
 
