@@ -574,8 +574,18 @@ text_enum!(
         Status = "status",
         Assignment = "assignment",
         Fields = "fields",
+        Presence = "presence",
     }
 );
+
+/// Another agent with the same ticket open.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub user_id: i64,
+    pub name: String,
+    /// They have a reply or note in progress: sending over it may collide.
+    pub typing: bool,
+}
 
 /// A change to a ticket, sent to open workspaces as it commits. `id` orders events; a
 /// browser reconnecting sends the last one it saw to catch up.

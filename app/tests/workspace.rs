@@ -264,3 +264,37 @@ both_backends!(the_customer_panel_shows_other_tickets_and_help_center_activity, 
     assert!(panel.recent.iter().all(|entry| entry.ticket_id != Some(current)), "the open ticket is beside it already");
     assert_eq!(Channel::reply_channels(&panel.identities), [Channel::Portal, Channel::Email]);
 });
+
+both_backends!(agents_on_one_ticket_see_each_other_and_who_is_writing, |db: Db| async move {
+    let sam = login(&db, "Sam", Role::Agent, None).await;
+    let kim = login(&db, "Kim", Role::Agent, None).await;
+    let ana = customer(&db, &[Identifier::new(IdentityKind::Email, "ana@example.com")], "Ana").await;
+    let id = ticket(&db, ana, "Invoice", Channel::Email, None).await;
+    let presence_events = || async {
+        let events = app::server::events::since(&db, 0, 1_000).await.unwrap();
+        events.iter().filter(|event| event.kind == app::model::TicketEventKind::Presence).count()
+    };
+
+    assert!(workspace::present(&db, &sam, id, false).await.unwrap().is_empty(), "Sam is alone");
+    let seen_by_kim = workspace::present(&db, &kim, id, true).await.unwrap();
+    assert_eq!(seen_by_kim, [app::model::Viewer { user_id: sam.id, name: "Sam".into(), typing: false }]);
+    let seen_by_sam = workspace::present(&db, &sam, id, false).await.unwrap();
+    assert_eq!(seen_by_sam, [app::model::Viewer { user_id: kim.id, name: "Kim".into(), typing: true }]);
+    assert_eq!(presence_events().await, 2, "arrivals are announced; Sam's unchanged heartbeat is not");
+
+    // Kim's tab died without saying goodbye: after the timeout she is gone.
+    with_db!(&db, |pool| {
+        sqlx::query("update ticket_viewers set seen_at = $1 where user_id = $2")
+            .bind(chrono::Utc::now() - workspace::PRESENCE_TIMEOUT - chrono::Duration::seconds(1))
+            .bind(kim.id)
+            .execute(pool)
+            .await
+            .unwrap();
+    });
+    assert!(workspace::viewers(&db, &sam, id).await.unwrap().is_empty());
+
+    workspace::present(&db, &kim, id, false).await.unwrap();
+    workspace::leave(&db, &kim, id).await.unwrap();
+    assert!(workspace::viewers(&db, &sam, id).await.unwrap().is_empty(), "a closed view leaves at once");
+    assert_eq!(workspace::present(&db, &sam, id + 100, false).await, Err(AppError::NotFound));
+});

@@ -97,3 +97,35 @@ test("inbox filters narrow the list and survive a reload", async ({ page }) => {
   await expect(mine).toHaveText(/\d+/);
   await page.screenshot({ path: "test-results/screenshots/agent-inbox-laptop.png", fullPage: true });
 });
+
+test("two agents on one ticket see each other, and who is writing a reply", async ({ browser }) => {
+  const open = async (email: string) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto("/sign-in");
+    await signIn(page, email);
+    await expect(page.getByRole("banner").getByRole("button", { name: "Sign out" })).toBeVisible();
+    // Seeded ticket #4: a phone call nobody else's test writes to.
+    await page.goto("/agent/tickets/4");
+    await page.locator("body[data-hydrated]").waitFor();
+    return { context, page };
+  };
+  const sam = await open("agent@northwind.test");
+  const priya = await open("supervisor@northwind.test");
+
+  await expect(sam.page.getByRole("status").filter({ hasText: "viewing" })).toContainText("Priya Natarajan is viewing this ticket.");
+  await expect(priya.page.getByRole("status").filter({ hasText: "viewing" })).toContainText("Sam Okafor is viewing this ticket.");
+
+  await priya.page.getByLabel("Your reply").fill("Calling the carrier now.");
+  const warning = sam.page.getByRole("status").filter({ hasText: "writing a reply" });
+  await expect(warning).toContainText("Priya Natarajan is writing a reply to this ticket.");
+  await expect(sam.page.getByRole("button", { name: "Send anyway" })).toBeVisible();
+
+  // Priya goes back to her inbox: Sam sees her leave at once, not at the presence timeout.
+  await priya.page.getByRole("navigation", { name: "Breadcrumb" }).getByRole("link", { name: "Inbox" }).click();
+  await expect(warning).toHaveCount(0);
+  await expect(sam.page.getByRole("status").filter({ hasText: "Priya" })).toHaveCount(0);
+  await priya.context.close();
+  await expect(sam.page.getByRole("button", { name: "Send reply" })).toBeVisible();
+  await sam.context.close();
+});

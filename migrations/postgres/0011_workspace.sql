@@ -18,7 +18,7 @@ create index tickets_unsolved_team on tickets (team_id, last_activity_at desc, i
 create table ticket_events (
     id         bigint generated always as identity primary key,
     ticket_id  bigint not null,
-    kind       text not null check (kind in ('message', 'note', 'status', 'assignment', 'fields')),
+    kind       text not null check (kind in ('message', 'note', 'status', 'assignment', 'fields', 'presence')),
     created_at timestamptz not null
 );
 
@@ -33,3 +33,13 @@ end $$;
 
 create trigger ticket_events_notify after insert on ticket_events
     for each statement execute function notify_ticket_events();
+
+-- Who has a ticket open right now, and whether they are writing a reply: refreshed by each
+-- open ticket view every few seconds, so a row older than half a minute is someone gone.
+create table ticket_viewers (
+    ticket_id bigint not null references tickets (id) on delete cascade,
+    user_id   bigint not null references users (id) on delete cascade,
+    typing    boolean not null,
+    seen_at   timestamptz not null,
+    primary key (ticket_id, user_id)
+);

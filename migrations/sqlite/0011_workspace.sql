@@ -18,6 +18,16 @@ create index tickets_unsolved_team on tickets (team_id, last_activity_at desc, i
 create table ticket_events (
     id         integer primary key,
     ticket_id  integer not null,
-    kind       text not null check (kind in ('message', 'note', 'status', 'assignment', 'fields')),
+    kind       text not null check (kind in ('message', 'note', 'status', 'assignment', 'fields', 'presence')),
     created_at timestamp not null
+);
+
+-- Who has a ticket open right now, and whether they are writing a reply: refreshed by each
+-- open ticket view every few seconds, so a row older than half a minute is someone gone.
+create table ticket_viewers (
+    ticket_id integer not null references tickets (id) on delete cascade,
+    user_id   integer not null references users (id) on delete cascade,
+    typing    boolean not null,
+    seen_at   timestamp not null,
+    primary key (ticket_id, user_id)
 );

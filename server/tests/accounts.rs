@@ -12,8 +12,8 @@ use app::{
         },
         admin::{ChangeStaffRole, InviteStaff, StaffList},
         agent::{
-            AssignTicket, InboxPage, InboxViewCounts, OpenTicket, SendAgentReply, SetTicketPriority,
-            SetTicketStatus, SetTicketTags,
+            AssignTicket, InboxPage, InboxViewCounts, LeaveTicket, OpenTicket, SendAgentReply,
+            SetTicketPriority, SetTicketStatus, SetTicketTags, TicketPresence,
         },
         auth::WhoAmI,
         portal::{
@@ -333,6 +333,8 @@ both_backends!(every_server_function_answers_each_role_as_it_should, |db: Db| as
         (SetTicketPriority::PATH, format!("ticket_id={anas_ticket}&priority=high"), [401, 403, 200, 200, 200]),
         (AssignTicket::PATH, format!("ticket_id={anas_ticket}&assignee_id={agent_id}"), [401, 403, 200, 200, 200]),
         (SetTicketTags::PATH, format!("ticket_id={anas_ticket}&tags=vip"), [401, 403, 200, 200, 200]),
+        (TicketPresence::PATH, format!("ticket_id={anas_ticket}&typing=true"), [401, 403, 200, 200, 200]),
+        (LeaveTicket::PATH, format!("ticket_id={anas_ticket}"), [401, 403, 200, 200, 200]),
         (MyAccount::PATH, String::new(), [401, 200, 200, 200, 200]),
         (ChangePassword::PATH, "current_password=guess&new_password=tide+pool+lantern".into(), [401, 422, 422, 422, 422]),
         (StaffList::PATH, String::new(), [401, 403, 403, 403, 200]),

@@ -4,7 +4,7 @@ use crate::{
     error::AppError,
     model::{
         Channel, Disposition, InboxCounts, InboxQuery, Page, PageCursor, Priority, TicketStatus,
-        TicketSummary, WorkspaceTicket,
+        TicketSummary, Viewer, WorkspaceTicket,
     },
 };
 use leptos::prelude::*;
@@ -64,6 +64,30 @@ pub async fn send_agent_reply(
             let uploads = attachments::tokens(&attachments)?;
             let reply = workspace::AgentReply { body: &body, channel, internal, then, uploads: &uploads };
             workspace::reply(&ctx::db()?, &agent, ticket_id, reply).await
+        }
+        .await,
+    )
+}
+
+/// The signed-in agent has the ticket open (`typing`: with a reply in progress); answers who
+/// else has it open.
+#[server(prefix = "/rpc")]
+pub async fn ticket_presence(ticket_id: i64, typing: bool) -> Result<Vec<Viewer>, AppError> {
+    ctx::respond(
+        async {
+            let agent = staff().await?;
+            workspace::present(&ctx::db()?, &agent, ticket_id, typing).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc")]
+pub async fn leave_ticket(ticket_id: i64) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            let agent = staff().await?;
+            workspace::leave(&ctx::db()?, &agent, ticket_id).await
         }
         .await,
     )

@@ -126,10 +126,12 @@ pub async fn pruned_after(db: &Db, after: i64) -> Result<bool, AppError> {
     Ok(oldest.is_some_and(|oldest| oldest > after + 1) || after < 0)
 }
 
-/// Deletes events older than a day: a browser away that long reloads anyway.
+/// Deletes events older than a day (a browser away that long reloads anyway), and the
+/// presence of ticket views closed without saying so.
 pub async fn prune(db: &Db) -> Result<u64, AppError> {
     let cutoff = super::clock::now() - chrono::Duration::days(1);
     Ok(with_db!(db, |pool| {
+        sqlx::query("delete from ticket_viewers where seen_at < $1").bind(cutoff).execute(pool).await?;
         sqlx::query("delete from ticket_events where created_at < $1")
             .bind(cutoff)
             .execute(pool)

@@ -6,6 +6,7 @@ use super::{
     audit::audit,
     clock, customers,
     db::{Db, with_db},
+    events::{self, ticket_event},
     staff,
     tickets::{self, NewInteraction},
 };
@@ -14,7 +15,7 @@ use crate::{
     model::{
         Channel, Choice, CurrentUser, CustomerPanel, Disposition, InboxCounts, InboxFilter,
         InboxQuery, InboxSort, InboxView, InteractionKind, Page, PageCursor, Priority, Role,
-        TicketStatus, TicketSummary, TimelineFilter, WorkspaceTicket,
+        TicketEventKind, TicketStatus, TicketSummary, TimelineFilter, Viewer, WorkspaceTicket,
     },
 };
 use serde_json::json;
@@ -266,6 +267,93 @@ pub async fn set_tags(db: &Db, agent: &CurrentUser, ticket_id: i64, text: &str) 
     let tags = tickets::set_tags(db, ticket_id, &tags).await?;
     record(db, agent, "ticket.tags", ticket_id, json!({ "tags": tags })).await?;
     Ok(tags)
+}
+
+/// How long a ticket view counts as open without a fresh heartbeat.
+pub const PRESENCE_TIMEOUT: chrono::Duration = chrono::Duration::seconds(30);
+
+/// The agent has the ticket open (and is writing, or not): recorded, and the other agents
+/// with it open are returned. Viewers hear of an arrival or a change of typing through a
+/// ticket event; a plain heartbeat stays quiet.
+pub async fn present(db: &Db, agent: &CurrentUser, ticket_id: i64, typing: bool) -> Result<Vec<Viewer>, AppError> {
+    let now = clock::now();
+    let changed = with_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let before = sqlx::query_scalar::<_, bool>(
+            "select typing from ticket_viewers where ticket_id = $1 and user_id = $2 and seen_at > $3",
+        )
+        .bind(ticket_id)
+        .bind(agent.id)
+        .bind(now - PRESENCE_TIMEOUT)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let exists = sqlx::query_scalar::<_, i64>("select id from tickets where id = $1")
+            .bind(ticket_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_none() {
+            return Err(AppError::NotFound);
+        }
+        sqlx::query(
+            "insert into ticket_viewers (ticket_id, user_id, typing, seen_at) values ($1, $2, $3, $4)
+             on conflict (ticket_id, user_id) do update set typing = excluded.typing, seen_at = excluded.seen_at",
+        )
+        .bind(ticket_id)
+        .bind(agent.id)
+        .bind(typing)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let changed = before != Some(typing);
+        if changed {
+            ticket_event!(&mut *tx, ticket_id, TicketEventKind::Presence, now)?;
+        }
+        tx.commit().await?;
+        changed
+    });
+    if changed {
+        events::committed();
+    }
+    viewers(db, agent, ticket_id).await
+}
+
+/// The other agents with the ticket open, by name.
+pub async fn viewers(db: &Db, agent: &CurrentUser, ticket_id: i64) -> Result<Vec<Viewer>, AppError> {
+    let rows = with_db!(db, |pool| {
+        sqlx::query_as::<_, (i64, String, bool)>(
+            "select u.id, u.display_name, v.typing from ticket_viewers v join users u on u.id = v.user_id
+             where v.ticket_id = $1 and v.user_id <> $2 and v.seen_at > $3 order by u.display_name",
+        )
+        .bind(ticket_id)
+        .bind(agent.id)
+        .bind(clock::now() - PRESENCE_TIMEOUT)
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(rows.into_iter().map(|(user_id, name, typing)| Viewer { user_id, name, typing }).collect())
+}
+
+/// The agent closed the ticket: the others see them leave at once rather than in half a minute.
+pub async fn leave(db: &Db, agent: &CurrentUser, ticket_id: i64) -> Result<(), AppError> {
+    let now = clock::now();
+    let left = with_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let left = sqlx::query("delete from ticket_viewers where ticket_id = $1 and user_id = $2")
+            .bind(ticket_id)
+            .bind(agent.id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if left > 0 {
+            ticket_event!(&mut *tx, ticket_id, TicketEventKind::Presence, now)?;
+        }
+        tx.commit().await?;
+        left
+    });
+    if left > 0 {
+        events::committed();
+    }
+    Ok(())
 }
 
 async fn record(

@@ -8,12 +8,13 @@ use super::{
 };
 use crate::{
     api::agent::{
-        AssignTicket, SendAgentReply, SetTicketPriority, SetTicketStatus, SetTicketTags, open_ticket,
+        AssignTicket, LeaveTicket, SendAgentReply, SetTicketPriority, SetTicketStatus, SetTicketTags, leave_ticket,
+        open_ticket, ticket_presence,
     },
     error::AppError,
     model::{
-        Channel, Choice, CurrentUser, Disposition, Interaction, InteractionKind, Priority, TicketStatus,
-        WorkspaceTicket,
+        Channel, Choice, CurrentUser, Disposition, Interaction, InteractionKind, Priority, TicketEvent,
+        TicketEventKind, TicketStatus, Viewer, WorkspaceTicket,
     },
     ui::{
         account::Protected,
@@ -23,7 +24,7 @@ use crate::{
         status::{ErrorPanel, ListSkeleton},
     },
 };
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_params_map};
 
@@ -78,15 +79,17 @@ pub fn AgentTicketPage() -> impl IntoView {
             here="/agent"
             allowed=CurrentUser::is_staff
             page=move |_| {
+                let others = follow_presence(id, draft);
                 follow_ticket_events(move |heard| match heard {
                     Heard::Ticket(event) if Some(event.ticket_id) != id() => {}
+                    Heard::Ticket(TicketEvent { kind: TicketEventKind::Presence, .. }) => others.refresh(),
                     _ => ticket.refetch(),
                 });
                 view! {
                     <Transition fallback=|| view! { <div class="desk"><ListSkeleton rows=6 /></div> }>
                         {move || Suspend::new(async move {
                             match ticket.await {
-                                Ok(ticket) => view! { <Desk ticket actions draft /> }.into_any(),
+                                Ok(ticket) => view! { <Desk ticket actions draft others=others.viewers /> }.into_any(),
                                 Err(error) => view! { <div class="page page--narrow"><ErrorPanel error /></div> }.into_any(),
                             }
                         })}
@@ -96,6 +99,69 @@ pub fn AgentTicketPage() -> impl IntoView {
         />
     }
 }
+
+/// The other agents on this ticket, kept fresh: a heartbeat every few seconds and whenever
+/// this agent starts or stops writing, and a refresh when someone else comes, goes or types.
+#[derive(Clone, Copy)]
+struct Presence {
+    viewers: RwSignal<Vec<Viewer>>,
+    ticket: Signal<Option<i64>>,
+    typing: Memo<bool>,
+}
+
+impl Presence {
+    fn refresh(self) {
+        let Some(ticket_id) = self.ticket.get_untracked() else { return };
+        let (viewers, typing) = (self.viewers, self.typing.get_untracked());
+        leptos::task::spawn_local(async move {
+            if let Ok(others) = ticket_presence(ticket_id, typing).await {
+                viewers.set(others);
+            }
+        });
+    }
+}
+
+fn follow_presence(id: impl Fn() -> Option<i64> + Send + Sync + 'static, draft: Draft) -> Presence {
+    let presence = Presence {
+        viewers: RwSignal::new(Vec::new()),
+        ticket: Signal::derive(id),
+        typing: Memo::new(move |_| !draft.body.read().trim().is_empty()),
+    };
+    // Effects run in the browser only: the server render has nobody to announce.
+    Effect::new(move |_| {
+        let (ticket, _) = (presence.ticket.get(), presence.typing.get());
+        presence.refresh();
+        let beat = set_interval_with_handle(move || presence.refresh(), HEARTBEAT);
+        // A closed tab runs no cleanup; the browser still delivers a beacon as the page goes.
+        let gone = window_event_listener(leptos::ev::pagehide, move |_| {
+            if let Some(ticket_id) = ticket {
+                leave_by_beacon(ticket_id);
+            }
+        });
+        on_cleanup(move || {
+            gone.remove();
+            if let Ok(beat) = beat {
+                beat.clear();
+            }
+            if let Some(ticket_id) = ticket {
+                leptos::task::spawn_local(async move {
+                    let _ = leave_ticket(ticket_id).await;
+                });
+            }
+        });
+    });
+    presence
+}
+
+/// Sends `leave_ticket` as a beacon, which the browser delivers even while the page unloads.
+fn leave_by_beacon(ticket_id: i64) {
+    let Ok(form) = web_sys::UrlSearchParams::new_with_str(&format!("ticket_id={ticket_id}")) else { return };
+    let _ = window().navigator().send_beacon_with_opt_url_search_params(LeaveTicket::PATH, Some(&form));
+}
+
+/// How often an open ticket tells the others it is still open (well inside the server's
+/// 30 s presence timeout).
+const HEARTBEAT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The reply being written: kept by the page while the ticket around it reloads.
 #[derive(Clone, Copy)]
@@ -122,7 +188,7 @@ impl Draft {
 }
 
 #[component]
-fn Desk(ticket: WorkspaceTicket, actions: TicketActions, draft: Draft) -> impl IntoView {
+fn Desk(ticket: WorkspaceTicket, actions: TicketActions, draft: Draft, others: RwSignal<Vec<Viewer>>) -> impl IntoView {
     let summary = ticket.thread.ticket.summary.clone();
     let customer_name = summary.customer_name.clone();
     let channels = Channel::reply_channels(&ticket.customer.identities);
@@ -158,6 +224,7 @@ fn Desk(ticket: WorkspaceTicket, actions: TicketActions, draft: Draft) -> impl I
                     default_channel=ticket.reply_channel
                     reply=actions.reply
                     draft
+                    others
                 />
             </section>
             <aside class="desk__side" aria-label="Ticket and customer">
@@ -213,7 +280,11 @@ fn Composer(
     default_channel: Channel,
     reply: ServerAction<SendAgentReply>,
     draft: Draft,
+    others: RwSignal<Vec<Viewer>>,
 ) -> impl IntoView {
+    let writing = move || {
+        others.read().iter().filter(|other| other.typing).map(|other| other.name.clone()).collect::<Vec<_>>()
+    };
     let Draft { body, internal, then, files, .. } = draft;
     let channel = {
         let channels = channels.clone();
@@ -239,6 +310,7 @@ fn Composer(
     };
     let sending = move || reply.pending().get() || files.busy();
     view! {
+        <PresenceNote others />
         <form class="composer" class:composer--note=move || internal.get() on:submit=send aria-label="Reply">
             <div class="composer__modes" role="radiogroup" aria-label="Message kind">
                 <label class="composer__mode">
@@ -303,16 +375,39 @@ fn Composer(
                     </label>
                 </Show>
                 <button class="button button--primary" type="submit" disabled=sending>
-                    {move || match (reply.pending().get(), internal.get()) {
-                        (true, _) => "Sending…",
-                        (false, true) => "Add note",
-                        (false, false) => "Send reply",
+                    {move || match (reply.pending().get(), internal.get(), writing().is_empty()) {
+                        (true, _, _) => "Sending…",
+                        (false, true, _) => "Add note",
+                        (false, false, true) => "Send reply",
+                        // Someone else is writing: sending now may cross their reply.
+                        (false, false, false) => "Send anyway",
                     }}
                 </button>
             </div>
         </form>
     }
     .into_any()
+}
+
+/// Who else has this ticket open, and a collision warning when one of them is writing.
+#[component]
+fn PresenceNote(others: RwSignal<Vec<Viewer>>) -> impl IntoView {
+    move || {
+        let others = others.get();
+        let writing: Vec<&str> = others.iter().filter(|other| other.typing).map(|other| other.name.as_str()).collect();
+        let viewing: Vec<&str> = others.iter().filter(|other| !other.typing).map(|other| other.name.as_str()).collect();
+        let text = match (writing.as_slice(), viewing.as_slice()) {
+            ([], []) => return None,
+            ([], viewing) => format!("{} {} viewing this ticket.", viewing.join(", "), if viewing.len() == 1 { "is" } else { "are" }),
+            (writing, _) => format!(
+                "{} {} writing a reply to this ticket. Check theirs before you send yours.",
+                writing.join(", "),
+                if writing.len() == 1 { "is" } else { "are" }
+            ),
+        };
+        let collision = !writing.is_empty();
+        Some(view! { <p class="presence" class:presence--collision=collision role="status">{text}</p> })
+    }
 }
 
 /// The ticket's fields, each saved as soon as it changes.
