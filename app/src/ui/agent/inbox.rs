@@ -1,6 +1,11 @@
 //! The inbox: views with their counts, filters and sorts, one line per ticket.
 
-use super::{channel_chip, live::follow_ticket_events, status_badge};
+use super::{
+    channel_chip,
+    keys::{ShortcutHelp, move_in_list, on_shortcut},
+    live::follow_ticket_events,
+    status_badge,
+};
 use crate::{
     api::agent::{inbox_page, inbox_view_counts},
     error::AppError,
@@ -73,6 +78,16 @@ fn Inbox(user: CurrentUser, query: Memo<InboxQuery>, page: InboxResource, counts
         page.refetch();
         counts.refetch();
     });
+    let help = RwSignal::new(false);
+    on_shortcut(move |key| match key {
+        "j" => move_in_list(1),
+        "k" => move_in_list(-1),
+        "?" => {
+            help.update(|open| *open = !*open);
+            true
+        }
+        _ => false,
+    });
     view! {
         <div class="workspace">
             <nav class="workspace__nav" aria-label="Inbox views">
@@ -98,7 +113,9 @@ fn Inbox(user: CurrentUser, query: Memo<InboxQuery>, page: InboxResource, counts
                         })
                         .collect_view()}
                 </ul>
+                <p class="workspace__hint">"Press " <kbd>"?"</kbd> " for keyboard shortcuts"</p>
             </nav>
+            <ShortcutHelp open=help />
             <section class="workspace__list" aria-labelledby="inbox-heading">
                 <h1 id="inbox-heading" class="workspace__title">{move || current().label()}</h1>
                 <Filters query />

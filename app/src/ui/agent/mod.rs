@@ -3,6 +3,7 @@
 
 mod customer;
 mod inbox;
+mod keys;
 mod live;
 mod ticket;
 

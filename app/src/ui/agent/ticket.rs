@@ -3,6 +3,7 @@
 
 use super::{
     customer::CustomerCard,
+    keys::{ShortcutHelp, focus_first, on_shortcut},
     live::{Heard, follow_ticket_events},
     status_badge,
 };
@@ -78,14 +79,37 @@ pub fn AgentTicketPage() -> impl IntoView {
         <Protected
             here="/agent"
             allowed=CurrentUser::is_staff
-            page=move |_| {
+            page=move |user| {
                 let others = follow_presence(id, draft);
+                let help = RwSignal::new(false);
+                on_shortcut(move |key| match key {
+                    "r" | "n" => {
+                        draft.internal.set(key == "n");
+                        focus_first("#composer-body")
+                    }
+                    "e" => focus_first("#disposition"),
+                    "a" => match ticket.get_untracked().and_then(Result::ok) {
+                        Some(open) => {
+                            let summary = &open.thread.ticket.summary;
+                            let (ticket_id, team_id) = (summary.id, summary.team_id);
+                            actions.assign.dispatch(AssignTicket { ticket_id, assignee_id: Some(user.id), team_id });
+                            true
+                        }
+                        None => false,
+                    },
+                    "?" => {
+                        help.update(|open| *open = !*open);
+                        true
+                    }
+                    _ => false,
+                });
                 follow_ticket_events(move |heard| match heard {
                     Heard::Ticket(event) if Some(event.ticket_id) != id() => {}
                     Heard::Ticket(TicketEvent { kind: TicketEventKind::Presence, .. }) => others.refresh(),
                     _ => ticket.refetch(),
                 });
                 view! {
+                    <ShortcutHelp open=help />
                     <Transition fallback=|| view! { <div class="desk"><ListSkeleton rows=6 /></div> }>
                         {move || Suspend::new(async move {
                             match ticket.await {
