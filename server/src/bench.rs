@@ -49,5 +49,6 @@ pub async fn router(db: &Db) -> Result<Router, DbError> {
     let sessions = Sessions::for_db(db).await?;
     let links = Links { public_url: "http://127.0.0.1:3000".to_owned() };
     let state = AppState::new(options, db.clone(), SessionPolicy::default(), links);
+    tokio::spawn(app::server::events::pump(db.clone(), state.events.clone()));
     Ok(crate::router::router(state, crate::router::session_layer(sessions, false), false))
 }
