@@ -298,3 +298,29 @@ both_backends!(agents_on_one_ticket_see_each_other_and_who_is_writing, |db: Db| 
     assert!(workspace::viewers(&db, &sam, id).await.unwrap().is_empty(), "a closed view leaves at once");
     assert_eq!(workspace::present(&db, &sam, id + 100, false).await, Err(AppError::NotFound));
 });
+
+both_backends!(my_teams_merges_every_team_in_order_and_pages_on, |db: Db| async move {
+    let sam = login(&db, "Sam", Role::Agent, None).await;
+    let billing = staff::create_team(&db, "Billing").await.unwrap();
+    let shipping = staff::create_team(&db, "Shipping").await.unwrap();
+    let returns = staff::create_team(&db, "Returns").await.unwrap();
+    staff::add_to_team(&db, billing, sam.id).await.unwrap();
+    staff::add_to_team(&db, shipping, sam.id).await.unwrap();
+    let ana = customer(&db, &[Identifier::new(IdentityKind::Email, "ana@example.com")], "Ana").await;
+    // 60 tickets alternating between Sam's two teams, and some of a team he is not in.
+    for n in 0..60 {
+        let team = if n % 2 == 0 { billing } else { shipping };
+        ticket(&db, ana, &format!("T{n:02}"), Channel::Email, Some(team)).await;
+    }
+    ticket(&db, ana, "Not his team", Channel::Email, Some(returns)).await;
+
+    let query = view(InboxView::MyTeams);
+    let first = workspace::inbox(&db, &sam, &query, None).await.unwrap();
+    let subjects: Vec<_> = first.items.iter().map(|ticket| ticket.subject.clone()).collect();
+    let expected: Vec<_> = (10..60).rev().map(|n| format!("T{n:02}")).collect();
+    assert_eq!(subjects, expected, "newest activity first across both teams");
+    let second = workspace::inbox(&db, &sam, &query, first.next.as_ref()).await.unwrap();
+    let rest: Vec<_> = second.items.iter().map(|ticket| ticket.subject.clone()).collect();
+    assert_eq!(rest, (0..10).rev().map(|n| format!("T{n:02}")).collect::<Vec<_>>());
+    assert!(second.next.is_none());
+});

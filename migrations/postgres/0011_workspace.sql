@@ -12,6 +12,8 @@ create index tickets_unsolved_assignee on tickets (assignee_id, last_activity_at
     where status not in ('solved', 'closed');
 create index tickets_unsolved_team on tickets (team_id, last_activity_at desc, id desc)
     where status not in ('solved', 'closed');
+create index tickets_unsolved_sla on tickets (sla_due_at, id)
+    where status not in ('solved', 'closed');
 
 -- Every change to a ticket, in order: open workspaces follow it live, and one that lost its
 -- connection catches up from the last id it saw. Kept for a day (housekeeping prunes it).

@@ -222,6 +222,9 @@ pub async fn inbox(
     limit: i64,
 ) -> Result<Page<TicketSummary>, AppError> {
     let limit = limit.clamp(1, MAX_PAGE_SIZE);
+    if let Some(teams) = filter.teams.as_ref().filter(|teams| teams.len() > 1 && filter.team_id.is_none()) {
+        return across_teams(db, filter, teams, sort, after, limit).await;
+    }
     let mut conditions: Vec<String> = Vec::new();
     let mut params: Vec<Param> = Vec::new();
     let mut bind = |value: Param| {
@@ -310,6 +313,44 @@ pub async fn inbox(
         };
         encode_cursor(at, last.id)
     }))
+}
+
+/// One page over several teams: a page per team (each read in order off the team's index)
+/// merged, as one `team_id in (...)` query would have to sort every matching row instead.
+async fn across_teams(
+    db: &Db,
+    filter: &InboxFilter,
+    teams: &[i64],
+    sort: InboxSort,
+    after: Option<&PageCursor>,
+    limit: i64,
+) -> Result<Page<TicketSummary>, AppError> {
+    let mut items = Vec::new();
+    let mut more = false;
+    for team in teams {
+        let one = InboxFilter { teams: None, team_id: Some(*team), ..filter.clone() };
+        let page = Box::pin(inbox(db, &one, sort, after, limit)).await?;
+        more |= page.next.is_some();
+        items.extend(page.items);
+    }
+    let key = |ticket: &TicketSummary| match sort {
+        InboxSort::LastActivity | InboxSort::OldestWaiting => (ticket.last_activity_at, ticket.id),
+        InboxSort::SlaDue => (ticket.sla_due_at.unwrap_or(ticket.last_activity_at), ticket.id),
+    };
+    items.sort_by_key(key);
+    if sort == InboxSort::LastActivity {
+        items.reverse();
+    }
+    more |= items.len() as i64 > limit;
+    items.truncate(limit as usize);
+    let next = match more {
+        true => items.last().map(|last| {
+            let (at, id) = key(last);
+            encode_cursor(at, id)
+        }),
+        false => None,
+    };
+    Ok(Page { items, next })
 }
 
 /// A customer's timeline across every channel, newest first, keyset-paginated, optionally
