@@ -232,8 +232,13 @@ enum Listener {
 impl Listener {
     async fn connect(db: &Db) -> Self {
         let Db::Postgres(pool) = db else { return Self::Local };
+        // Its own one-connection pool: a listener holds its connection for good, and one
+        // taken from the app's pool would make closing that pool wait forever.
+        let own = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(1)
+            .connect_lazy_with((*pool.connect_options()).clone());
         let listening = async {
-            let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
+            let mut listener = sqlx::postgres::PgListener::connect_with(&own).await?;
             listener.listen("ticket_events").await?;
             Ok::<_, sqlx::Error>(listener)
         };
