@@ -4,6 +4,7 @@
 pub mod api;
 pub mod error;
 pub mod model;
+pub mod template;
 #[cfg(feature = "ssr")]
 pub mod server;
 mod ui;

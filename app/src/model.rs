@@ -529,6 +529,26 @@ pub struct CustomerPanel {
     pub other_tickets: Vec<TicketSummary>,
     /// Their latest timeline entries on every channel, newest first.
     pub recent: Vec<Interaction>,
+    /// Profiles merged into this one that can still be separated again.
+    pub merges: Vec<MergeRecord>,
+}
+
+/// What merging a duplicate profile into another would move.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MergePreview {
+    pub source: Customer,
+    pub identities: Vec<Identity>,
+    pub tickets: i64,
+    pub interactions: i64,
+}
+
+/// A merge that can be undone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MergeRecord {
+    pub id: i64,
+    pub source_id: i64,
+    pub source_name: String,
+    pub merged_at: DateTime<Utc>,
 }
 
 /// Everything the agent's ticket view shows.
@@ -594,4 +614,67 @@ pub struct TicketEvent {
     pub id: i64,
     pub ticket_id: i64,
     pub kind: TicketEventKind,
+}
+
+/// What a macro does, as an admin edits it: a reply (or note) with variables, and the changes
+/// to the ticket that go with it. A macro with text only is a canned response.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MacroFields {
+    pub title: String,
+    /// Text with `{{variables}}` (see [`crate::template`]); empty when the macro only changes
+    /// the ticket.
+    #[serde(default)]
+    pub body: String,
+    /// The text goes in as an internal note rather than a reply.
+    #[serde(default)]
+    pub internal: bool,
+    pub status: Option<TicketStatus>,
+    pub priority: Option<Priority>,
+    /// Tags added to those the ticket has.
+    #[serde(default)]
+    pub add_tags: Vec<String>,
+    /// The ticket goes to the agent who applies the macro.
+    #[serde(default)]
+    pub assign_to_self: bool,
+    pub team_id: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Macro {
+    pub id: i64,
+    pub fields: MacroFields,
+    pub team_name: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Macro {
+    /// What it does, in a line: "Reply · status Pending · +refund · assign to me".
+    pub fn summary(&self) -> String {
+        let text = match (self.fields.body.is_empty(), self.fields.internal) {
+            (true, _) => None,
+            (false, false) => Some("Reply".to_owned()),
+            (false, true) => Some("Internal note".to_owned()),
+        };
+        text.into_iter().chain(self.changes()).collect::<Vec<_>>().join(" · ")
+    }
+
+    /// What applying it changes besides the text, in words: "status Pending · +refund".
+    pub fn changes(&self) -> Vec<String> {
+        let fields = &self.fields;
+        let mut changes = Vec::new();
+        if let Some(status) = fields.status {
+            changes.push(format!("status {}", status.label()));
+        }
+        if let Some(priority) = fields.priority {
+            changes.push(format!("priority {priority}"));
+        }
+        changes.extend(fields.add_tags.iter().map(|tag| format!("+{tag}")));
+        if fields.assign_to_self {
+            changes.push("assign to me".to_owned());
+        }
+        if let Some(team) = &self.team_name {
+            changes.push(format!("team {team}"));
+        }
+        changes
+    }
 }

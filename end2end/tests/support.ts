@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { expect, type Page } from "@playwright/test";
+import { expect, type Browser, type Page } from "@playwright/test";
 
 export const PASSWORD = "demo-password";
 
@@ -39,4 +39,31 @@ export async function newCustomer(page: Page, name: string): Promise<string> {
   await signIn(page, email, password);
   await expect(page.getByRole("banner").getByRole("link", { name })).toBeVisible();
   return email;
+}
+
+/** A visitor's request through the contact form, without an account; answers its ticket number. */
+export async function visitorRequest(browser: Browser, name: string, subject: string, email?: string): Promise<string> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto("/contact");
+  await page.locator("body[data-hydrated]").waitFor();
+  await page.getByLabel("Your name").fill(name);
+  await page.getByLabel("Email").fill(email ?? `${name.split(" ")[0].toLowerCase()}-${Date.now()}@example.test`);
+  await page.getByLabel("Subject").fill(subject);
+  await page.getByLabel("How can we help?").fill("The lid of my kettle arrived cracked.");
+  await page.getByRole("button", { name: "Send request" }).click();
+  const done = page.getByRole("status").filter({ hasText: "is with our team" });
+  await expect(done).toBeVisible();
+  const ticket = (await done.textContent())!.match(/#(\d+)/)![1];
+  await context.close();
+  return ticket;
+}
+
+/** A page in a browser context of its own, signed in as `email` on `path`, hydrated. */
+export async function signedIn(browser: Browser, path: string, email: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(path);
+  await signIn(page, email);
+  await page.locator("body[data-hydrated]").waitFor();
+  return page;
 }

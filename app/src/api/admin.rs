@@ -2,14 +2,14 @@
 
 use crate::{
     error::AppError,
-    model::{Role, StaffMember},
+    model::{Choice, Macro, MacroFields, Role, StaffMember},
 };
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use crate::server::{
     accounts::{self, Invitation},
-    ctx,
+    ctx, macros, staff,
 };
 
 #[server(prefix = "/rpc")]
@@ -43,6 +43,41 @@ pub async fn change_staff_role(user_id: i64, role: Role) -> Result<StaffMember, 
         async {
             let admin = ctx::require(&[Role::Admin]).await?;
             accounts::change_staff_role(&ctx::db()?, admin.id, user_id, role).await
+        }
+        .await,
+    )
+}
+
+/// Creates a macro (`macro_id` none) or replaces one.
+#[server(prefix = "/rpc")]
+pub async fn save_macro(macro_id: Option<i64>, fields: MacroFields) -> Result<Macro, AppError> {
+    ctx::respond(
+        async {
+            let admin = ctx::require(&[Role::Admin]).await?;
+            macros::save(&ctx::db()?, admin.id, macro_id, &fields).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc")]
+pub async fn delete_macro(macro_id: i64) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            let admin = ctx::require(&[Role::Admin]).await?;
+            macros::delete(&ctx::db()?, admin.id, macro_id).await
+        }
+        .await,
+    )
+}
+
+/// The teams a macro can hand a ticket to.
+#[server(prefix = "/rpc")]
+pub async fn team_choices() -> Result<Vec<Choice>, AppError> {
+    ctx::respond(
+        async {
+            ctx::require(&[Role::Admin]).await?;
+            staff::teams(&ctx::db()?).await
         }
         .await,
     )

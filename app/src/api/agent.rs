@@ -3,7 +3,7 @@
 use crate::{
     error::AppError,
     model::{
-        Channel, Disposition, InboxCounts, InboxQuery, Page, PageCursor, Priority, TicketStatus,
+        Channel, Disposition, InboxCounts, InboxQuery, Macro, Page, PageCursor, Priority, TicketStatus,
         TicketSummary, Viewer, WorkspaceTicket,
     },
 };
@@ -12,7 +12,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::{
     model::{CurrentUser, Role},
-    server::{attachments, ctx, workspace},
+    server::{attachments, ctx, macros, workspace},
 };
 
 #[cfg(feature = "ssr")]
@@ -48,7 +48,8 @@ pub async fn open_ticket(ticket_id: i64) -> Result<WorkspaceTicket, AppError> {
 }
 
 /// A reply to the customer on `channel`, or with `internal` an internal note; `then` is the
-/// status the ticket takes afterwards; `attachments` the upload tokens, comma-separated.
+/// status the ticket takes afterwards; `attachments` the upload tokens, comma-separated;
+/// `macro_id` the macro the text came from, whose changes apply with it.
 #[server(prefix = "/rpc")]
 pub async fn send_agent_reply(
     ticket_id: i64,
@@ -57,12 +58,13 @@ pub async fn send_agent_reply(
     internal: bool,
     then: Option<TicketStatus>,
     #[server(default)] attachments: String,
+    #[server(default)] macro_id: Option<i64>,
 ) -> Result<(), AppError> {
     ctx::respond(
         async {
             let agent = staff().await?;
             let uploads = attachments::tokens(&attachments)?;
-            let reply = workspace::AgentReply { body: &body, channel, internal, then, uploads: &uploads };
+            let reply = workspace::AgentReply { body: &body, channel, internal, then, uploads: &uploads, macro_id };
             workspace::reply(&ctx::db()?, &agent, ticket_id, reply).await
         }
         .await,
@@ -137,6 +139,30 @@ pub async fn set_ticket_tags(ticket_id: i64, tags: String) -> Result<Vec<String>
         async {
             let agent = staff().await?;
             workspace::set_tags(&ctx::db()?, &agent, ticket_id, &tags).await
+        }
+        .await,
+    )
+}
+
+/// Every macro, for the composer's picker.
+#[server(prefix = "/rpc")]
+pub async fn macro_list() -> Result<Vec<Macro>, AppError> {
+    ctx::respond(
+        async {
+            staff().await?;
+            macros::list(&ctx::db()?).await
+        }
+        .await,
+    )
+}
+
+/// Applies a macro's changes to a ticket (its text goes through `send_agent_reply`).
+#[server(prefix = "/rpc")]
+pub async fn apply_macro(ticket_id: i64, macro_id: i64) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            let agent = staff().await?;
+            workspace::apply_macro(&ctx::db()?, &agent, ticket_id, macro_id).await
         }
         .await,
     )

@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod agent;
 pub mod auth;
+pub mod customers;
 pub mod portal;
 pub mod requests;
 pub mod uploads;

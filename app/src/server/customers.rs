@@ -8,7 +8,7 @@ use super::{
 };
 use crate::{
     error::AppError,
-    model::{Customer, Identity, Tier},
+    model::{Customer, Identity, MergePreview, MergeRecord, Tier},
 };
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -217,6 +217,46 @@ pub async fn merge(db: &Db, source_id: i64, target_id: i64, actor_id: Option<i64
         merge_id
     });
     Ok(merge_id)
+}
+
+/// What merging `source_id` into `target_id` would move, for the agent to check first.
+pub async fn merge_preview(db: &Db, target_id: i64, source_id: i64) -> Result<MergePreview, AppError> {
+    if source_id == target_id {
+        return Err(AppError::invalid("That is this customer's own profile; find the duplicate to merge into it."));
+    }
+    let source = customer(db, source_id).await?;
+    if source.merged_into_id.is_some() {
+        return Err(already_merged(source_id));
+    }
+    let identities = identities(db, source_id).await?;
+    let (tickets, interactions) = with_db!(db, |pool| {
+        sqlx::query_as::<_, (i64, i64)>(
+            "select (select count(*) from tickets where customer_id = $1),
+                    (select count(*) from interactions where customer_id = $1)",
+        )
+        .bind(source_id)
+        .fetch_one(pool)
+        .await?
+    });
+    Ok(MergePreview { source, identities, tickets, interactions })
+}
+
+/// The merges into a profile that can still be undone, newest first.
+pub async fn merges_into(db: &Db, target_id: i64) -> Result<Vec<MergeRecord>, AppError> {
+    let rows = with_db!(db, |pool| {
+        sqlx::query_as::<_, (i64, i64, String, DateTime<Utc>)>(
+            "select m.id, m.source_id, c.display_name, m.merged_at
+             from customer_merges m join customers c on c.id = m.source_id
+             where m.target_id = $1 and m.unmerged_at is null order by m.id desc",
+        )
+        .bind(target_id)
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(rows
+        .into_iter()
+        .map(|(id, source_id, source_name, merged_at)| MergeRecord { id, source_id, source_name, merged_at })
+        .collect())
 }
 
 fn already_merged(customer_id: i64) -> AppError {

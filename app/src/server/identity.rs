@@ -13,10 +13,12 @@
 //!   new address race (the unique `(kind, value)` key decides the winner).
 
 use super::{
-    clock,
+    audit::audit,
+    clock, customers,
     db::{Db, with_db},
 };
 use crate::{error::AppError, model::IdentityKind};
+use serde_json::json;
 
 /// One identifier as it arrived, before normalization.
 #[derive(Clone, Debug)]
@@ -273,4 +275,70 @@ mod tests {
         assert!(normalize(IdentityKind::Email, "   ").is_err());
         assert_eq!(normalize(IdentityKind::AccountId, " ACME-42 ").unwrap(), "ACME-42");
     }
+}
+
+/// Adds a way to reach a known customer, as an agent typed it. One that another profile holds
+/// is refused with that profile named: only a deliberate merge joins two people's histories.
+pub async fn add_identity(
+    db: &Db,
+    customer_id: i64,
+    kind: IdentityKind,
+    raw: &str,
+    actor_id: i64,
+) -> Result<(), AppError> {
+    let value = normalize(kind, raw)?;
+    if customers::customer(db, customer_id).await?.merged_into_id.is_some() {
+        return Err(AppError::invalid("This profile was merged into another; add the identity there."));
+    }
+    let now = clock::now();
+    with_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let added = sqlx::query(INSERT_IDENTITY)
+            .bind(customer_id)
+            .bind(kind.as_str())
+            .bind(&value)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if added == 0 {
+            let (owner, name) = sqlx::query_as::<_, (i64, String)>(
+                "select c.id, c.display_name from identities i join customers c on c.id = i.customer_id
+                 where i.kind = $1 and i.value = $2",
+            )
+            .bind(kind.as_str())
+            .bind(&value)
+            .fetch_one(&mut *tx)
+            .await?;
+            return Err(AppError::Conflict(match owner == customer_id {
+                true => format!("{value} is already on this profile."),
+                false => format!(
+                    "{value} belongs to {name} (customer #{owner}). Merge the two profiles to bring their histories together."
+                ),
+            }));
+        }
+        let details = json!({ "kind": kind, "value": value });
+        audit!(&mut *tx, Some(actor_id), "customer.identity_add", "customer", Some(customer_id), details, now)?;
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
+/// The customer an agent means: a customer number (`#12`), or the value of any of their
+/// identities (an email address, a phone number, a handle) however it is written.
+pub async fn find_customer(db: &Db, text: &str) -> Result<i64, AppError> {
+    let text = text.trim();
+    if let Ok(id) = text.strip_prefix('#').unwrap_or(text).parse::<i64>() {
+        if customers::customer(db, id).await.is_ok() {
+            return Ok(id);
+        }
+    }
+    let candidates: Vec<(IdentityKind, String)> = IdentityKind::ALL
+        .iter()
+        .filter_map(|&kind| normalize(kind, text).ok().map(|value| (kind, value)))
+        .collect();
+    let owners = lookup_owners(db, &candidates).await?;
+    owners.into_iter().flatten().next().ok_or_else(|| {
+        AppError::invalid(format!("No customer has {text:?} as an email address, phone number or handle, or as their number."))
+    })
 }

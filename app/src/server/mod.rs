@@ -14,6 +14,7 @@ pub mod db;
 pub mod events;
 pub mod identity;
 pub mod kb;
+pub mod macros;
 pub mod password;
 pub mod privacy;
 pub mod requests;

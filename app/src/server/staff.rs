@@ -4,7 +4,7 @@ use super::{
     clock,
     db::{Db, with_db},
 };
-use crate::error::AppError;
+use crate::{error::AppError, model::Choice};
 
 pub async fn create_team(db: &Db, name: &str) -> Result<i64, AppError> {
     let name = name.trim();
@@ -53,6 +53,16 @@ pub async fn add_to_team(db: &Db, team_id: i64, user_id: i64) -> Result<(), AppE
         Err(sqlx::Error::Database(e)) if e.is_foreign_key_violation() => Err(AppError::NotFound),
         other => other.map_err(AppError::from),
     }
+}
+
+/// Every team, by name.
+pub async fn teams(db: &Db) -> Result<Vec<Choice>, AppError> {
+    let rows = with_db!(db, |pool| {
+        sqlx::query_as::<_, (i64, String)>("select id, name from teams order by name")
+            .fetch_all(pool)
+            .await?
+    });
+    Ok(rows.into_iter().map(|(id, name)| Choice { id, name }).collect())
 }
 
 /// The teams a user belongs to, by name.

@@ -425,9 +425,20 @@ pub async fn summary(db: &Db, ticket_id: i64) -> Result<TicketSummary, AppError>
     row.ok_or(AppError::NotFound)?.into_summary()
 }
 
+/// A ticket's tags, in order.
+pub async fn tags(db: &Db, ticket_id: i64) -> Result<Vec<String>, AppError> {
+    Ok(with_db!(db, |pool| {
+        sqlx::query_scalar::<_, String>("select tag from ticket_tags where ticket_id = $1 order by tag")
+            .bind(ticket_id)
+            .fetch_all(pool)
+            .await?
+    }))
+}
+
 /// A ticket with its tags and its whole conversation, oldest first.
 pub async fn ticket_thread(db: &Db, ticket_id: i64) -> Result<TicketThread, AppError> {
-    let (row, tags, interactions, satisfaction) = with_db!(db, |pool| {
+    let tags = tags(db, ticket_id).await?;
+    let (row, interactions, satisfaction) = with_db!(db, |pool| {
         let row = sqlx::query_as::<_, TicketRow>(&format!(
             "select {SUMMARY_COLUMNS}, t.disposition, t.first_response_at, t.solved_at, t.closed_at,
                     t.created_at
@@ -435,12 +446,6 @@ pub async fn ticket_thread(db: &Db, ticket_id: i64) -> Result<TicketThread, AppE
         ))
         .bind(ticket_id)
         .fetch_optional(pool)
-        .await?;
-        let tags = sqlx::query_scalar::<_, String>(
-            "select tag from ticket_tags where ticket_id = $1 order by tag",
-        )
-        .bind(ticket_id)
-        .fetch_all(pool)
         .await?;
         let interactions = sqlx::query_as::<_, InteractionRow>(&format!(
             "select {INTERACTION_COLUMNS} from interactions i left join users u on u.id = i.author_id
@@ -456,7 +461,7 @@ pub async fn ticket_thread(db: &Db, ticket_id: i64) -> Result<TicketThread, AppE
         .bind(ticket_id)
         .fetch_optional(pool)
         .await?;
-        (row, tags, interactions, satisfaction)
+        (row, interactions, satisfaction)
     });
     let row = row.ok_or(AppError::NotFound)?;
     let mut files = attachments::of_ticket(db, ticket_id).await?;
@@ -669,12 +674,12 @@ pub async fn assign(
 
 pub const MAX_TAGS: usize = 20;
 
-/// Replaces a ticket's tags. Tags are lowercase words (letters, digits, `-`, `_`), so
-/// "Billing" and "billing " are one tag.
-pub async fn set_tags(db: &Db, ticket_id: i64, tags: &[&str]) -> Result<Vec<String>, AppError> {
+/// Tags as they are stored: lowercase words (letters, digits, `-`, `_`), so "Billing" and
+/// "billing " are one tag; sorted, each once, at most [`MAX_TAGS`].
+pub fn normalize_tags<S: AsRef<str>>(tags: &[S]) -> Result<Vec<String>, AppError> {
     let mut normalized = Vec::with_capacity(tags.len());
     for tag in tags {
-        let tag = tag.trim().to_lowercase();
+        let tag = tag.as_ref().trim().to_lowercase();
         let valid = (1..=40).contains(&tag.chars().count())
             && tag.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_');
         if !valid {
@@ -690,6 +695,12 @@ pub async fn set_tags(db: &Db, ticket_id: i64, tags: &[&str]) -> Result<Vec<Stri
         return Err(AppError::invalid(format!("A ticket has at most {MAX_TAGS} tags.")));
     }
     normalized.sort();
+    Ok(normalized)
+}
+
+/// Replaces a ticket's tags (see [`normalize_tags`]).
+pub async fn set_tags(db: &Db, ticket_id: i64, tags: &[&str]) -> Result<Vec<String>, AppError> {
+    let normalized = normalize_tags(tags)?;
     with_db!(db, |pool| {
         let mut tx = pool.begin().await?;
         let exists = sqlx::query_scalar::<_, i64>("select id from tickets where id = $1")

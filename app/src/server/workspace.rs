@@ -7,14 +7,14 @@ use super::{
     clock, customers,
     db::{Db, with_db},
     events::{self, ticket_event},
-    staff,
+    macros, staff,
     tickets::{self, NewInteraction},
 };
 use crate::{
     error::AppError,
     model::{
         Channel, Choice, CurrentUser, CustomerPanel, Disposition, InboxCounts, InboxFilter,
-        InboxQuery, InboxSort, InboxView, InteractionKind, Page, PageCursor, Priority, Role,
+        InboxQuery, InboxSort, InboxView, InteractionKind, Macro, Page, PageCursor, Priority, Role,
         TicketEventKind, TicketStatus, TicketSummary, TimelineFilter, Viewer, WorkspaceTicket,
     },
 };
@@ -118,19 +118,15 @@ pub async fn ticket(db: &Db, ticket_id: i64) -> Result<WorkspaceTicket, AppError
         true => reply_channel,
         false => Channel::Portal,
     };
-    let (agents, teams) = with_db!(db, |pool| {
-        let agents = sqlx::query_as::<_, (i64, String)>(
+    let agents = with_db!(db, |pool| {
+        sqlx::query_as::<_, (i64, String)>(
             "select id, display_name from users where role <> 'customer' order by display_name, id",
         )
         .fetch_all(pool)
-        .await?;
-        let teams = sqlx::query_as::<_, (i64, String)>("select id, name from teams order by name")
-            .fetch_all(pool)
-            .await?;
-        (agents, teams)
+        .await?
     });
-    let choices = |rows: Vec<(i64, String)>| rows.into_iter().map(|(id, name)| Choice { id, name }).collect();
-    Ok(WorkspaceTicket { thread, customer, reply_channel, agents: choices(agents), teams: choices(teams) })
+    let agents = agents.into_iter().map(|(id, name)| Choice { id, name }).collect();
+    Ok(WorkspaceTicket { thread, customer, reply_channel, agents, teams: staff::teams(db).await? })
 }
 
 /// The customer panel beside a ticket: the profile, its identities, the customer's other
@@ -145,7 +141,8 @@ pub async fn panel(db: &Db, customer_id: i64, ticket_id: i64) -> Result<Customer
     other_tickets.truncate(PANEL_TICKETS as usize);
     let elsewhere = TimelineFilter { except_ticket: Some(ticket_id), ..Default::default() };
     let recent = tickets::timeline(db, customer_id, &elsewhere, None, PANEL_TIMELINE).await?.items;
-    Ok(CustomerPanel { customer, identities, other_tickets, recent })
+    let merges = customers::merges_into(db, customer_id).await?;
+    Ok(CustomerPanel { customer, identities, other_tickets, recent, merges })
 }
 
 /// What an agent writes on a ticket: a reply to the customer, or an internal note.
@@ -158,6 +155,8 @@ pub struct AgentReply<'a> {
     /// in the customer's court).
     pub then: Option<TicketStatus>,
     pub uploads: &'a [&'a str],
+    /// The macro the text came from: its changes apply with the reply (its status over `then`).
+    pub macro_id: Option<i64>,
 }
 
 /// Records an agent's reply or note on a ticket. A reply is recorded on the channel chosen
@@ -171,6 +170,10 @@ pub async fn reply(db: &Db, agent: &CurrentUser, ticket_id: i64, reply: AgentRep
         return Err(AppError::invalid(format!("A message has at most {MAX_REPLY_CHARS} characters.")));
     }
     let summary = tickets::summary(db, ticket_id).await?;
+    let chosen = match reply.macro_id {
+        Some(macro_id) => Some(usable_macro(db, macro_id, summary.status).await?),
+        None => None,
+    };
     let (kind, channel) = if reply.internal {
         (InteractionKind::Note, summary.channel)
     } else {
@@ -199,10 +202,59 @@ pub async fn reply(db: &Db, agent: &CurrentUser, ticket_id: i64, reply: AgentRep
         files: Claim { owner: &attachments::owner_of_user(agent.id), tokens: reply.uploads },
     };
     tickets::record_interaction(db, entry).await?;
-    match reply.then {
+    let then = match &chosen {
+        Some(chosen) => {
+            apply_changes(db, agent, ticket_id, chosen).await?;
+            chosen.fields.status.map_or(reply.then, |_| None)
+        }
+        None => reply.then,
+    };
+    match then {
         Some(status) if status != summary.status => set_status(db, agent, ticket_id, status, None).await,
         _ => Ok(()),
     }
+}
+
+/// Applies a macro's changes to a ticket. Its text, if it has any, is not sent: the composer
+/// fills it in for the agent to check, and sends it through [`reply`] with the macro.
+pub async fn apply_macro(db: &Db, agent: &CurrentUser, ticket_id: i64, macro_id: i64) -> Result<(), AppError> {
+    let status = tickets::summary(db, ticket_id).await?.status;
+    let chosen = usable_macro(db, macro_id, status).await?;
+    apply_changes(db, agent, ticket_id, &chosen).await
+}
+
+async fn usable_macro(db: &Db, macro_id: i64, status: TicketStatus) -> Result<Macro, AppError> {
+    let chosen = match macros::get(db, macro_id).await {
+        Err(AppError::NotFound) => Err(AppError::invalid("That macro was deleted a moment ago; choose another.")),
+        other => other,
+    }?;
+    if status == TicketStatus::Closed && !chosen.changes().is_empty() {
+        return Err(AppError::invalid("This ticket is closed, so a macro cannot change it. Add a note instead."));
+    }
+    Ok(chosen)
+}
+
+/// Priority, tags added, assignment, then status: each change recorded as if made by hand,
+/// and the macro's use audited.
+async fn apply_changes(db: &Db, agent: &CurrentUser, ticket_id: i64, chosen: &Macro) -> Result<(), AppError> {
+    let fields = &chosen.fields;
+    let summary = tickets::summary(db, ticket_id).await?;
+    if let Some(priority) = fields.priority.filter(|&priority| priority != summary.priority) {
+        set_priority(db, agent, ticket_id, priority).await?;
+    }
+    if !fields.add_tags.is_empty() {
+        let mut tags = tickets::tags(db, ticket_id).await?;
+        tags.extend(fields.add_tags.iter().cloned());
+        set_tags(db, agent, ticket_id, &tags.join(" ")).await?;
+    }
+    if fields.assign_to_self || fields.team_id.is_some() {
+        let assignee_id = if fields.assign_to_self { Some(agent.id) } else { summary.assignee_id };
+        assign(db, agent, ticket_id, assignee_id, fields.team_id.or(summary.team_id)).await?;
+    }
+    if let Some(status) = fields.status.filter(|&status| status != summary.status) {
+        set_status(db, agent, ticket_id, status, None).await?;
+    }
+    record(db, agent, "ticket.macro", ticket_id, json!({ "macro_id": chosen.id, "title": fields.title })).await
 }
 
 /// Sets a ticket's status; solving it records why. A closed ticket stays closed.

@@ -1,4 +1,9 @@
-//! Admin tools, for administrators only: first of all, who works here and in which role.
+//! Admin tools, for administrators only: who works here and in which role, and the macros
+//! agents answer with.
+
+mod macros;
+
+pub use macros::MacrosAdmin;
 
 use super::{
     account::Protected,
@@ -12,16 +17,67 @@ use crate::{
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::A;
+
+/// The admin areas, in the order of the admin navigation.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum AdminSection {
+    Staff,
+    Macros,
+}
+
+impl AdminSection {
+    const ALL: [Self; 2] = [Self::Staff, Self::Macros];
+
+    fn path(self) -> &'static str {
+        match self {
+            Self::Staff => "/admin",
+            Self::Macros => "/admin/macros",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Self::Staff => "Team & roles",
+            Self::Macros => "Macros",
+        }
+    }
+}
+
+/// Every admin page: signed in as an admin, the title and the navigation between areas.
+#[component]
+fn AdminFrame<F, V>(section: AdminSection, page: F) -> impl IntoView
+where
+    F: Fn(CurrentUser) -> V + Send + Sync + Copy + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Protected
+            here=section.path()
+            allowed=|user: &CurrentUser| user.role == Role::Admin
+            page=move |admin| view! {
+                <div class="page admin">
+                    <h1 class="page__title">"Admin"</h1>
+                    <nav class="admin__nav" aria-label="Admin areas">
+                        {AdminSection::ALL
+                            .into_iter()
+                            .map(|area| view! {
+                                <A href=area.path() attr:aria-current=(area == section).then_some("page")>{area.label()}</A>
+                            })
+                            .collect_view()}
+                    </nav>
+                    {page(admin)}
+                </div>
+            }
+        />
+    }
+}
 
 #[component]
 pub fn AdminHome() -> impl IntoView {
     view! {
         <Title text="Admin" />
-        <Protected
-            here="/admin"
-            allowed=|user: &CurrentUser| user.role == Role::Admin
-            page=|admin| view! { <StaffAdmin me=admin.id /> }
-        />
+        <AdminFrame section=AdminSection::Staff page=|admin| view! { <StaffAdmin me=admin.id /> } />
     }
 }
 
@@ -36,58 +92,55 @@ fn StaffAdmin(me: i64) -> impl IntoView {
     };
 
     view! {
-        <div class="page admin">
-            <h1 class="page__title">"Admin"</h1>
-            <p class="page__lead">
-                "Invite staff and set their roles. Agents work the inbox, supervisors also see the "
-                "dashboards, admins manage settings and articles. A role change signs that person "
-                "out everywhere, so it applies at once."
-            </p>
-            <div class="admin__grid">
-                <section class="card admin__invite" aria-labelledby="invite-heading">
-                    <h2 id="invite-heading" class="section__title">"Invite a staff member"</h2>
-                    <ActionForm action=invite attr:class="form">
-                        <Field id="display_name" label="Name" kind="text" autocomplete="off" />
-                        <Field id="email" label="Work email" kind="email" autocomplete="off" />
-                        <div class="field">
-                            <label for="invite-role">"Role"</label>
-                            <RoleSelect id="invite-role" current=Role::Agent />
-                        </div>
-                        <FormError message=action_error(invite) />
-                        {move || invited().map(|note| view! { <p class="form__success" role="status">{note}</p> })}
-                        <SubmitButton pending=invite.pending() label="Send invitation" busy="Sending…" />
-                    </ActionForm>
-                </section>
-                <section class="card admin__staff" aria-labelledby="staff-heading">
-                    <h2 id="staff-heading" class="section__title">"Staff"</h2>
-                    <FormError message=action_error(change_role) />
-                    <Transition fallback=|| view! { <ListSkeleton rows=4 /> }>
-                        {move || Suspend::new(async move {
-                            match staff.await {
-                                Ok(members) => view! {
-                                    <table class="table">
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">"Name"</th>
-                                                <th scope="col">"Role"</th>
-                                                <th scope="col">"Since"</th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>
-                                            {members
-                                                .into_iter()
-                                                .map(|member| staff_row(member, me, change_role))
-                                                .collect_view()}
-                                        </tbody>
-                                    </table>
-                                }
-                                .into_any(),
-                                Err(error) => view! { <ErrorPanel error /> }.into_any(),
+        <p class="page__lead">
+            "Invite staff and set their roles. Agents work the inbox, supervisors also see the "
+            "dashboards, admins manage settings and articles. A role change signs that person "
+            "out everywhere, so it applies at once."
+        </p>
+        <div class="admin__grid">
+            <section class="card admin__invite" aria-labelledby="invite-heading">
+                <h2 id="invite-heading" class="section__title">"Invite a staff member"</h2>
+                <ActionForm action=invite attr:class="form">
+                    <Field id="display_name" label="Name" kind="text" autocomplete="off" />
+                    <Field id="email" label="Work email" kind="email" autocomplete="off" />
+                    <div class="field">
+                        <label for="invite-role">"Role"</label>
+                        <RoleSelect id="invite-role" current=Role::Agent />
+                    </div>
+                    <FormError message=action_error(invite) />
+                    {move || invited().map(|note| view! { <p class="form__success" role="status">{note}</p> })}
+                    <SubmitButton pending=invite.pending() label="Send invitation" busy="Sending…" />
+                </ActionForm>
+            </section>
+            <section class="card admin__staff" aria-labelledby="staff-heading">
+                <h2 id="staff-heading" class="section__title">"Staff"</h2>
+                <FormError message=action_error(change_role) />
+                <Transition fallback=|| view! { <ListSkeleton rows=4 /> }>
+                    {move || Suspend::new(async move {
+                        match staff.await {
+                            Ok(members) => view! {
+                                <table class="table">
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">"Name"</th>
+                                            <th scope="col">"Role"</th>
+                                            <th scope="col">"Since"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {members
+                                            .into_iter()
+                                            .map(|member| staff_row(member, me, change_role))
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
                             }
-                        })}
-                    </Transition>
-                </section>
-            </div>
+                            .into_any(),
+                            Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </section>
         </div>
     }
 }

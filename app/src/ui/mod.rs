@@ -107,6 +107,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("agent") view=agent::AgentWorkspace ssr=SsrMode::Async />
                     <Route path=path!("agent/tickets/:id") view=agent::AgentTicketPage ssr=SsrMode::Async />
                     <Route path=path!("admin") view=admin::AdminHome ssr=SsrMode::Async />
+                    <Route path=path!("admin/macros") view=admin::MacrosAdmin ssr=SsrMode::Async />
                 </Routes>
             </main>
             <layout::Footer />

@@ -9,10 +9,13 @@ pub use volume::INTERACTIONS_PER_TICKET;
 
 use super::{
     db::{Db, with_db},
-    kb,
+    kb, macros, staff,
     users::{self, NewUser},
 };
-use crate::{error::AppError, model::Role};
+use crate::{
+    error::AppError,
+    model::{MacroFields, Priority, Role, TicketStatus},
+};
 use chrono::{Duration, Utc};
 
 /// The password of every demo login. Demo data only: `create-admin` never has a default.
@@ -58,6 +61,7 @@ pub async fn seed(db: &Db, size: SeedSize) -> Result<SeedOutcome, AppError> {
     };
     let agent_id = login(Role::Agent)?;
     let demo_tickets = conversations::seed_conversations(db, agent_id, login(Role::Customer)?).await?;
+    insert_macros(db, login(Role::Admin)?).await?;
     if size.tickets > 0 {
         volume::generate(db, size.tickets, agent_id).await?;
     }
@@ -81,6 +85,44 @@ pub async fn seed(db: &Db, size: SeedSize) -> Result<SeedOutcome, AppError> {
         refresh_statistics(db).await?;
     }
     Ok(SeedOutcome::Seeded { articles: count, tickets: demo_tickets + size.tickets })
+}
+
+/// The answers a support team gives every day, as macros.
+async fn insert_macros(db: &Db, admin_id: i64) -> Result<(), AppError> {
+    let billing = staff::teams(db).await?.into_iter().find(|team| team.name == "Billing").map(|team| team.id);
+    let demo = [
+        MacroFields {
+            title: "Refund approved".into(),
+            body: "Hi {{customer.first_name}},\n\nGood news: your refund is approved. It reaches your card within 5 business days; the reference is ticket #{{ticket.id}}.\n\nBest,\n{{agent.first_name}}".into(),
+            status: Some(TicketStatus::Solved),
+            add_tags: vec!["refund".into()],
+            assign_to_self: true,
+            team_id: billing,
+            ..Default::default()
+        },
+        MacroFields {
+            title: "Ask for a screenshot".into(),
+            body: "Hi {{customer.first_name}},\n\nCould you send a screenshot of what you see? It helps us find the cause quickly.\n\nThanks,\n{{agent.first_name}}".into(),
+            status: Some(TicketStatus::Pending),
+            ..Default::default()
+        },
+        MacroFields {
+            title: "Password reset steps".into(),
+            body: "Hi {{customer.first_name}},\n\nChoose \"Forgot password\" on the sign-in page and follow the link we email you; it is valid for an hour. Reply here if it does not arrive.\n\n{{agent.name}}".into(),
+            ..Default::default()
+        },
+        MacroFields {
+            title: "Escalate to billing".into(),
+            priority: Some(Priority::High),
+            add_tags: vec!["escalated".into()],
+            team_id: billing,
+            ..Default::default()
+        },
+    ];
+    for fields in &demo {
+        macros::save(db, admin_id, None, fields).await?;
+    }
+    Ok(())
 }
 
 /// After a bulk load: planner statistics, and on PostgreSQL the full-text index's pending

@@ -1,20 +1,58 @@
 //! The customer beside every ticket: profile, identities, other tickets and latest activity
-//! on every channel, help-center reading included — so nobody asks them again.
+//! on every channel, help-center reading included — so nobody asks them again. Agents keep
+//! the profile right here: its name and tier, new ways to reach the customer, and merging a
+//! duplicate profile (previewed first, undoable after).
 
 use super::{channel_chip, status_badge};
 use crate::{
-    model::{CustomerPanel, IdentityKind, Interaction, TicketSummary},
-    ui::format::{ago, short_datetime},
+    api::customers::{AddCustomerIdentity, MergeCustomers, PreviewMerge, UndoMerge, UpdateCustomer},
+    error::AppError,
+    model::{Customer, CustomerPanel, IdentityKind, Interaction, MergePreview, MergeRecord, Tier, TicketSummary},
+    ui::{
+        forms::{FormError, action_error},
+        format::{ago, short_datetime},
+    },
 };
 use chrono::Utc;
 use leptos::prelude::*;
 
+/// What agents do to a profile; the ticket page reloads whenever one of them lands.
+#[derive(Clone, Copy)]
+pub struct ProfileActions {
+    update: ServerAction<UpdateCustomer>,
+    add_identity: ServerAction<AddCustomerIdentity>,
+    preview: ServerAction<PreviewMerge>,
+    merge: ServerAction<MergeCustomers>,
+    undo: ServerAction<UndoMerge>,
+}
+
+impl ProfileActions {
+    pub fn new() -> Self {
+        Self {
+            update: ServerAction::new(),
+            add_identity: ServerAction::new(),
+            preview: ServerAction::new(),
+            merge: ServerAction::new(),
+            undo: ServerAction::new(),
+        }
+    }
+
+    /// Changes whenever a change to a profile has landed (a preview changes nothing).
+    pub fn version(self) -> usize {
+        self.update.version().get() + self.add_identity.version().get() + self.merge.version().get() + self.undo.version().get()
+    }
+}
+
 #[component]
-pub fn CustomerCard(panel: CustomerPanel) -> impl IntoView {
+pub fn CustomerCard(panel: CustomerPanel, actions: ProfileActions) -> impl IntoView {
     let customer = panel.customer;
+    let customer_id = customer.id;
     let now = Utc::now();
+    let editing = RwSignal::new(false);
+    let profile = customer.clone();
     let attributes: Vec<(String, String)> = customer
         .attributes
+        .clone()
         .into_iter()
         .map(|(key, value)| {
             let value = match value {
@@ -26,10 +64,23 @@ pub fn CustomerCard(panel: CustomerPanel) -> impl IntoView {
         .collect();
     view! {
         <section class="panel customer-card" aria-labelledby="customer-heading">
-            <h2 id="customer-heading" class="panel__title">
-                {customer.display_name}
-                <span class=format!("badge badge--quiet tier tier--{}", customer.tier)>{customer.tier.as_str()}</span>
-            </h2>
+            <div class="customer-card__head">
+                <h2 id="customer-heading" class="panel__title">
+                    {customer.display_name.clone()}
+                    <span class=format!("badge badge--quiet tier tier--{}", customer.tier)>{customer.tier.as_str()}</span>
+                </h2>
+                <button
+                    class="button button--quiet"
+                    type="button"
+                    aria-expanded=move || editing.get().to_string()
+                    on:click=move |_| editing.update(|open| *open = !*open)
+                >
+                    "Edit profile"
+                </button>
+            </div>
+            <Show when=move || editing.get()>
+                <ProfileForm customer=profile.clone() action=actions.update editing />
+            </Show>
             <p class="customer-card__seen">
                 "Customer since " {short_datetime(customer.created_at)}
                 {customer.last_contact_at.map(|at| view! { " · last contact " {ago(at, now)} })}
@@ -58,6 +109,8 @@ pub fn CustomerCard(panel: CustomerPanel) -> impl IntoView {
                     })
                     .collect_view()}
             </dl>
+            <IdentityForm customer_id action=actions.add_identity preview=actions.preview />
+            <MergeSection customer_id merges=panel.merges actions now />
             <h3 class="panel__subtitle">"Other tickets"</h3>
             {if panel.other_tickets.is_empty() {
                 view! { <p class="panel__empty">"No other tickets."</p> }.into_any()
@@ -118,5 +171,188 @@ fn activity(entry: Interaction, now: chrono::DateTime<Utc>) -> impl IntoView {
             </p>
             <p class="customer-card__entry-body">{entry.body}</p>
         </li>
+    }
+}
+
+/// The profile's name and tier, saved together.
+#[component]
+fn ProfileForm(customer: Customer, action: ServerAction<UpdateCustomer>, editing: RwSignal<bool>) -> impl IntoView {
+    let name = RwSignal::new(customer.display_name);
+    let tier = RwSignal::new(customer.tier);
+    let customer_id = customer.id;
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        action.dispatch(UpdateCustomer { customer_id, display_name: name.get_untracked(), tier: tier.get_untracked() });
+    };
+    Effect::new(move |_| {
+        if matches!(action.value().get(), Some(Ok(()))) {
+            editing.set(false);
+        }
+    });
+    view! {
+        <form class="customer-card__form" on:submit=submit aria-label="Edit profile">
+            <label class="panel__field">
+                <span>"Name"</span>
+                <input type="text" required maxlength="200" prop:value=move || name.get() on:input=move |event| name.set(event_target_value(&event)) />
+            </label>
+            <label class="panel__field">
+                <span>"Tier"</span>
+                <select on:change=move |event| {
+                    if let Ok(picked) = event_target_value(&event).parse() {
+                        tier.set(picked);
+                    }
+                }>
+                    {Tier::ALL
+                        .iter()
+                        .map(|&option| view! { <option value=option.as_str() selected=move || tier.get() == option>{option.as_str()}</option> })
+                        .collect_view()}
+                </select>
+            </label>
+            <FormError message=action_error(action) />
+            <div class="panel__inline">
+                <button class="button button--primary" type="submit" disabled=move || action.pending().get()>"Save"</button>
+                <button class="button button--quiet" type="button" on:click=move |_| editing.set(false)>"Cancel"</button>
+            </div>
+        </form>
+    }
+}
+
+/// A new way to reach the customer. One that belongs to another profile is refused, and the
+/// merge preview for that profile is offered in its place.
+#[component]
+fn IdentityForm(customer_id: i64, action: ServerAction<AddCustomerIdentity>, preview: ServerAction<PreviewMerge>) -> impl IntoView {
+    let kind = RwSignal::new(IdentityKind::Email);
+    let value = RwSignal::new(String::new());
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        action.dispatch(AddCustomerIdentity { customer_id, kind: kind.get_untracked(), value: value.get_untracked() });
+    };
+    Effect::new(move |_| match action.value().get() {
+        Some(Ok(())) => value.set(String::new()),
+        Some(Err(AppError::Conflict(message))) if message.contains("Merge the two profiles") => {
+            preview.dispatch(PreviewMerge { customer_id, duplicate: value.get_untracked() });
+        }
+        _ => {}
+    });
+    view! {
+        <form class="customer-card__add" on:submit=submit aria-label="Add a way to reach them">
+            <label class="visually-hidden" for="identity-kind">"Kind"</label>
+            <select id="identity-kind" on:change=move |event| {
+                if let Ok(picked) = event_target_value(&event).parse() {
+                    kind.set(picked);
+                }
+            }>
+                {IdentityKind::ALL
+                    .iter()
+                    .map(|&option| view! { <option value=option.as_str()>{identity_label(option)}</option> })
+                    .collect_view()}
+            </select>
+            <label class="visually-hidden" for="identity-value">"Address, number or handle"</label>
+            <input
+                id="identity-value"
+                type="text"
+                required
+                placeholder="Add an address, number or handle"
+                prop:value=move || value.get()
+                on:input=move |event| value.set(event_target_value(&event))
+            />
+            <button class="button" type="submit" disabled=move || action.pending().get()>"Add"</button>
+            <FormError message=action_error(action) />
+        </form>
+    }
+}
+
+/// Finding a duplicate profile, what merging it would move, and the merges that can be undone.
+#[component]
+fn MergeSection(customer_id: i64, merges: Vec<MergeRecord>, actions: ProfileActions, now: chrono::DateTime<Utc>) -> impl IntoView {
+    let duplicate = RwSignal::new(String::new());
+    let find = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        actions.preview.dispatch(PreviewMerge { customer_id, duplicate: duplicate.get_untracked() });
+    };
+    // A merge that landed makes its preview stale.
+    Effect::new(move |_| {
+        if matches!(actions.merge.value().get(), Some(Ok(_))) {
+            actions.preview.value().set(None);
+        }
+    });
+    let error = Signal::derive(move || {
+        [action_error(actions.preview), action_error(actions.merge), action_error(actions.undo)]
+            .into_iter()
+            .find_map(|message| message.get())
+    });
+    view! {
+        <h3 class="panel__subtitle">"Duplicate profiles"</h3>
+        <form class="customer-card__add" on:submit=find aria-label="Find a duplicate profile">
+            <label class="visually-hidden" for="merge-duplicate">"Email, phone, handle or customer number of the duplicate"</label>
+            <input
+                id="merge-duplicate"
+                type="text"
+                required
+                placeholder="Email, phone, handle or #number"
+                prop:value=move || duplicate.get()
+                on:input=move |event| duplicate.set(event_target_value(&event))
+            />
+            <button class="button" type="submit" disabled=move || actions.preview.pending().get()>"Find"</button>
+        </form>
+        {move || match actions.preview.value().get() {
+            Some(Ok(preview)) => Some(merge_preview(preview, customer_id, actions.merge)),
+            _ => None,
+        }}
+        <FormError message=error />
+        {(!merges.is_empty()).then(|| view! {
+            <ul class="customer-card__merges">
+                {merges
+                    .into_iter()
+                    .map(|merge| {
+                        let undo = move |_| {
+                            actions.undo.dispatch(UndoMerge { merge_id: merge.id });
+                        };
+                        view! {
+                            <li>
+                                <span>
+                                    "Merged " <strong>{merge.source_name.clone()}</strong> " (#" {merge.source_id} ") "
+                                    <time datetime=merge.merged_at.to_rfc3339() title=short_datetime(merge.merged_at)>{ago(merge.merged_at, now)}</time>
+                                </span>
+                                <button class="button button--quiet" type="button" on:click=undo aria-label=format!("Undo the merge of {}", merge.source_name)>
+                                    "Undo"
+                                </button>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        })}
+    }
+}
+
+fn merge_preview(preview: MergePreview, customer_id: i64, merge: ServerAction<MergeCustomers>) -> impl IntoView {
+    let source_id = preview.source.id;
+    let entries = |count: i64, one: &str, many: &str| format!("{count} {}", if count == 1 { one } else { many });
+    view! {
+        <div class="customer-card__preview" role="region" aria-label="Merge preview">
+            <p>
+                <strong>{preview.source.display_name}</strong> " (#" {source_id} ") has "
+                {entries(preview.tickets, "ticket", "tickets")} " and " {entries(preview.interactions, "timeline entry", "timeline entries")}
+                ". Merging moves them, and these, into this profile:"
+            </p>
+            <ul>
+                {preview
+                    .identities
+                    .into_iter()
+                    .map(|identity| view! { <li>{identity_label(identity.kind)} ": " {identity.value}</li> })
+                    .collect_view()}
+            </ul>
+            <button
+                class="button button--primary"
+                type="button"
+                disabled=move || merge.pending().get()
+                on:click=move |_| {
+                    merge.dispatch(MergeCustomers { customer_id, source_id });
+                }
+            >
+                "Merge into this profile"
+            </button>
+        </div>
     }
 }

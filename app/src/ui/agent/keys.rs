@@ -11,6 +11,7 @@ const SHORTCUTS: &[(&str, &str)] = &[
     ("n", "Write an internal note"),
     ("a", "Assign the ticket to me"),
     ("e", "Solve the ticket (choose a reason)"),
+    ("m or /", "Pick a macro (/ in an empty reply box)"),
     ("?", "Show or hide this help"),
 ];
 

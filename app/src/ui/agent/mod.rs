@@ -5,6 +5,7 @@ mod customer;
 mod inbox;
 mod keys;
 mod live;
+mod macros;
 mod ticket;
 
 pub use inbox::AgentWorkspace;

@@ -2,21 +2,23 @@
 //! ticket's fields editable in place, and the customer beside it.
 
 use super::{
-    customer::CustomerCard,
+    customer::{CustomerCard, ProfileActions},
     keys::{ShortcutHelp, focus_first, on_shortcut},
     live::{Heard, follow_ticket_events},
+    macros::MacroPicker,
     status_badge,
 };
 use crate::{
     api::agent::{
-        AssignTicket, LeaveTicket, SendAgentReply, SetTicketPriority, SetTicketStatus, SetTicketTags, leave_ticket,
-        open_ticket, ticket_presence,
+        ApplyMacro, AssignTicket, LeaveTicket, SendAgentReply, SetTicketPriority, SetTicketStatus, SetTicketTags,
+        leave_ticket, macro_list, open_ticket, ticket_presence,
     },
     error::AppError,
     model::{
-        Channel, Choice, CurrentUser, Disposition, Interaction, InteractionKind, Priority, TicketEvent,
+        Channel, Choice, CurrentUser, Disposition, Interaction, InteractionKind, Macro, Priority, TicketEvent,
         TicketEventKind, TicketStatus, Viewer, WorkspaceTicket,
     },
+    template,
     ui::{
         account::Protected,
         attachments::{AttachmentPicker, Attachments, attachment_links},
@@ -37,6 +39,8 @@ struct TicketActions {
     priority: ServerAction<SetTicketPriority>,
     assign: ServerAction<AssignTicket>,
     tags: ServerAction<SetTicketTags>,
+    apply: ServerAction<ApplyMacro>,
+    profile: ProfileActions,
 }
 
 impl TicketActions {
@@ -46,6 +50,8 @@ impl TicketActions {
             + self.priority.version().get()
             + self.assign.version().get()
             + self.tags.version().get()
+            + self.apply.version().get()
+            + self.profile.version()
     }
 }
 
@@ -59,6 +65,8 @@ pub fn AgentTicketPage() -> impl IntoView {
         priority: ServerAction::new(),
         assign: ServerAction::new(),
         tags: ServerAction::new(),
+        apply: ServerAction::new(),
+        profile: ProfileActions::new(),
     };
     let ticket = Resource::new(move || (id(), actions.version()), |(id, _)| async move {
         match id {
@@ -66,12 +74,15 @@ pub fn AgentTicketPage() -> impl IntoView {
             None => Err(AppError::NotFound),
         }
     });
+    // Macros change rarely: read once per page, not on every reload of the ticket.
+    let macros = Resource::new(|| (), |_| macro_list());
     // Lives with the page, so a reload of the ticket (after any change) keeps what is typed.
     let draft = Draft::new();
     // A sent message empties the box; a refused one stays for the agent to fix.
     Effect::new(move |_| {
         if matches!(actions.reply.value().get(), Some(Ok(()))) {
             draft.body.set(String::new());
+            draft.staged.set(None);
             draft.files.clear();
         }
     });
@@ -88,6 +99,10 @@ pub fn AgentTicketPage() -> impl IntoView {
                         focus_first("#composer-body")
                     }
                     "e" => focus_first("#disposition"),
+                    "m" => {
+                        draft.picking.set(true);
+                        true
+                    }
                     "a" => match ticket.get_untracked().and_then(Result::ok) {
                         Some(open) => {
                             let summary = &open.thread.ticket.summary;
@@ -108,15 +123,20 @@ pub fn AgentTicketPage() -> impl IntoView {
                     Heard::Ticket(TicketEvent { kind: TicketEventKind::Presence, .. }) => others.refresh(),
                     _ => ticket.refetch(),
                 });
+                let agent_name = user.display_name.clone();
                 view! {
                     <ShortcutHelp open=help />
                     <Transition fallback=|| view! { <div class="desk"><ListSkeleton rows=6 /></div> }>
-                        {move || Suspend::new(async move {
-                            match ticket.await {
-                                Ok(ticket) => view! { <Desk ticket actions draft others=others.viewers /> }.into_any(),
-                                Err(error) => view! { <div class="page page--narrow"><ErrorPanel error /></div> }.into_any(),
-                            }
-                        })}
+                        {move || {
+                            let agent_name = agent_name.clone();
+                            Suspend::new(async move {
+                                let macros = macros.await.unwrap_or_default();
+                                match ticket.await {
+                                    Ok(ticket) => view! { <Desk ticket macros agent_name actions draft others=others.viewers /> }.into_any(),
+                                    Err(error) => view! { <div class="page page--narrow"><ErrorPanel error /></div> }.into_any(),
+                                }
+                            })
+                        }}
                     </Transition>
                 }
             }
@@ -196,6 +216,10 @@ struct Draft {
     channel: RwSignal<Option<Channel>>,
     then: RwSignal<Option<TicketStatus>>,
     files: Attachments,
+    /// The macro the text came from: its changes apply when the message is sent.
+    staged: RwSignal<Option<Macro>>,
+    /// The macro picker is open.
+    picking: RwSignal<bool>,
 }
 
 impl Draft {
@@ -207,12 +231,21 @@ impl Draft {
             // After a reply the ball is usually in the customer's court.
             then: RwSignal::new(Some(TicketStatus::Pending)),
             files: Attachments::new(),
+            staged: RwSignal::new(None),
+            picking: RwSignal::new(false),
         }
     }
 }
 
 #[component]
-fn Desk(ticket: WorkspaceTicket, actions: TicketActions, draft: Draft, others: RwSignal<Vec<Viewer>>) -> impl IntoView {
+fn Desk(
+    ticket: WorkspaceTicket,
+    macros: Vec<Macro>,
+    agent_name: String,
+    actions: TicketActions,
+    draft: Draft,
+    others: RwSignal<Vec<Viewer>>,
+) -> impl IntoView {
     let summary = ticket.thread.ticket.summary.clone();
     let customer_name = summary.customer_name.clone();
     let channels = Channel::reply_channels(&ticket.customer.identities);
@@ -246,7 +279,9 @@ fn Desk(ticket: WorkspaceTicket, actions: TicketActions, draft: Draft, others: R
                     status=summary.status
                     channels
                     default_channel=ticket.reply_channel
-                    reply=actions.reply
+                    macros
+                    context=(customer_name, agent_name)
+                    actions
                     draft
                     others
                 />
@@ -263,7 +298,7 @@ fn Desk(ticket: WorkspaceTicket, actions: TicketActions, draft: Draft, others: R
                     teams=ticket.teams
                     actions
                 />
-                <CustomerCard panel=ticket.customer />
+                <CustomerCard panel=ticket.customer actions=actions.profile />
             </aside>
         </div>
     }
@@ -302,14 +337,18 @@ fn Composer(
     status: TicketStatus,
     channels: Vec<Channel>,
     default_channel: Channel,
-    reply: ServerAction<SendAgentReply>,
+    macros: Vec<Macro>,
+    /// The customer's and the agent's names, for the macros' variables.
+    context: (String, String),
+    actions: TicketActions,
     draft: Draft,
     others: RwSignal<Vec<Viewer>>,
 ) -> impl IntoView {
+    let reply = actions.reply;
     let writing = move || {
         others.read().iter().filter(|other| other.typing).map(|other| other.name.clone()).collect::<Vec<_>>()
     };
-    let Draft { body, internal, then, files, .. } = draft;
+    let Draft { body, internal, then, files, staged, .. } = draft;
     let channel = {
         let channels = channels.clone();
         move || draft.channel.get_untracked().filter(|picked| channels.contains(picked)).unwrap_or(default_channel)
@@ -329,9 +368,33 @@ fn Composer(
             // A note changes nothing about the ticket.
             then: if internal.get_untracked() { None } else { then.get_untracked() },
             attachments: files.tokens(),
+            macro_id: staged.get_untracked().map(|item| item.id),
         };
         reply.dispatch(sending);
     };
+    // A macro with text fills the box for the agent to check and send; one without applies
+    // its changes at once.
+    let pick = Callback::new(move |item: Macro| {
+        if item.fields.body.is_empty() {
+            actions.apply.dispatch(ApplyMacro { ticket_id, macro_id: item.id });
+            return;
+        }
+        let (customer_name, agent_name) = &context;
+        let names = template::Context { customer_name, ticket_id, agent_name };
+        let text = template::render(&item.fields.body, &names);
+        body.update(|current| match current.trim().is_empty() {
+            true => *current = text,
+            false => {
+                current.push_str("\n\n");
+                current.push_str(&text);
+            }
+        });
+        internal.set(item.fields.internal || closed);
+        staged.set(Some(item));
+        focus_first("#composer-body");
+    });
+    let sets_status = move || staged.read().as_ref().is_some_and(|item| item.fields.status.is_some());
+    let error = Signal::derive(move || action_error(reply).get().or_else(|| action_error(actions.apply).get()));
     let sending = move || reply.pending().get() || files.busy();
     view! {
         <PresenceNote others />
@@ -351,6 +414,9 @@ fn Composer(
                     <input type="radio" name="kind" checked=move || internal.get() on:change=move |_| internal.set(true) />
                     "Internal note"
                 </label>
+            </div>
+            <div class="composer__tools">
+                <MacroPicker macros open=draft.picking on_pick=pick />
             </div>
             <Show when=move || !internal.get()>
                 <label class="composer__channel">
@@ -377,14 +443,39 @@ fn Composer(
                     id="composer-body"
                     rows="5"
                     required
+                    aria-describedby="composer-hint"
                     prop:value=move || body.get()
-                    on:input=move |event| body.set(event_target_value(&event))
+                    on:input=move |event| {
+                        let typed = event_target_value(&event);
+                        // "/" in an empty box opens the macros instead of being typed.
+                        if typed == "/" {
+                            body.set(String::new());
+                            draft.picking.set(true);
+                        } else {
+                            body.set(typed);
+                        }
+                    }
                 ></textarea>
+                <p id="composer-hint" class="field__hint">"Type / in an empty box, or press m, for a macro."</p>
             </div>
             <AttachmentPicker files id="composer-files" />
-            <FormError message=action_error(reply) />
+            {move || staged.get().map(|item| {
+                let changes = item.changes();
+                view! {
+                    <p class="composer__macro" role="status">
+                        <span>
+                            "From macro " <strong>{item.fields.title.clone()}</strong>
+                            {(!changes.is_empty()).then(|| format!("; on sending: {}", changes.join(" · ")))}
+                        </span>
+                        <button class="button button--quiet" type="button" on:click=move |_| staged.set(None)>
+                            "Keep the text only"
+                        </button>
+                    </p>
+                }
+            })}
+            <FormError message=error />
             <div class="composer__actions">
-                <Show when=move || !internal.get()>
+                <Show when=move || !internal.get() && !sets_status()>
                     <label class="composer__then">
                         <span>"Then set"</span>
                         <select on:change=move |event| then.set(event_target_value(&event).parse().ok())>

@@ -1,7 +1,7 @@
 //! The agent workspace through the router, on both backends: an agent's reply reaches the
 //! customer's request page, a note never does, and bad input is refused with a reason.
 
-mod support;
+use crate::support;
 
 use app::{
     api::{

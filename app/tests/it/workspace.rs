@@ -5,14 +5,14 @@ use app::{
     both_backends,
     error::AppError,
     model::{
-        Channel, CurrentUser, Disposition, IdentityKind, InboxQuery, InboxSort, InboxView, InteractionKind, Priority,
-        Role, TicketStatus,
+        Channel, CurrentUser, Disposition, IdentityKind, InboxQuery, InboxSort, InboxView, InteractionKind, MacroFields,
+        Priority, Role, TicketStatus,
     },
     server::{
         audit,
         db::Db,
         identity::{Identifier, resolve_identity},
-        requests, staff,
+        customers, identity, macros, requests, staff,
         tickets::{self, NewInteraction, NewTicket},
         workspace::{self, AgentReply},
     },
@@ -61,11 +61,11 @@ async fn inbound(db: &Db, customer_id: i64, ticket_id: i64, channel: Channel, bo
 }
 
 fn reply(body: &str, channel: Channel) -> AgentReply<'_> {
-    AgentReply { body, channel, internal: false, then: Some(TicketStatus::Pending), uploads: &[] }
+    AgentReply { body, channel, internal: false, then: Some(TicketStatus::Pending), uploads: &[], macro_id: None }
 }
 
 fn note(body: &str) -> AgentReply<'_> {
-    AgentReply { body, channel: Channel::Portal, internal: true, then: None, uploads: &[] }
+    AgentReply { body, channel: Channel::Portal, internal: true, then: None, uploads: &[], macro_id: None }
 }
 
 async fn subjects(db: &Db, agent: &CurrentUser, query: InboxQuery) -> Vec<String> {
@@ -323,4 +323,155 @@ both_backends!(my_teams_merges_every_team_in_order_and_pages_on, |db: Db| async 
     let rest: Vec<_> = second.items.iter().map(|ticket| ticket.subject.clone()).collect();
     assert_eq!(rest, (0..10).rev().map(|n| format!("T{n:02}")).collect::<Vec<_>>());
     assert!(second.next.is_none());
+});
+
+fn invalid_text(result: Result<impl std::fmt::Debug, AppError>) -> String {
+    match result {
+        Err(AppError::Invalid(text)) => text,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+both_backends!(macros_are_checked_when_saved_and_every_change_is_audited, |db: Db| async move {
+    let admin = login(&db, "Morgan", Role::Admin, None).await;
+    let titled = |title: &str, body: &str| MacroFields { title: title.into(), body: body.into(), ..Default::default() };
+
+    let typo = invalid_text(macros::save(&db, admin.id, None, &titled("Hello", "Hi {{customer.nmae}}")).await);
+    assert!(typo.contains("{{customer.nmae}} is not a variable") && typo.contains("{{customer.name}}"), "{typo}");
+    let idle = invalid_text(macros::save(&db, admin.id, None, &titled("Nothing", "  ")).await);
+    assert!(idle.contains("needs text or at least one change"), "{idle}");
+    let silent_note = MacroFields { internal: true, status: Some(TicketStatus::Pending), ..titled("Note", "") };
+    assert!(invalid_text(macros::save(&db, admin.id, None, &silent_note).await).contains("Write the note"));
+    let closing = MacroFields { status: Some(TicketStatus::Closed), ..titled("Close", "") };
+    assert!(invalid_text(macros::save(&db, admin.id, None, &closing).await).contains("open, pending, on hold or solved"));
+    let bad_tag = MacroFields { add_tags: vec!["two words!".into()], ..titled("Tag", "") };
+    assert!(invalid_text(macros::save(&db, admin.id, None, &bad_tag).await).contains("not a valid tag"));
+    let gone_team = MacroFields { team_id: Some(9_999), ..titled("Team", "") };
+    assert!(invalid_text(macros::save(&db, admin.id, None, &gone_team).await).contains("team does not exist"));
+    assert!(macros::list(&db).await.unwrap().is_empty(), "nothing refused was stored");
+
+    let tagged = MacroFields { add_tags: vec![" Refund".into(), "refund".into()], ..titled("  Refund approved ", "Hi {{ customer.first_name }}") };
+    let saved = macros::save(&db, admin.id, None, &tagged).await.unwrap();
+    assert_eq!(saved.fields.title, "Refund approved", "titles are trimmed");
+    assert_eq!(saved.fields.add_tags, ["refund"], "tags are normalized once");
+    assert!(matches!(
+        macros::save(&db, admin.id, None, &titled("REFUND APPROVED", "x")).await,
+        Err(AppError::Conflict(_))
+    ), "titles are unique whatever their case");
+
+    let renamed = macros::save(&db, admin.id, Some(saved.id), &titled("Refund sent", "Sent.")).await.unwrap();
+    assert_eq!((renamed.id, renamed.fields.title.as_str(), renamed.fields.add_tags.len()), (saved.id, "Refund sent", 0));
+    assert!(matches!(macros::save(&db, admin.id, Some(9_999), &titled("Ghost", "x")).await, Err(AppError::NotFound)));
+    macros::delete(&db, admin.id, saved.id).await.unwrap();
+    assert!(matches!(macros::delete(&db, admin.id, saved.id).await, Err(AppError::NotFound)));
+    assert!(macros::list(&db).await.unwrap().is_empty());
+    let trail: Vec<_> = audit::entries_for(&db, "macro", saved.id).await.unwrap().into_iter().map(|entry| entry.action).collect();
+    assert_eq!(trail, ["macro.create", "macro.update", "macro.delete"]);
+});
+
+both_backends!(a_macro_sent_with_a_reply_applies_all_its_changes, |db: Db| async move {
+    let admin = login(&db, "Morgan", Role::Admin, None).await;
+    let sam = login(&db, "Sam", Role::Agent, None).await;
+    let billing = staff::create_team(&db, "Billing").await.unwrap();
+    let ana = customer(&db, &[Identifier::new(IdentityKind::Email, "ana@example.com")], "Ana Lima").await;
+    let id = ticket(&db, ana, "Refund please", Channel::Email, None).await;
+    tickets::set_tags(&db, id, &["billing"]).await.unwrap();
+    let refund = MacroFields {
+        title: "Refund approved".into(),
+        body: "Hi {{customer.first_name}}, refund approved.".into(),
+        status: Some(TicketStatus::Solved),
+        priority: Some(Priority::High),
+        add_tags: vec!["refund".into()],
+        assign_to_self: true,
+        team_id: Some(billing),
+        ..Default::default()
+    };
+    let refund = macros::save(&db, admin.id, None, &refund).await.unwrap();
+
+    // The composer filled the text in; the status picked there gives way to the macro's.
+    let sent = AgentReply { macro_id: Some(refund.id), ..reply("Hi Ana, refund approved.", Channel::Email) };
+    workspace::reply(&db, &sam, id, sent).await.unwrap();
+
+    let open = workspace::ticket(&db, id).await.unwrap();
+    let ticket = &open.thread.ticket;
+    assert_eq!(ticket.summary.status, TicketStatus::Solved);
+    assert_eq!(ticket.summary.priority, Priority::High);
+    assert_eq!(ticket.tags, ["billing", "refund"], "tags are added to the ticket's own");
+    assert_eq!((ticket.summary.assignee_id, ticket.summary.team_id), (Some(sam.id), Some(billing)));
+    let out = open.thread.interactions.iter().find(|entry| entry.kind == InteractionKind::MessageOut).unwrap();
+    assert_eq!((out.body.as_str(), out.channel), ("Hi Ana, refund approved.", Channel::Email));
+    let actions: Vec<_> = audit::entries_for(&db, "ticket", id).await.unwrap().into_iter().map(|entry| entry.action).collect();
+    assert!(actions.contains(&"ticket.macro".to_owned()), "{actions:?}");
+
+    // Applying it again changes nothing that is already so and keeps each tag once.
+    workspace::apply_macro(&db, &sam, id, refund.id).await.unwrap();
+    assert_eq!(workspace::ticket(&db, id).await.unwrap().thread.ticket.tags, ["billing", "refund"]);
+});
+
+both_backends!(a_macro_without_text_applies_at_once_and_stale_or_closed_cases_are_refused, |db: Db| async move {
+    let admin = login(&db, "Morgan", Role::Admin, None).await;
+    let sam = login(&db, "Sam", Role::Agent, None).await;
+    let ana = customer(&db, &[Identifier::new(IdentityKind::Email, "ana@example.com")], "Ana").await;
+    let id = ticket(&db, ana, "Slow site", Channel::Email, None).await;
+    let escalate = MacroFields {
+        title: "Escalate".into(),
+        priority: Some(Priority::Urgent),
+        add_tags: vec!["escalated".into()],
+        ..Default::default()
+    };
+    let escalate = macros::save(&db, admin.id, None, &escalate).await.unwrap();
+    let before = workspace::ticket(&db, id).await.unwrap().thread.interactions.len();
+    workspace::apply_macro(&db, &sam, id, escalate.id).await.unwrap();
+    let open = workspace::ticket(&db, id).await.unwrap();
+    assert_eq!((open.thread.ticket.summary.priority, open.thread.ticket.tags.clone()), (Priority::Urgent, vec!["escalated".to_owned()]));
+    assert_eq!(open.thread.interactions.len(), before, "no message was written");
+
+    assert!(matches!(workspace::apply_macro(&db, &sam, 9_999, escalate.id).await, Err(AppError::NotFound)));
+    workspace::set_status(&db, &sam, id, TicketStatus::Closed, None).await.unwrap();
+    assert!(invalid_text(workspace::apply_macro(&db, &sam, id, escalate.id).await).contains("closed"));
+
+    let other = ticket(&db, ana, "Another", Channel::Email, None).await;
+    macros::delete(&db, admin.id, escalate.id).await.unwrap();
+    let stale = AgentReply { macro_id: Some(escalate.id), ..reply("Escalating this.", Channel::Email) };
+    assert!(invalid_text(workspace::reply(&db, &sam, other, stale).await).contains("deleted"));
+    let thread = workspace::ticket(&db, other).await.unwrap().thread;
+    assert!(thread.interactions.iter().all(|entry| entry.kind != InteractionKind::MessageOut), "a refused reply is not recorded");
+});
+
+both_backends!(agents_add_identities_and_merge_a_duplicate_with_a_preview_and_an_undo, |db: Db| async move {
+    let sam = login(&db, "Sam", Role::Agent, None).await;
+    let ana = customer(&db, &[Identifier::new(IdentityKind::Email, "ana@example.com")], "Ana Lima").await;
+    let twin = customer(&db, &[Identifier::new(IdentityKind::Phone, "+351 912 345 678")], "A. Lima").await;
+    let anas = ticket(&db, ana, "Invoice", Channel::Email, None).await;
+    let twins = ticket(&db, twin, "Call about the invoice", Channel::Phone, None).await;
+
+    identity::add_identity(&db, ana, IdentityKind::Twitter, "@Ana_Lima", sam.id).await.unwrap();
+    let kinds = |identities: Vec<app::model::Identity>| identities.into_iter().map(|i| (i.kind, i.value)).collect::<Vec<_>>();
+    assert!(kinds(customers::identities(&db, ana).await.unwrap()).contains(&(IdentityKind::Twitter, "ana_lima".into())), "handles are normalized");
+    match identity::add_identity(&db, ana, IdentityKind::Phone, "+351912345678", sam.id).await {
+        Err(AppError::Conflict(text)) => assert!(text.contains("belongs to A. Lima") && text.contains(&format!("#{twin}")), "{text}"),
+        other => panic!("another profile's phone was taken: {other:?}"),
+    }
+    assert!(matches!(identity::add_identity(&db, ana, IdentityKind::Email, "ANA@example.com", sam.id).await, Err(AppError::Conflict(_))));
+    assert!(invalid_text(identity::add_identity(&db, ana, IdentityKind::Phone, "912 345", sam.id).await).contains("country code"));
+
+    // The agent finds the duplicate however its identity is written, and sees what moves.
+    assert_eq!(identity::find_customer(&db, "00351 912 345 678").await.unwrap(), twin);
+    assert_eq!(identity::find_customer(&db, &format!("#{twin}")).await.unwrap(), twin);
+    assert!(invalid_text(identity::find_customer(&db, "nobody@example.com").await).contains("No customer has"));
+    let preview = customers::merge_preview(&db, ana, twin).await.unwrap();
+    assert_eq!((preview.source.display_name.as_str(), preview.tickets, preview.identities.len()), ("A. Lima", 1, 1));
+    assert!(invalid_text(customers::merge_preview(&db, ana, ana).await).contains("own profile"));
+
+    let merge = customers::merge(&db, twin, ana, Some(sam.id)).await.unwrap();
+    let panel = workspace::panel(&db, ana, anas).await.unwrap();
+    assert_eq!(panel.other_tickets.iter().map(|t| t.id).collect::<Vec<_>>(), [twins], "one profile, both tickets");
+    assert_eq!(panel.merges.iter().map(|m| (m.id, m.source_name.as_str())).collect::<Vec<_>>(), [(merge, "A. Lima")]);
+    assert!(matches!(customers::merge_preview(&db, ana, twin).await, Err(AppError::Conflict(_))), "merged once");
+
+    customers::unmerge(&db, merge, Some(sam.id)).await.unwrap();
+    let panel = workspace::panel(&db, ana, anas).await.unwrap();
+    assert!(panel.other_tickets.is_empty() && panel.merges.is_empty(), "the undo gives the twin its ticket back");
+    assert_eq!(kinds(customers::identities(&db, twin).await.unwrap()), [(IdentityKind::Phone, "+351912345678".to_owned())]);
+    assert_eq!(tickets::summary(&db, twins).await.unwrap().customer_id, twin);
 });

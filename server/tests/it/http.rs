@@ -1,6 +1,6 @@
 //! The HTTP surface, driven through the router as a tower service, on both backends.
 
-mod support;
+use crate::support;
 
 use app::{api::portal::SearchArticles, both_backends, server::db::Db};
 use axum::{

@@ -1,6 +1,6 @@
 //! Signing in, sessions and who may call what, through the real router on both backends.
 
-mod support;
+use crate::support;
 
 use app::{
     api::{

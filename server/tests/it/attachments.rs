@@ -1,7 +1,7 @@
 //! Files with requests and replies, through the router on both backends: uploaded when picked,
 //! claimed by the message that is sent, downloaded only by whoever may read the conversation.
 
-mod support;
+use crate::support;
 
 use app::{
     api::{portal::SendRequest, requests::ReplyToRequest, uploads::UploadAttachment},

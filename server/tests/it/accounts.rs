@@ -2,7 +2,7 @@
 //! verification, password resets and changes, staff invitations and roles, and the role ×
 //! action matrix over every server function and protected page.
 
-mod support;
+use crate::support;
 
 use app::{
     api::{
@@ -10,12 +10,13 @@ use app::{
             CancelAccountErasure, ChangePassword, MyAccount, RegisterCustomer, RequestAccountErasure,
             RequestPasswordReset, ResetPassword, SignOutOtherDevices, VerifyEmail,
         },
-        admin::{ChangeStaffRole, InviteStaff, StaffList},
+        admin::{ChangeStaffRole, DeleteMacro, InviteStaff, SaveMacro, StaffList, TeamChoices},
         agent::{
-            AssignTicket, InboxPage, InboxViewCounts, LeaveTicket, OpenTicket, SendAgentReply,
+            ApplyMacro, AssignTicket, InboxPage, InboxViewCounts, LeaveTicket, MacroList, OpenTicket, SendAgentReply,
             SetTicketPriority, SetTicketStatus, SetTicketTags, TicketPresence,
         },
         auth::WhoAmI,
+        customers::{AddCustomerIdentity, MergeCustomers, PreviewMerge, UndoMerge, UpdateCustomer},
         portal::{
             CategoryPage, HelpCenter, NoteArticleRead, NoteSearch, PublishedArticle, RateArticle,
             SearchArticles, SendRequest,
@@ -291,6 +292,9 @@ both_backends!(every_server_function_answers_each_role_as_it_should, |db: Db| as
     let app = app(&db).await;
     let agent_id = scalar(&db, "select id from users where email = 'agent@northwind.test'").await;
     let anas_ticket = scalar(&db, ANAS_TICKET).await;
+    let escalate = scalar(&db, "select id from macros where title = 'Escalate to billing'").await;
+    let reset_steps = scalar(&db, "select id from macros where title = 'Password reset steps'").await;
+    let ana = scalar(&db, "select customer_id from users where email = 'customer@northwind.test'").await;
     let mut cookies = vec![None];
     for role in &WHO[1..] {
         cookies.push(Some(signed_in(&app, &format!("{role}@northwind.test")).await));
@@ -335,6 +339,17 @@ both_backends!(every_server_function_answers_each_role_as_it_should, |db: Db| as
         (SetTicketTags::PATH, format!("ticket_id={anas_ticket}&tags=vip"), [401, 403, 200, 200, 200]),
         (TicketPresence::PATH, format!("ticket_id={anas_ticket}&typing=true"), [401, 403, 200, 200, 200]),
         (LeaveTicket::PATH, format!("ticket_id={anas_ticket}"), [401, 403, 200, 200, 200]),
+        (MacroList::PATH, String::new(), [401, 403, 200, 200, 200]),
+        (ApplyMacro::PATH, format!("ticket_id={anas_ticket}&macro_id={escalate}"), [401, 403, 200, 200, 200]),
+        (SaveMacro::PATH, "fields[title]=Thanks+{who}&fields[body]=Thanks!".into(), [401, 403, 403, 403, 200]),
+        (DeleteMacro::PATH, format!("macro_id={reset_steps}"), [401, 403, 403, 403, 200]),
+        (TeamChoices::PATH, String::new(), [401, 403, 403, 403, 200]),
+        (UpdateCustomer::PATH, format!("customer_id={ana}&display_name=Ana+Silva&tier=premium"), [401, 403, 200, 200, 200]),
+        (AddCustomerIdentity::PATH, format!("customer_id={ana}&kind=twitter&value=ana_{{who}}"), [401, 403, 200, 200, 200]),
+        (PreviewMerge::PATH, format!("customer_id={ana}&duplicate=nobody%40example.test"), [401, 403, 422, 422, 422]),
+        // Allowed, and refused as input: a profile cannot be merged into itself.
+        (MergeCustomers::PATH, format!("customer_id={ana}&source_id={ana}"), [401, 403, 422, 422, 422]),
+        (UndoMerge::PATH, "merge_id=999999".into(), [401, 403, 404, 404, 404]),
         (MyAccount::PATH, String::new(), [401, 200, 200, 200, 200]),
         (ChangePassword::PATH, "current_password=guess&new_password=tide+pool+lantern".into(), [401, 422, 422, 422, 422]),
         (StaffList::PATH, String::new(), [401, 403, 403, 403, 200]),
@@ -365,6 +380,7 @@ both_backends!(protected_pages_send_each_role_where_it_belongs, |db: Db| async m
     for (page, expected) in [
         ("/agent", [302, 403, 200, 200, 200]),
         ("/admin", [302, 403, 403, 403, 200]),
+        ("/admin/macros", [302, 403, 403, 403, 200]),
         ("/account", [302, 200, 200, 200, 200]),
     ] {
         for (index, who) in WHO.iter().enumerate() {

@@ -2,7 +2,7 @@
 //! own data, and erasure waits out its grace period, can be cancelled, then leaves nothing
 //! that identifies them.
 
-mod support;
+use crate::support;
 
 use app::{
     api::account::{CancelAccountErasure, RequestAccountErasure},

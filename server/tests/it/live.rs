@@ -2,7 +2,7 @@
 //! reconnecting browser catches up, and that on PostgreSQL a change made through one server
 //! process reaches an agent connected to another.
 
-mod support;
+use crate::support;
 
 use app::{
     api::{agent::SetTicketPriority, auth::SignIn},

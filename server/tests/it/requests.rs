@@ -1,7 +1,7 @@
 //! "My requests" through the router, on both backends: a customer's own tickets, and of each
 //! conversation only what passed between them and support.
 
-mod support;
+use crate::support;
 
 use app::{
     api::{

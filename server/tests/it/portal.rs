@@ -1,7 +1,7 @@
 //! The help center through the router, on both backends: an anonymous visit's reading and
 //! searching follows the visitor into their account and into the request they send.
 
-mod support;
+use crate::support;
 
 use app::{
     api::{

@@ -1,0 +1,9 @@
+//! The application's service tests on both backends, one module per area, linked into a
+//! single binary (one link of the whole application instead of one per file).
+
+mod attachments;
+mod data_model;
+mod help_center;
+mod migrations;
+mod portal_activity;
+mod workspace;
