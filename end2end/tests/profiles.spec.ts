@@ -15,11 +15,11 @@ test("an agent adds an identity, merges a duplicate profile after a preview, and
 
   // A handle is added; the other address is refused, naming its profile, and the merge preview
   // for that profile appears in its place.
-  await agent.getByLabel("Kind").selectOption("twitter");
+  await agent.getByLabel("Identity kind").selectOption("twitter");
   await agent.getByLabel("Address, number or handle").fill("@LinaD");
   await panel.getByRole("button", { name: "Add", exact: true }).click();
   await expect(panel).toContainText("linad");
-  await agent.getByLabel("Kind").selectOption("email");
+  await agent.getByLabel("Identity kind").selectOption("email");
   await agent.getByLabel("Address, number or handle").fill(home);
   await panel.getByRole("button", { name: "Add", exact: true }).click();
   await expect(panel.getByRole("alert")).toContainText("belongs to L. Duarte");

@@ -62,8 +62,10 @@ export async function visitorRequest(browser: Browser, name: string, subject: st
 /** A page in a browser context of its own, signed in as `email` on `path`, hydrated. */
 export async function signedIn(browser: Browser, path: string, email: string): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
-  await page.goto(path);
+  await page.goto("/sign-in");
   await signIn(page, email);
+  await expect(page).not.toHaveURL(/\/sign-in/);
+  await page.goto(path);
   await page.locator("body[data-hydrated]").waitFor();
   return page;
 }

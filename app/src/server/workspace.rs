@@ -332,39 +332,41 @@ pub const PRESENCE_TIMEOUT: chrono::Duration = chrono::Duration::seconds(30);
 /// ticket event; a plain heartbeat stays quiet.
 pub async fn present(db: &Db, agent: &CurrentUser, ticket_id: i64, typing: bool) -> Result<Vec<Viewer>, AppError> {
     let now = clock::now();
+    // Writes come first in each statement and transaction: on SQLite a transaction that read
+    // before writing fails at once, rather than waiting, when another write got in between.
     let changed = with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
-        let before = sqlx::query_scalar::<_, bool>(
-            "select typing from ticket_viewers where ticket_id = $1 and user_id = $2 and seen_at > $3",
+        let refreshed = sqlx::query(
+            "update ticket_viewers set seen_at = $1
+             where ticket_id = $2 and user_id = $3 and typing = $4 and seen_at > $5",
         )
-        .bind(ticket_id)
-        .bind(agent.id)
-        .bind(now - PRESENCE_TIMEOUT)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let exists = sqlx::query_scalar::<_, i64>("select id from tickets where id = $1")
-            .bind(ticket_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if exists.is_none() {
-            return Err(AppError::NotFound);
-        }
-        sqlx::query(
-            "insert into ticket_viewers (ticket_id, user_id, typing, seen_at) values ($1, $2, $3, $4)
-             on conflict (ticket_id, user_id) do update set typing = excluded.typing, seen_at = excluded.seen_at",
-        )
+        .bind(now)
         .bind(ticket_id)
         .bind(agent.id)
         .bind(typing)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        let changed = before != Some(typing);
-        if changed {
+        .bind(now - PRESENCE_TIMEOUT)
+        .execute(pool)
+        .await?
+        .rows_affected();
+        if refreshed == 0 {
+            let mut tx = pool.begin().await?;
+            let upserted = sqlx::query(
+                "insert into ticket_viewers (ticket_id, user_id, typing, seen_at) values ($1, $2, $3, $4)
+                 on conflict (ticket_id, user_id) do update set typing = excluded.typing, seen_at = excluded.seen_at",
+            )
+            .bind(ticket_id)
+            .bind(agent.id)
+            .bind(typing)
+            .bind(now)
+            .execute(&mut *tx)
+            .await;
+            match upserted {
+                Err(sqlx::Error::Database(e)) if e.is_foreign_key_violation() => return Err(AppError::NotFound),
+                other => other?,
+            };
             ticket_event!(&mut *tx, ticket_id, TicketEventKind::Presence, now)?;
+            tx.commit().await?;
         }
-        tx.commit().await?;
-        changed
+        refreshed == 0
     });
     if changed {
         events::committed();

@@ -41,6 +41,21 @@ where
     })
 }
 
+/// Calls `handle` with each result of `action` that arrives after this point, not with one
+/// that arrived before: a component rebuilt by a reload does not act on an old result again.
+pub fn on_each_result<S>(action: ServerAction<S>, handle: impl Fn(&Result<S::Output, AppError>) + 'static)
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Effect::new(move |seen: Option<()>| {
+        action.value().with(|result| match (seen, result) {
+            (Some(()), Some(result)) => handle(result),
+            _ => {}
+        });
+    });
+}
+
 #[component]
 pub fn FormError(message: Signal<Option<String>>) -> impl IntoView {
     move || message.get().map(|message| view! { <p class="form__error" role="alert">{message}</p> })

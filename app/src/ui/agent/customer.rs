@@ -9,7 +9,7 @@ use crate::{
     error::AppError,
     model::{Customer, CustomerPanel, IdentityKind, Interaction, MergePreview, MergeRecord, Tier, TicketSummary},
     ui::{
-        forms::{FormError, action_error},
+        forms::{FormError, action_error, on_each_result},
         format::{ago, short_datetime},
     },
 };
@@ -72,10 +72,11 @@ pub fn CustomerCard(panel: CustomerPanel, actions: ProfileActions) -> impl IntoV
                 <button
                     class="button button--quiet"
                     type="button"
+                    aria-label="Edit profile"
                     aria-expanded=move || editing.get().to_string()
                     on:click=move |_| editing.update(|open| *open = !*open)
                 >
-                    "Edit profile"
+                    "Edit"
                 </button>
             </div>
             <Show when=move || editing.get()>
@@ -184,8 +185,8 @@ fn ProfileForm(customer: Customer, action: ServerAction<UpdateCustomer>, editing
         event.prevent_default();
         action.dispatch(UpdateCustomer { customer_id, display_name: name.get_untracked(), tier: tier.get_untracked() });
     };
-    Effect::new(move |_| {
-        if matches!(action.value().get(), Some(Ok(()))) {
+    on_each_result(action, move |result| {
+        if result.is_ok() {
             editing.set(false);
         }
     });
@@ -227,16 +228,16 @@ fn IdentityForm(customer_id: i64, action: ServerAction<AddCustomerIdentity>, pre
         event.prevent_default();
         action.dispatch(AddCustomerIdentity { customer_id, kind: kind.get_untracked(), value: value.get_untracked() });
     };
-    Effect::new(move |_| match action.value().get() {
-        Some(Ok(())) => value.set(String::new()),
-        Some(Err(AppError::Conflict(message))) if message.contains("Merge the two profiles") => {
+    on_each_result(action, move |result| match result {
+        Ok(()) => value.set(String::new()),
+        Err(AppError::Conflict(message)) if message.contains("Merge the two profiles") => {
             preview.dispatch(PreviewMerge { customer_id, duplicate: value.get_untracked() });
         }
-        _ => {}
+        Err(_) => {}
     });
     view! {
         <form class="customer-card__add" on:submit=submit aria-label="Add a way to reach them">
-            <label class="visually-hidden" for="identity-kind">"Kind"</label>
+            <label class="visually-hidden" for="identity-kind">"Identity kind"</label>
             <select id="identity-kind" on:change=move |event| {
                 if let Ok(picked) = event_target_value(&event).parse() {
                     kind.set(picked);
@@ -270,10 +271,11 @@ fn MergeSection(customer_id: i64, merges: Vec<MergeRecord>, actions: ProfileActi
         event.prevent_default();
         actions.preview.dispatch(PreviewMerge { customer_id, duplicate: duplicate.get_untracked() });
     };
-    // A merge that landed makes its preview stale.
-    Effect::new(move |_| {
-        if matches!(actions.merge.value().get(), Some(Ok(_))) {
+    // A merge that landed makes its preview, and the refusal that led to it, stale.
+    on_each_result(actions.merge, move |result| {
+        if result.is_ok() {
             actions.preview.value().set(None);
+            actions.add_identity.value().set(None);
         }
     });
     let error = Signal::derive(move || {

@@ -396,9 +396,9 @@ fn Composer(
     let sets_status = move || staged.read().as_ref().is_some_and(|item| item.fields.status.is_some());
     let error = Signal::derive(move || action_error(reply).get().or_else(|| action_error(actions.apply).get()));
     let sending = move || reply.pending().get() || files.busy();
-    view! {
-        <PresenceNote others />
-        <form class="composer" class:composer--note=move || internal.get() on:submit=send aria-label="Reply">
+    // Split off, and type-erased, to keep the view type within the compiler's depth limit.
+    let top = view! {
+        <div class="composer__top">
             <div class="composer__modes" role="radiogroup" aria-label="Message kind">
                 <label class="composer__mode">
                     <input
@@ -415,9 +415,14 @@ fn Composer(
                     "Internal note"
                 </label>
             </div>
-            <div class="composer__tools">
-                <MacroPicker macros open=draft.picking on_pick=pick />
-            </div>
+            <MacroPicker macros open=draft.picking on_pick=pick />
+        </div>
+    }
+    .into_any();
+    view! {
+        <PresenceNote others />
+        <form class="composer" class:composer--note=move || internal.get() on:submit=send aria-label="Reply">
+            {top}
             <Show when=move || !internal.get()>
                 <label class="composer__channel">
                     <span>"Send by"</span>
