@@ -267,6 +267,12 @@ pub struct TicketSummary {
     pub assignee_name: Option<String>,
     /// The start of the latest message either way (never an internal note).
     pub preview: String,
+    /// Something happened since the agent reading the inbox last opened it.
+    #[serde(default)]
+    pub unread: bool,
+    /// A note names the agent reading the inbox, and they have not opened the ticket since.
+    #[serde(default)]
+    pub mentioned: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

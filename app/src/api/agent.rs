@@ -40,8 +40,11 @@ pub async fn inbox_view_counts() -> Result<InboxCounts, AppError> {
 pub async fn open_ticket(ticket_id: i64) -> Result<WorkspaceTicket, AppError> {
     ctx::respond(
         async {
-            staff().await?;
-            workspace::ticket(&ctx::db()?, ticket_id).await
+            let agent = staff().await?;
+            let db = ctx::db()?;
+            let ticket = workspace::ticket(&db, ticket_id).await?;
+            workspace::mark_read(&db, &agent, ticket_id).await?;
+            Ok(ticket)
         }
         .await,
     )

@@ -185,6 +185,8 @@ impl SummaryRow {
             last_activity_at: self.last_activity_at,
             assignee_name: self.assignee_name,
             preview: self.preview.unwrap_or_default(),
+            unread: false,
+            mentioned: false,
         })
     }
 }

@@ -18,7 +18,9 @@ use crate::{
         TicketEventKind, TicketStatus, TicketSummary, TimelineFilter, Viewer, WorkspaceTicket,
     },
 };
+use chrono::{DateTime, Utc};
 use serde_json::json;
+use std::collections::HashMap;
 
 /// Unsolved tickets, written as the partial indexes' predicate so both backends use them.
 const UNSOLVED: &str = "t.status not in ('solved', 'closed')";
@@ -61,7 +63,80 @@ pub async fn inbox(
         (_, Some(sort)) => sort,
         (_, None) => InboxSort::LastActivity,
     };
-    tickets::inbox(db, &filter, sort, after, INBOX_PAGE_SIZE).await
+    let mut page = tickets::inbox(db, &filter, sort, after, INBOX_PAGE_SIZE).await?;
+    mark_unread(db, agent.id, &mut page.items).await?;
+    Ok(page)
+}
+
+/// Marks the rows the agent has not seen since their last activity, and those where a note
+/// named them since: two queries for the page, none per row.
+async fn mark_unread(db: &Db, agent_id: i64, rows: &mut [TicketSummary]) -> Result<(), AppError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    // Ticket ids come from the database as integers, so listing them inline is safe.
+    let ids = rows.iter().map(|row| row.id.to_string()).collect::<Vec<_>>().join(", ");
+    let (reads, mentions) = with_db!(db, |pool| {
+        let reads = sqlx::query_as::<_, (i64, DateTime<Utc>)>(&format!(
+            "select ticket_id, read_at from ticket_reads where user_id = $1 and ticket_id in ({ids})"
+        ))
+        .bind(agent_id)
+        .fetch_all(pool)
+        .await?;
+        let mentions = sqlx::query_as::<_, (i64, DateTime<Utc>)>(&format!(
+            "select i.ticket_id, max(i.created_at) from note_mentions m join interactions i on i.id = m.interaction_id
+             where m.user_id = $1 and i.ticket_id in ({ids}) group by i.ticket_id"
+        ))
+        .bind(agent_id)
+        .fetch_all(pool)
+        .await?;
+        (reads, mentions)
+    });
+    let reads: HashMap<i64, DateTime<Utc>> = reads.into_iter().collect();
+    let mentions: HashMap<i64, DateTime<Utc>> = mentions.into_iter().collect();
+    for row in rows {
+        let unseen = |at: DateTime<Utc>| reads.get(&row.id).is_none_or(|read| *read < at);
+        row.unread = unseen(row.last_activity_at);
+        row.mentioned = mentions.get(&row.id).is_some_and(|&at| unseen(at));
+    }
+    Ok(())
+}
+
+/// The agent has looked at the ticket as it is now.
+pub async fn mark_read(db: &Db, agent: &CurrentUser, ticket_id: i64) -> Result<(), AppError> {
+    with_db!(db, |pool| {
+        sqlx::query(
+            "insert into ticket_reads (user_id, ticket_id, read_at) values ($1, $2, $3)
+             on conflict (user_id, ticket_id) do update set read_at = excluded.read_at",
+        )
+        .bind(agent.id)
+        .bind(ticket_id)
+        .bind(clock::now())
+        .execute(pool)
+        .await?;
+    });
+    Ok(())
+}
+
+/// The colleagues a note names: "@" followed by their full name or their first name, in any
+/// case ("@Sam Okafor", "@sam"). A first name two colleagues share names both.
+fn mentioned(note: &str, staff: &[Choice]) -> Vec<i64> {
+    let lower = note.to_lowercase();
+    let named = |name: &str| {
+        let wanted = format!("@{}", name.to_lowercase());
+        lower.match_indices(&wanted).any(|(at, _)| {
+            // The name must end there: "@sam" does not name "Samira".
+            lower[at + wanted.len()..].chars().next().is_none_or(|next| !next.is_alphanumeric())
+        })
+    };
+    staff
+        .iter()
+        .filter(|member| {
+            let first = member.name.split_whitespace().next().unwrap_or(&member.name);
+            named(&member.name) || named(first)
+        })
+        .map(|member| member.id)
+        .collect()
 }
 
 async fn team_ids(db: &Db, agent_id: i64) -> Result<Vec<i64>, AppError> {
@@ -118,15 +193,20 @@ pub async fn ticket(db: &Db, ticket_id: i64) -> Result<WorkspaceTicket, AppError
         true => reply_channel,
         false => Channel::Portal,
     };
-    let agents = with_db!(db, |pool| {
+    let agents = staff_choices(db).await?;
+    Ok(WorkspaceTicket { thread, customer, reply_channel, agents, teams: staff::teams(db).await? })
+}
+
+/// Everyone who works tickets, by name.
+async fn staff_choices(db: &Db) -> Result<Vec<Choice>, AppError> {
+    let rows = with_db!(db, |pool| {
         sqlx::query_as::<_, (i64, String)>(
             "select id, display_name from users where role <> 'customer' order by display_name, id",
         )
         .fetch_all(pool)
         .await?
     });
-    let agents = agents.into_iter().map(|(id, name)| Choice { id, name }).collect();
-    Ok(WorkspaceTicket { thread, customer, reply_channel, agents, teams: staff::teams(db).await? })
+    Ok(rows.into_iter().map(|(id, name)| Choice { id, name }).collect())
 }
 
 /// The customer panel beside a ticket: the profile, its identities, the customer's other
@@ -201,7 +281,10 @@ pub async fn reply(db: &Db, agent: &CurrentUser, ticket_id: i64, reply: AgentRep
         author_id: Some(agent.id),
         files: Claim { owner: &attachments::owner_of_user(agent.id), tokens: reply.uploads },
     };
-    tickets::record_interaction(db, entry).await?;
+    let recorded = tickets::record_interaction(db, entry).await?;
+    if let (true, tickets::Recorded::New(note_id)) = (reply.internal, recorded) {
+        record_mentions(db, agent, note_id, body).await?;
+    }
     let then = match &chosen {
         Some(chosen) => {
             apply_changes(db, agent, ticket_id, chosen).await?;
@@ -213,6 +296,21 @@ pub async fn reply(db: &Db, agent: &CurrentUser, ticket_id: i64, reply: AgentRep
         Some(status) if status != summary.status => set_status(db, agent, ticket_id, status, None).await,
         _ => Ok(()),
     }
+}
+
+async fn record_mentions(db: &Db, agent: &CurrentUser, note_id: i64, body: &str) -> Result<(), AppError> {
+    let staff = staff_choices(db).await?;
+    let named: Vec<i64> = mentioned(body, &staff).into_iter().filter(|&id| id != agent.id).collect();
+    with_db!(db, |pool| {
+        for user_id in named {
+            sqlx::query("insert into note_mentions (interaction_id, user_id) values ($1, $2) on conflict do nothing")
+                .bind(note_id)
+                .bind(user_id)
+                .execute(pool)
+                .await?;
+        }
+    });
+    Ok(())
 }
 
 /// Applies a macro's changes to a ticket. Its text, if it has any, is not sent: the composer
@@ -425,4 +523,22 @@ async fn record(
         audit!(pool, Some(agent.id), action, "ticket", Some(ticket_id), details, now)?;
     });
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mention_names_a_colleague_by_full_or_first_name_and_nothing_longer() {
+        let staff = [
+            Choice { id: 1, name: "Sam Okafor".into() },
+            Choice { id: 2, name: "Samira Haddad".into() },
+            Choice { id: 3, name: "Priya Natarajan".into() },
+        ];
+        assert_eq!(mentioned("@Sam Okafor can you call them?", &staff), [1]);
+        assert_eq!(mentioned("cc @sam, @PRIYA.", &staff), [1, 3]);
+        assert_eq!(mentioned("@samira knows", &staff), [2]);
+        assert!(mentioned("sam@example.com wrote in; @nobody", &staff).is_empty());
+    }
 }

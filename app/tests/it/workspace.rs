@@ -475,3 +475,42 @@ both_backends!(agents_add_identities_and_merge_a_duplicate_with_a_preview_and_an
     assert_eq!(kinds(customers::identities(&db, twin).await.unwrap()), [(IdentityKind::Phone, "+351912345678".to_owned())]);
     assert_eq!(tickets::summary(&db, twins).await.unwrap().customer_id, twin);
 });
+
+both_backends!(unread_per_agent_and_mentions_in_notes, |db: Db| async move {
+    let sam = login(&db, "Sam Okafor", Role::Agent, None).await;
+    let kim = login(&db, "Kim Lee", Role::Agent, None).await;
+    let ana = customer(&db, &[Identifier::new(IdentityKind::Email, "ana@example.com")], "Ana").await;
+    let id = ticket(&db, ana, "Broken hinge", Channel::Email, None).await;
+    let row = |agent: CurrentUser| {
+        let db = db.clone();
+        async move {
+            let page = workspace::inbox(&db, &agent, &view(InboxView::All), None).await.unwrap();
+            let row = page.items.into_iter().find(|row| row.id == id).unwrap();
+            (row.unread, row.mentioned)
+        }
+    };
+    assert_eq!(row(sam.clone()).await, (true, false), "nobody has opened a new ticket");
+    workspace::mark_read(&db, &sam, id).await.unwrap();
+    assert_eq!(row(sam.clone()).await, (false, false), "Sam has seen it");
+    assert_eq!(row(kim.clone()).await, (true, false), "Kim has not: unread is per agent");
+
+    // Kim names Sam in a note: the ticket is news for Sam, and marked as naming him.
+    workspace::reply(&db, &kim, id, note("@sam can you call Ana? cc @Kim Lee")).await.unwrap();
+    assert_eq!(row(sam.clone()).await, (true, true));
+    workspace::mark_read(&db, &kim, id).await.unwrap();
+    assert_eq!(row(kim.clone()).await, (false, false), "naming yourself marks nothing");
+    workspace::mark_read(&db, &sam, id).await.unwrap();
+    assert_eq!(row(sam.clone()).await, (false, false), "opening the ticket clears the mention");
+
+    // The customer writes again: unread for both, mentioned for neither.
+    inbound(&db, ana, id, Channel::Email, "Any news?").await;
+    assert_eq!(row(sam.clone()).await, (true, false));
+    assert_eq!(row(kim).await, (true, false));
+    // A reply names nobody, whatever it says.
+    workspace::reply(&db, &sam, id, reply("Thanks @Kim Lee", Channel::Email)).await.unwrap();
+    let mentions = with_db!(&db, |pool| sqlx::query_scalar::<_, i64>("select count(*) from note_mentions")
+        .fetch_one(pool)
+        .await
+        .unwrap());
+    assert_eq!(mentions, 1);
+});

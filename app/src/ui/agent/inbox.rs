@@ -258,11 +258,13 @@ fn ticket_row(ticket: TicketSummary, now: chrono::DateTime<Utc>) -> impl IntoVie
     });
     let idle = ago(ticket.last_activity_at, now);
     view! {
-        <li class="ticket-row">
+        <li class="ticket-row" class:ticket-row--unread=ticket.unread>
             <a class="ticket-row__link" href=format!("/agent/tickets/{}", ticket.id)>
                 <div class="ticket-row__main">
                     <p class="ticket-row__customer">
+                        {ticket.unread.then(|| view! { <span class="ticket-row__unread"><span class="visually-hidden">"Unread: "</span></span> })}
                         {ticket.customer_name} <span class="ticket-row__id">" · #" {ticket.id}</span>
+                        {ticket.mentioned.then(|| view! { <span class="badge badge--mention">"Mentions you"</span> })}
                     </p>
                     <p class="ticket-row__subject">{ticket.subject}</p>
                     <p class="ticket-row__preview">{ticket.preview}</p>

@@ -461,7 +461,12 @@ fn Composer(
                         }
                     }
                 ></textarea>
-                <p id="composer-hint" class="field__hint">"Type / in an empty box, or press m, for a macro."</p>
+                <p id="composer-hint" class="field__hint">
+                    {move || match internal.get() {
+                        true => "Type @ and a colleague's name to let them know. / in an empty box, or m, picks a macro.",
+                        false => "Type / in an empty box, or press m, for a macro.",
+                    }}
+                </p>
             </div>
             <AttachmentPicker files id="composer-files" />
             {move || staged.get().map(|item| {
