@@ -557,6 +557,13 @@ pub struct MergeRecord {
     pub merged_at: DateTime<Utc>,
 }
 
+/// Who and which teams the inbox can be narrowed to.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxChoices {
+    pub agents: Vec<Choice>,
+    pub teams: Vec<Choice>,
+}
+
 /// Everything the agent's ticket view shows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WorkspaceTicket {

@@ -96,6 +96,15 @@ test("inbox filters narrow the list and survive a reload", async ({ page }) => {
   await expect(page.getByLabel("Channel")).toHaveValue("social");
   const mine = page.getByRole("navigation", { name: "Inbox views" }).getByRole("link", { name: /All unsolved/ });
   await expect(mine).toHaveText(/\d+/);
+
+  // Narrowed to one colleague's tickets, whichever channel.
+  await page.locator("body[data-hydrated]").waitFor();
+  await page.getByLabel("Channel").selectOption("");
+  await expect(page).not.toHaveURL(/channel=social/);
+  await page.getByLabel("Assignee").selectOption({ label: "Sam Okafor" });
+  await expect(page).toHaveURL(/assignee=\d+/);
+  await expect(rows.locator(".ticket-row__assignee").filter({ hasNotText: "Sam Okafor" })).toHaveCount(0);
+  await expect(rows.first()).toBeVisible();
   await page.screenshot({ path: "test-results/screenshots/agent-inbox-laptop.png", fullPage: true });
 });
 

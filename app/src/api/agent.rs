@@ -3,7 +3,7 @@
 use crate::{
     error::AppError,
     model::{
-        Channel, Disposition, InboxCounts, InboxQuery, Macro, Page, PageCursor, Priority, TicketStatus,
+        Channel, Disposition, InboxChoices, InboxCounts, InboxQuery, Macro, Page, PageCursor, Priority, TicketStatus,
         TicketSummary, Viewer, WorkspaceTicket,
     },
 };
@@ -34,6 +34,18 @@ pub async fn inbox_page(#[server(default)] query: InboxQuery, after: Option<Page
 #[server(prefix = "/rpc")]
 pub async fn inbox_view_counts() -> Result<InboxCounts, AppError> {
     ctx::respond(async { workspace::counts(&ctx::db()?, &staff().await?).await }.await)
+}
+
+/// The colleagues and teams the inbox filters offer.
+#[server(prefix = "/rpc")]
+pub async fn inbox_filter_choices() -> Result<InboxChoices, AppError> {
+    ctx::respond(
+        async {
+            staff().await?;
+            workspace::choices(&ctx::db()?).await
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/rpc")]

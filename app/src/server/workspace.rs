@@ -13,7 +13,7 @@ use super::{
 use crate::{
     error::AppError,
     model::{
-        Channel, Choice, CurrentUser, CustomerPanel, Disposition, InboxCounts, InboxFilter,
+        Channel, Choice, CurrentUser, CustomerPanel, Disposition, InboxChoices, InboxCounts, InboxFilter,
         InboxQuery, InboxSort, InboxView, InteractionKind, Macro, Page, PageCursor, Priority, Role,
         TicketEventKind, TicketStatus, TicketSummary, TimelineFilter, Viewer, WorkspaceTicket,
     },
@@ -195,6 +195,11 @@ pub async fn ticket(db: &Db, ticket_id: i64) -> Result<WorkspaceTicket, AppError
     };
     let agents = staff_choices(db).await?;
     Ok(WorkspaceTicket { thread, customer, reply_channel, agents, teams: staff::teams(db).await? })
+}
+
+/// The colleagues and teams an inbox can be narrowed to.
+pub async fn choices(db: &Db) -> Result<InboxChoices, AppError> {
+    Ok(InboxChoices { agents: staff_choices(db).await?, teams: staff::teams(db).await? })
 }
 
 /// Everyone who works tickets, by name.

@@ -12,7 +12,7 @@ use app::{
         },
         admin::{ChangeStaffRole, DeleteMacro, InviteStaff, SaveMacro, StaffList, TeamChoices},
         agent::{
-            ApplyMacro, AssignTicket, InboxPage, InboxViewCounts, LeaveTicket, MacroList, OpenTicket, SendAgentReply,
+            ApplyMacro, AssignTicket, InboxFilterChoices, InboxPage, InboxViewCounts, LeaveTicket, MacroList, OpenTicket, SendAgentReply,
             SetTicketPriority, SetTicketStatus, SetTicketTags, TicketPresence,
         },
         auth::WhoAmI,
@@ -320,6 +320,7 @@ both_backends!(every_server_function_answers_each_role_as_it_should, |db: Db| as
         (ResetPassword::PATH, "token=made-up&password=tide+pool+lantern".into(), [422; 5]),
         (InboxPage::PATH, "query[view]=all".into(), [401, 403, 200, 200, 200]),
         (InboxViewCounts::PATH, String::new(), [401, 403, 200, 200, 200]),
+        (InboxFilterChoices::PATH, String::new(), [401, 403, 200, 200, 200]),
         (OpenTicket::PATH, format!("ticket_id={anas_ticket}"), [401, 403, 200, 200, 200]),
         (MyRequests::PATH, String::new(), [401, 200, 403, 403, 403]),
         (MyRequest::PATH, format!("ticket_id={anas_ticket}"), [401, 200, 403, 403, 403]),

@@ -7,11 +7,11 @@ use super::{
     status_badge,
 };
 use crate::{
-    api::agent::{inbox_page, inbox_view_counts},
+    api::agent::{inbox_filter_choices, inbox_page, inbox_view_counts},
     error::AppError,
     model::{
-        Channel, CurrentUser, InboxCounts, InboxQuery, InboxSort, InboxView, Page, PageCursor,
-        Priority, TicketStatus, TicketSummary,
+        Channel, Choice, CurrentUser, InboxChoices, InboxCounts, InboxQuery, InboxSort, InboxView, Page,
+        PageCursor, Priority, TicketStatus, TicketSummary,
     },
     ui::{
         account::Protected,
@@ -30,6 +30,7 @@ use leptos_router::{
 
 type InboxResource = Resource<Result<Page<TicketSummary>, AppError>>;
 type CountsResource = Resource<Result<InboxCounts, AppError>>;
+type ChoicesResource = Resource<Result<InboxChoices, AppError>>;
 
 #[component]
 pub fn AgentWorkspace() -> impl IntoView {
@@ -42,12 +43,13 @@ pub fn AgentWorkspace() -> impl IntoView {
         |(query, after)| inbox_page(query, after),
     );
     let counts: CountsResource = Resource::new(|| (), |_| inbox_view_counts());
+    let choices: ChoicesResource = Resource::new(|| (), |_| inbox_filter_choices());
     view! {
         <Title text="Inbox" />
         <Protected
             here="/agent"
             allowed=CurrentUser::is_staff
-            page=move |user| view! { <Inbox user query page counts /> }
+            page=move |user| view! { <Inbox user query page counts choices /> }
         />
     }
 }
@@ -61,6 +63,8 @@ fn inbox_query(params: &ParamsMap) -> InboxQuery {
         channel: parsed("channel").and_then(|channel| channel.parse().ok()),
         priority: parsed("priority").and_then(|priority| priority.parse().ok()),
         tag: parsed("tag"),
+        assignee_id: parsed("assignee").and_then(|id| id.parse().ok()),
+        team_id: parsed("team").and_then(|id| id.parse().ok()),
         sort: parsed("sort").and_then(|sort| sort.parse().ok()),
         ..Default::default()
     }
@@ -71,7 +75,13 @@ fn view_of(query: &InboxQuery) -> InboxView {
 }
 
 #[component]
-fn Inbox(user: CurrentUser, query: Memo<InboxQuery>, page: InboxResource, counts: CountsResource) -> impl IntoView {
+fn Inbox(
+    user: CurrentUser,
+    query: Memo<InboxQuery>,
+    page: InboxResource,
+    counts: CountsResource,
+    choices: ChoicesResource,
+) -> impl IntoView {
     let current = move || view_of(&query.get());
     // Any change anywhere may move a ticket into or out of this view, or change a count.
     follow_ticket_events(move |_| {
@@ -118,7 +128,7 @@ fn Inbox(user: CurrentUser, query: Memo<InboxQuery>, page: InboxResource, counts
             <ShortcutHelp open=help />
             <section class="workspace__list" aria-labelledby="inbox-heading">
                 <h1 id="inbox-heading" class="workspace__title">{move || current().label()}</h1>
-                <Filters query />
+                <Filters query choices />
                 <Transition fallback=|| view! { <ListSkeleton rows=6 /> }>
                     {move || Suspend::new(async move {
                         match page.await {
@@ -177,13 +187,15 @@ fn href(query: &InboxQuery) -> String {
     add("channel", query.channel.map(|channel| channel.to_string()));
     add("priority", query.priority.map(|priority| priority.to_string()));
     add("tag", query.tag.clone());
+    add("assignee", query.assignee_id.map(|id| id.to_string()));
+    add("team", query.team_id.map(|id| id.to_string()));
     add("sort", query.sort.map(|sort| sort.to_string()));
     url
 }
 
 /// Filters and sort of the current view, applied as soon as one changes.
 #[component]
-fn Filters(query: Memo<InboxQuery>) -> impl IntoView {
+fn Filters(query: Memo<InboxQuery>, choices: ChoicesResource) -> impl IntoView {
     let apply = |event: leptos::ev::Event| {
         if let Some(form) = event_target::<web_sys::HtmlSelectElement>(&event).form() {
             let _ = form.request_submit();
@@ -232,6 +244,28 @@ fn Filters(query: Memo<InboxQuery>) -> impl IntoView {
                     }}
                 </select>
             </label>
+            // Read inside a transition, so the server waits for the lists and the hydrating
+            // browser finds the same options.
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let InboxChoices { agents, teams } = choices.await.unwrap_or_default();
+                    let (assignee, team) = (q().assignee_id, q().team_id);
+                    // Mine is the signed-in agent's by definition; another assignee would empty it.
+                    let by_assignee = view_of(&q()) != InboxView::Mine;
+                    view! {
+                        {by_assignee.then(|| view! {
+                            <label class="filters__field">
+                                <span>"Assignee"</span>
+                                <select name="assignee" on:change=apply>{choice_options(agents, assignee)}</select>
+                            </label>
+                        })}
+                        <label class="filters__field">
+                            <span>"Team"</span>
+                            <select name="team" on:change=apply>{choice_options(teams, team)}</select>
+                        </label>
+                    }
+                })}
+            </Transition>
             <label class="filters__field">
                 <span>"Tag"</span>
                 <input type="search" name="tag" value=move || q().tag.unwrap_or_default() placeholder="any" />
@@ -247,6 +281,16 @@ fn Filters(query: Memo<InboxQuery>) -> impl IntoView {
             </label>
             <button class="button filters__apply" type="submit">"Apply"</button>
         </Form>
+    }
+}
+
+fn choice_options(choices: Vec<Choice>, current: Option<i64>) -> impl IntoView {
+    view! {
+        <option value="" selected=current.is_none()>"Any"</option>
+        {choices
+            .into_iter()
+            .map(|choice| view! { <option value=choice.id selected=current == Some(choice.id)>{choice.name}</option> })
+            .collect_view()}
     }
 }
 
