@@ -29,8 +29,9 @@ psql "$admin_url" -v ON_ERROR_STOP=1 -qc "create database $test_db" >/dev/null
 export TEST_DATABASE_URL="${admin_url%/*}/$test_db"
 
 step "Rust tests (SQLite and PostgreSQL)"
-timeout 20m cargo test -p app --features test-support
-timeout 20m cargo test -p server
+# One cargo invocation for both packages: their dependencies' features unify, so the
+# application and its dependencies compile once rather than once per package.
+timeout 30m cargo test -p app -p server --features app/test-support
 
 step "build (server + hydrated client)"
 cargo leptos build

@@ -73,16 +73,18 @@ pub async fn feedback(db: &Db, visit: &Visit, feedback: Feedback<'_>) -> Result<
     }
     let now = clock::now();
     let title = with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        // Read before the transaction: on SQLite, one that reads before it writes fails at
+        // once ("database is locked") when another write got in between, instead of waiting.
         let Some((article_id, title)) = sqlx::query_as::<_, (i64, String)>(
             "select id, title from articles where slug = $1 and status = 'published'",
         )
         .bind(feedback.slug)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(pool)
         .await?
         else {
             return Err(AppError::NotFound);
         };
+        let mut tx = pool.begin().await?;
         sqlx::query(
             "insert into article_votes (article_id, visit_id, customer_id, helpful, comment, deflected, created_at)
              values ($1, $2, $3, $4, $5, $6, $7)

@@ -121,63 +121,38 @@ pub async fn save(db: &Db, admin_id: i64, id: Option<i64>, fields: &MacroFields)
     let now = clock::now();
     let saved = with_db!(db, |pool| {
         let mut tx = pool.begin().await?;
-        if let Some(team_id) = fields.team_id {
-            let team = sqlx::query_scalar::<_, i64>("select id from teams where id = $1")
-                .bind(team_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if team.is_none() {
-                return Err(AppError::invalid("That team does not exist any more; choose one from the list."));
-            }
-        }
-        let columns = (
-            fields.status.map(TicketStatus::as_str),
-            fields.priority.map(|priority| priority.as_str()),
-            fields.add_tags.join(" "),
-        );
         let saved = match id {
-            None => {
-                sqlx::query_scalar::<_, i64>(
-                    "insert into macros (title, body, internal, set_status, set_priority, add_tags,
-                                         assign_to_self, team_id, updated_by, created_at, updated_at)
-                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) returning id",
-                )
-                .bind(&fields.title)
-                .bind(&fields.body)
-                .bind(fields.internal)
-                .bind(columns.0)
-                .bind(columns.1)
-                .bind(&columns.2)
-                .bind(fields.assign_to_self)
-                .bind(fields.team_id)
-                .bind(admin_id)
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(|error| title_taken(error, &fields.title))?
-            }
-            Some(id) => sqlx::query_scalar::<_, i64>(
-                "update macros set title = $1, body = $2, internal = $3, set_status = $4, set_priority = $5,
-                                   add_tags = $6, assign_to_self = $7, team_id = $8, updated_by = $9,
-                                   updated_at = $10
-                 where id = $11 returning id",
+            Some(id) => id,
+            // A new macro starts as a row holding its title; the update below fills in the rest.
+            None => sqlx::query_scalar::<_, i64>(
+                "insert into macros (title, body, created_at, updated_at) values ($1, '', $2, $2) returning id",
             )
             .bind(&fields.title)
-            .bind(&fields.body)
-            .bind(fields.internal)
-            .bind(columns.0)
-            .bind(columns.1)
-            .bind(&columns.2)
-            .bind(fields.assign_to_self)
-            .bind(fields.team_id)
-            .bind(admin_id)
             .bind(now)
-            .bind(id)
-            .fetch_optional(&mut *tx)
+            .fetch_one(&mut *tx)
             .await
-            .map_err(|error| title_taken(error, &fields.title))?
-            .ok_or(AppError::NotFound)?,
+            .map_err(|error| refused(error, &fields.title))?,
         };
+        sqlx::query_scalar::<_, i64>(
+            "update macros set title = $1, body = $2, internal = $3, set_status = $4, set_priority = $5,
+                               add_tags = $6, assign_to_self = $7, team_id = $8, updated_by = $9, updated_at = $10
+             where id = $11 returning id",
+        )
+        .bind(&fields.title)
+        .bind(&fields.body)
+        .bind(fields.internal)
+        .bind(fields.status.map(TicketStatus::as_str))
+        .bind(fields.priority.map(|priority| priority.as_str()))
+        .bind(fields.add_tags.join(" "))
+        .bind(fields.assign_to_self)
+        .bind(fields.team_id)
+        .bind(admin_id)
+        .bind(now)
+        .bind(saved)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(|error| refused(error, &fields.title))?
+        .ok_or(AppError::NotFound)?;
         let action = if id.is_some() { "macro.update" } else { "macro.create" };
         audit!(&mut *tx, Some(admin_id), action, "macro", Some(saved), json!({ "title": fields.title }), now)?;
         tx.commit().await?;
@@ -186,12 +161,15 @@ pub async fn save(db: &Db, admin_id: i64, id: Option<i64>, fields: &MacroFields)
     get(db, saved).await
 }
 
-/// Titles are unique whatever their case (the index on `lower(title)`), so agents can tell
-/// macros apart in the picker.
-fn title_taken(error: sqlx::Error, title: &str) -> AppError {
+/// What the database refused, in the admin's terms: titles are unique whatever their case (so
+/// agents can tell macros apart in the picker), and the team must still exist.
+fn refused(error: sqlx::Error, title: &str) -> AppError {
     match error {
         sqlx::Error::Database(e) if e.is_unique_violation() => {
             AppError::Conflict(format!("A macro called {title:?} exists already; choose another title."))
+        }
+        sqlx::Error::Database(e) if e.is_foreign_key_violation() => {
+            AppError::invalid("That team does not exist any more; choose one from the list.")
         }
         other => other.into(),
     }

@@ -199,13 +199,14 @@ const ERASE_STATEMENTS: &[&str] = &[
 async fn erase(db: &Db, request_id: i64, user_id: i64) -> Result<(), AppError> {
     let now = clock::now();
     with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        // Read before the transaction, which then starts with a write (see activity.rs).
         let (email, customer_id) = sqlx::query_as::<_, (String, Option<i64>)>(
             "select email, customer_id from users where id = $1",
         )
         .bind(user_id)
-        .fetch_one(&mut *tx)
+        .fetch_one(pool)
         .await?;
+        let mut tx = pool.begin().await?;
         if let Some(customer_id) = customer_id {
             for statement in ERASE_STATEMENTS {
                 sqlx::query(statement).bind(customer_id).execute(&mut *tx).await?;

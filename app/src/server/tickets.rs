@@ -705,11 +705,15 @@ pub async fn set_tags(db: &Db, ticket_id: i64, tags: &[&str]) -> Result<Vec<Stri
     let normalized = normalize_tags(tags)?;
     with_db!(db, |pool| {
         let mut tx = pool.begin().await?;
-        let exists = sqlx::query_scalar::<_, i64>("select id from tickets where id = $1")
+        // A write first: on SQLite a transaction that reads first fails at once, rather than
+        // waiting, when another write got in between.
+        let touched = sqlx::query("update tickets set updated_at = $1 where id = $2")
+            .bind(clock::now())
             .bind(ticket_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if exists.is_none() {
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if touched == 0 {
             return Err(AppError::NotFound);
         }
         sqlx::query("delete from ticket_tags where ticket_id = $1")

@@ -435,8 +435,8 @@ pub const PRESENCE_TIMEOUT: chrono::Duration = chrono::Duration::seconds(30);
 /// ticket event; a plain heartbeat stays quiet.
 pub async fn present(db: &Db, agent: &CurrentUser, ticket_id: i64, typing: bool) -> Result<Vec<Viewer>, AppError> {
     let now = clock::now();
-    // Writes come first in each statement and transaction: on SQLite a transaction that read
-    // before writing fails at once, rather than waiting, when another write got in between.
+    // A heartbeat that changes nothing is one statement and tells nobody; an arrival or a
+    // change of typing is written with its event.
     let changed = with_db!(db, |pool| {
         let refreshed = sqlx::query(
             "update ticket_viewers set seen_at = $1

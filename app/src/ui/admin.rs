@@ -17,7 +17,6 @@ use crate::{
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 /// The admin areas, in the order of the admin navigation.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -61,8 +60,10 @@ where
                     <nav class="admin__nav" aria-label="Admin areas">
                         {AdminSection::ALL
                             .into_iter()
+                            // A plain link (the router still handles it): `<A>` would also mark
+                            // "/admin" current on every page below it.
                             .map(|area| view! {
-                                <A href=area.path() attr:aria-current=(area == section).then_some("page")>{area.label()}</A>
+                                <a href=area.path() aria-current=(area == section).then_some("page")>{area.label()}</a>
                             })
                             .collect_view()}
                     </nav>

@@ -171,7 +171,6 @@ fn MacroEditor(draft: Draft, teams: Vec<Choice>, editing: RwSignal<Option<i64>>,
         Some(Ok(saved)) => Some(format!("Saved {:?}.", saved.fields.title)),
         _ => None,
     };
-    let option_of = |value: String| (!value.is_empty()).then_some(value);
     let variables = template::VARIABLES
         .iter()
         .map(|(name, meaning)| view! { <li><code>{format!("{{{{{name}}}}}")}</code> " " {*meaning}</li> })
@@ -205,37 +204,28 @@ fn MacroEditor(draft: Draft, teams: Vec<Choice>, editing: RwSignal<Option<i64>>,
                 </div>
             </div>
             <div class="field-row">
-                <div class="field">
-                    <label for="macro-internal">"Add the text as"</label>
-                    <select id="macro-internal" on:change=move |event| fields.update(|fields| fields.internal = event_target_value(&event) == "note")>
-                        <option value="reply" selected=move || !fields.read().internal>"A reply to the customer"</option>
-                        <option value="note" selected=move || fields.read().internal>"An internal note"</option>
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="macro-status">"Set status"</label>
-                    <select id="macro-status" on:change=move |event| fields.update(|fields| fields.status = event_target_value(&event).parse().ok())>
-                        <option value="" selected=move || fields.read().status.is_none()>"Leave as it is"</option>
-                        {[TicketStatus::Open, TicketStatus::Pending, TicketStatus::OnHold, TicketStatus::Solved]
-                            .into_iter()
-                            .map(|status| view! {
-                                <option value=status.as_str() selected=move || fields.read().status == Some(status)>{status.label()}</option>
-                            })
-                            .collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="macro-priority">"Set priority"</label>
-                    <select id="macro-priority" on:change=move |event| fields.update(|fields| fields.priority = event_target_value(&event).parse().ok())>
-                        <option value="" selected=move || fields.read().priority.is_none()>"Leave as it is"</option>
-                        {Priority::ALL
-                            .iter()
-                            .map(|&priority| view! {
-                                <option value=priority.as_str() selected=move || fields.read().priority == Some(priority)>{priority.as_str()}</option>
-                            })
-                            .collect_view()}
-                    </select>
-                </div>
+                <ChoiceField
+                    id="macro-internal"
+                    label="Add the text as"
+                    options=vec![("reply".into(), "A reply to the customer".into()), ("note".into(), "An internal note".into())]
+                    value=Signal::derive(move || if fields.read().internal { "note" } else { "reply" }.to_owned())
+                    set=move |value| fields.update(|fields| fields.internal = value == "note")
+                />
+                <ChoiceField
+                    id="macro-status"
+                    label="Set status"
+                    options=leave_or([TicketStatus::Open, TicketStatus::Pending, TicketStatus::OnHold, TicketStatus::Solved]
+                        .map(|status| (status.as_str().to_owned(), status.label().to_owned())))
+                    value=Signal::derive(move || fields.read().status.map(|status| status.to_string()).unwrap_or_default())
+                    set=move |value| fields.update(|fields| fields.status = value.parse().ok())
+                />
+                <ChoiceField
+                    id="macro-priority"
+                    label="Set priority"
+                    options=leave_or(Priority::ALL.iter().map(|priority| (priority.to_string(), priority.to_string())))
+                    value=Signal::derive(move || fields.read().priority.map(|priority| priority.to_string()).unwrap_or_default())
+                    set=move |value| fields.update(|fields| fields.priority = value.parse().ok())
+                />
                 <div class="field">
                     <label for="macro-tags">"Add tags"</label>
                     <input
@@ -247,25 +237,20 @@ fn MacroEditor(draft: Draft, teams: Vec<Choice>, editing: RwSignal<Option<i64>>,
                         on:input=move |event| draft.tags.set(event_target_value(&event))
                     />
                 </div>
-                <div class="field">
-                    <label for="macro-assign">"Assignee"</label>
-                    <select id="macro-assign" on:change=move |event| fields.update(|fields| fields.assign_to_self = event_target_value(&event) == "self")>
-                        <option value="" selected=move || !fields.read().assign_to_self>"Leave as it is"</option>
-                        <option value="self" selected=move || fields.read().assign_to_self>"The agent applying it"</option>
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="macro-team">"Team"</label>
-                    <select id="macro-team" on:change=move |event| fields.update(|fields| fields.team_id = option_of(event_target_value(&event)).and_then(|id| id.parse().ok()))>
-                        <option value="" selected=move || fields.read().team_id.is_none()>"Leave as it is"</option>
-                        {teams
-                            .into_iter()
-                            .map(|team| view! {
-                                <option value=team.id selected=move || fields.read().team_id == Some(team.id)>{team.name}</option>
-                            })
-                            .collect_view()}
-                    </select>
-                </div>
+                <ChoiceField
+                    id="macro-assign"
+                    label="Assignee"
+                    options=leave_or([("self".to_owned(), "The agent applying it".to_owned())])
+                    value=Signal::derive(move || if fields.read().assign_to_self { "self" } else { "" }.to_owned())
+                    set=move |value| fields.update(|fields| fields.assign_to_self = value == "self")
+                />
+                <ChoiceField
+                    id="macro-team"
+                    label="Team"
+                    options=leave_or(teams.into_iter().map(|team| (team.id.to_string(), team.name)))
+                    value=Signal::derive(move || fields.read().team_id.map(|id| id.to_string()).unwrap_or_default())
+                    set=move |value| fields.update(|fields| fields.team_id = value.parse().ok())
+                />
             </div>
             <FormError message=action_error(save) />
             {move || saved().map(|note| view! { <p class="form__success" role="status">{note}</p> })}
@@ -275,5 +260,35 @@ fn MacroEditor(draft: Draft, teams: Vec<Choice>, editing: RwSignal<Option<i64>>,
                 </button>
             </div>
         </form>
+    }
+}
+
+/// "Leave as it is" (the empty value) and then `options`.
+fn leave_or(options: impl IntoIterator<Item = (String, String)>) -> Vec<(String, String)> {
+    std::iter::once((String::new(), "Leave as it is".to_owned())).chain(options).collect()
+}
+
+/// One labelled choice of the editor, bound to the option values (`""` leaves a field as it is).
+#[component]
+fn ChoiceField(
+    id: &'static str,
+    label: &'static str,
+    options: Vec<(String, String)>,
+    value: Signal<String>,
+    set: impl Fn(String) + 'static,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <select id=id on:change=move |event| set(event_target_value(&event))>
+                {options
+                    .into_iter()
+                    .map(|(option, text)| {
+                        let current = option.clone();
+                        view! { <option value=option selected=move || value.get() == current>{text}</option> }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
     }
 }
