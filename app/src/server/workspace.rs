@@ -193,8 +193,8 @@ pub async fn ticket(db: &Db, ticket_id: i64) -> Result<WorkspaceTicket, AppError
         true => reply_channel,
         false => Channel::Portal,
     };
-    let agents = staff_choices(db).await?;
-    Ok(WorkspaceTicket { thread, customer, reply_channel, agents, teams: staff::teams(db).await? })
+    let InboxChoices { agents, teams } = choices(db).await?;
+    Ok(WorkspaceTicket { thread, customer, reply_channel, agents, teams })
 }
 
 /// The colleagues and teams an inbox can be narrowed to.
@@ -292,7 +292,7 @@ pub async fn reply(db: &Db, agent: &CurrentUser, ticket_id: i64, reply: AgentRep
     }
     let then = match &chosen {
         Some(chosen) => {
-            apply_changes(db, agent, ticket_id, chosen).await?;
+            apply_changes(db, agent, &summary, chosen).await?;
             chosen.fields.status.map_or(reply.then, |_| None)
         }
         None => reply.then,
@@ -321,9 +321,9 @@ async fn record_mentions(db: &Db, agent: &CurrentUser, note_id: i64, body: &str)
 /// Applies a macro's changes to a ticket. Its text, if it has any, is not sent: the composer
 /// fills it in for the agent to check, and sends it through [`reply`] with the macro.
 pub async fn apply_macro(db: &Db, agent: &CurrentUser, ticket_id: i64, macro_id: i64) -> Result<(), AppError> {
-    let status = tickets::summary(db, ticket_id).await?.status;
-    let chosen = usable_macro(db, macro_id, status).await?;
-    apply_changes(db, agent, ticket_id, &chosen).await
+    let summary = tickets::summary(db, ticket_id).await?;
+    let chosen = usable_macro(db, macro_id, summary.status).await?;
+    apply_changes(db, agent, &summary, &chosen).await
 }
 
 async fn usable_macro(db: &Db, macro_id: i64, status: TicketStatus) -> Result<Macro, AppError> {
@@ -337,11 +337,10 @@ async fn usable_macro(db: &Db, macro_id: i64, status: TicketStatus) -> Result<Ma
     Ok(chosen)
 }
 
-/// Priority, tags added, assignment, then status: each change recorded as if made by hand,
-/// and the macro's use audited.
-async fn apply_changes(db: &Db, agent: &CurrentUser, ticket_id: i64, chosen: &Macro) -> Result<(), AppError> {
-    let fields = &chosen.fields;
-    let summary = tickets::summary(db, ticket_id).await?;
+/// Priority, tags added, assignment, then status, each against the ticket as the caller read
+/// it: each change recorded as if made by hand, and the macro's use audited.
+async fn apply_changes(db: &Db, agent: &CurrentUser, summary: &TicketSummary, chosen: &Macro) -> Result<(), AppError> {
+    let (fields, ticket_id) = (&chosen.fields, summary.id);
     if let Some(priority) = fields.priority.filter(|&priority| priority != summary.priority) {
         set_priority(db, agent, ticket_id, priority).await?;
     }
