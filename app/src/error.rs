@@ -22,6 +22,9 @@ pub enum AppError {
     NotSignedIn,
     #[error("Your account does not have access to this.")]
     Forbidden,
+    /// A ticket of a restricted team, asked for by an agent outside it.
+    #[error("This ticket belongs to {0}, a restricted team. Ask a supervisor to assign it to you.")]
+    Restricted(String),
     /// One message for an unknown email and a wrong password, so neither can be told apart.
     #[error("The email or password is incorrect.")]
     WrongCredentials,
@@ -47,7 +50,7 @@ impl AppError {
             Self::Conflict(_) => 409,
             Self::NotFound => 404,
             Self::NotSignedIn | Self::WrongCredentials => 401,
-            Self::Forbidden => 403,
+            Self::Forbidden | Self::Restricted(_) => 403,
             Self::TooManyAttempts(_) => 429,
             Self::Unavailable => 503,
             Self::Internal => 500,

@@ -241,6 +241,30 @@ pub struct Customer {
     pub created_at: DateTime<Utc>,
 }
 
+impl Customer {
+    /// The custom attributes as agents read and edit them: names with spaces for underscores,
+    /// values as text.
+    pub fn attribute_fields(&self) -> Vec<AttributeField> {
+        self.attributes
+            .iter()
+            .map(|(name, value)| AttributeField {
+                name: name.replace('_', " "),
+                value: match value {
+                    serde_json::Value::String(text) => text.clone(),
+                    other => other.to_string(),
+                },
+            })
+            .collect()
+    }
+}
+
+/// One custom attribute of a profile (plan, company, seats…) as text.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttributeField {
+    pub name: String,
+    pub value: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Identity {
     pub id: i64,
@@ -397,8 +421,9 @@ impl InboxView {
 
 text_enum!(
     /// How the inbox is ordered: most recent activity first, longest without activity first
-    /// (who has waited longest), or soonest SLA deadline first (tickets without one left out).
-    InboxSort { LastActivity = "activity", OldestWaiting = "waiting", SlaDue = "sla" }
+    /// (who has waited longest), soonest SLA deadline first (tickets without one left out), or
+    /// most urgent first (the longest waiting first within a priority).
+    InboxSort { LastActivity = "activity", OldestWaiting = "waiting", SlaDue = "sla", Priority = "priority" }
 );
 
 impl InboxSort {
@@ -407,6 +432,7 @@ impl InboxSort {
             Self::LastActivity => "Last activity",
             Self::OldestWaiting => "Oldest waiting",
             Self::SlaDue => "SLA deadline",
+            Self::Priority => "Priority",
         }
     }
 }
@@ -445,6 +471,16 @@ pub struct InboxFilter {
     pub channel: Option<Channel>,
     pub priority: Option<Priority>,
     pub tag: Option<String>,
+    /// Leaves out what the agent may not see.
+    pub restriction: Option<TeamRestriction>,
+}
+
+/// Restricted teams an agent is not in: their tickets are left out of the agent's inbox unless
+/// assigned to the agent.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamRestriction {
+    pub agent_id: i64,
+    pub teams: Vec<i64>,
 }
 
 /// Where the next page starts: the sort key and id of the last row seen. Opaque to clients.
@@ -504,6 +540,16 @@ pub struct AccountOverview {
     pub recent_sign_ins: Vec<SignInRecord>,
     /// When the account will be erased, if its owner asked for that.
     pub pending_erasure: Option<DateTime<Utc>>,
+}
+
+/// A team as admins manage it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamOverview {
+    pub id: i64,
+    pub name: String,
+    /// Its tickets are for its members (and whoever they are assigned to).
+    pub restricted: bool,
+    pub members: Vec<Choice>,
 }
 
 /// A staff login as admins manage it.

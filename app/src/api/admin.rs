@@ -2,14 +2,15 @@
 
 use crate::{
     error::AppError,
-    model::{Choice, Macro, MacroFields, Role, StaffMember},
+    model::{Choice, Macro, MacroFields, Role, StaffMember, TeamOverview},
 };
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use crate::server::{
     accounts::{self, Invitation},
-    ctx, macros, staff,
+    ctx, macros,
+    staff::{self, TeamChange},
 };
 
 #[server(prefix = "/rpc")]
@@ -78,6 +79,58 @@ pub async fn team_choices() -> Result<Vec<Choice>, AppError> {
         async {
             ctx::require(&[Role::Admin]).await?;
             staff::teams(&ctx::db()?).await
+        }
+        .await,
+    )
+}
+
+/// Every team with its members.
+#[server(prefix = "/rpc")]
+pub async fn team_directory() -> Result<Vec<TeamOverview>, AppError> {
+    ctx::respond(
+        async {
+            ctx::require(&[Role::Admin]).await?;
+            staff::directory(&ctx::db()?).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc")]
+pub async fn create_team(name: String) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            let admin = ctx::require(&[Role::Admin]).await?;
+            staff::found_team(&ctx::db()?, admin.id, &name)
+                .await
+                .map(drop)
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc")]
+pub async fn add_team_member(team_id: i64, user_id: i64) -> Result<(), AppError> {
+    change_team(team_id, TeamChange::AddMember(user_id)).await
+}
+
+#[server(prefix = "/rpc")]
+pub async fn remove_team_member(team_id: i64, user_id: i64) -> Result<(), AppError> {
+    change_team(team_id, TeamChange::RemoveMember(user_id)).await
+}
+
+/// `restricted`: the team's tickets are for its members only.
+#[server(prefix = "/rpc")]
+pub async fn restrict_team(team_id: i64, restricted: bool) -> Result<(), AppError> {
+    change_team(team_id, TeamChange::Restrict(restricted)).await
+}
+
+#[cfg(feature = "ssr")]
+async fn change_team(team_id: i64, change: TeamChange) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            let admin = ctx::require(&[Role::Admin]).await?;
+            staff::change_team(&ctx::db()?, admin.id, team_id, change).await
         }
         .await,
     )

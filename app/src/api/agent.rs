@@ -20,6 +20,14 @@ async fn staff() -> Result<CurrentUser, AppError> {
     ctx::require(Role::STAFF).await
 }
 
+/// Staff who may work this ticket (a restricted team's tickets are for its members).
+#[cfg(feature = "ssr")]
+async fn staff_on(ticket_id: i64) -> Result<CurrentUser, AppError> {
+    let agent = staff().await?;
+    workspace::authorize(&ctx::db()?, &agent, ticket_id).await?;
+    Ok(agent)
+}
+
 #[server(prefix = "/rpc")]
 pub async fn inbox_page(#[server(default)] query: InboxQuery, after: Option<PageCursor>) -> Result<Page<TicketSummary>, AppError> {
     ctx::respond(
@@ -52,9 +60,9 @@ pub async fn inbox_filter_choices() -> Result<InboxChoices, AppError> {
 pub async fn open_ticket(ticket_id: i64) -> Result<WorkspaceTicket, AppError> {
     ctx::respond(
         async {
-            let agent = staff().await?;
+            let agent = staff_on(ticket_id).await?;
             let db = ctx::db()?;
-            let ticket = workspace::ticket(&db, ticket_id).await?;
+            let ticket = workspace::ticket(&db, &agent, ticket_id).await?;
             workspace::mark_read(&db, &agent, ticket_id).await?;
             Ok(ticket)
         }
@@ -77,7 +85,7 @@ pub async fn send_agent_reply(
 ) -> Result<(), AppError> {
     ctx::respond(
         async {
-            let agent = staff().await?;
+            let agent = staff_on(ticket_id).await?;
             let uploads = attachments::tokens(&attachments)?;
             let reply = workspace::AgentReply { body: &body, channel, internal, then, uploads: &uploads, macro_id };
             workspace::reply(&ctx::db()?, &agent, ticket_id, reply).await
@@ -92,7 +100,7 @@ pub async fn send_agent_reply(
 pub async fn ticket_presence(ticket_id: i64, typing: bool) -> Result<Vec<Viewer>, AppError> {
     ctx::respond(
         async {
-            let agent = staff().await?;
+            let agent = staff_on(ticket_id).await?;
             workspace::present(&ctx::db()?, &agent, ticket_id, typing).await
         }
         .await,
@@ -103,6 +111,7 @@ pub async fn ticket_presence(ticket_id: i64, typing: bool) -> Result<Vec<Viewer>
 pub async fn leave_ticket(ticket_id: i64) -> Result<(), AppError> {
     ctx::respond(
         async {
+            // Leaving is always allowed: the ticket may have moved to a restricted team meanwhile.
             let agent = staff().await?;
             workspace::leave(&ctx::db()?, &agent, ticket_id).await
         }
@@ -118,7 +127,7 @@ pub async fn set_ticket_status(
 ) -> Result<(), AppError> {
     ctx::respond(
         async {
-            let agent = staff().await?;
+            let agent = staff_on(ticket_id).await?;
             workspace::set_status(&ctx::db()?, &agent, ticket_id, status, disposition).await
         }
         .await,
@@ -129,7 +138,7 @@ pub async fn set_ticket_status(
 pub async fn set_ticket_priority(ticket_id: i64, priority: Priority) -> Result<(), AppError> {
     ctx::respond(
         async {
-            let agent = staff().await?;
+            let agent = staff_on(ticket_id).await?;
             workspace::set_priority(&ctx::db()?, &agent, ticket_id, priority).await
         }
         .await,
@@ -140,7 +149,7 @@ pub async fn set_ticket_priority(ticket_id: i64, priority: Priority) -> Result<(
 pub async fn assign_ticket(ticket_id: i64, assignee_id: Option<i64>, team_id: Option<i64>) -> Result<(), AppError> {
     ctx::respond(
         async {
-            let agent = staff().await?;
+            let agent = staff_on(ticket_id).await?;
             workspace::assign(&ctx::db()?, &agent, ticket_id, assignee_id, team_id).await
         }
         .await,
@@ -152,7 +161,7 @@ pub async fn assign_ticket(ticket_id: i64, assignee_id: Option<i64>, team_id: Op
 pub async fn set_ticket_tags(ticket_id: i64, tags: String) -> Result<Vec<String>, AppError> {
     ctx::respond(
         async {
-            let agent = staff().await?;
+            let agent = staff_on(ticket_id).await?;
             workspace::set_tags(&ctx::db()?, &agent, ticket_id, &tags).await
         }
         .await,
@@ -176,7 +185,7 @@ pub async fn macro_list() -> Result<Vec<Macro>, AppError> {
 pub async fn apply_macro(ticket_id: i64, macro_id: i64) -> Result<(), AppError> {
     ctx::respond(
         async {
-            let agent = staff().await?;
+            let agent = staff_on(ticket_id).await?;
             workspace::apply_macro(&ctx::db()?, &agent, ticket_id, macro_id).await
         }
         .await,

@@ -3,9 +3,9 @@
 
 use crate::{
     error::AppError,
-    model::{IdentityKind, MergePreview, Tier},
+    model::{AttributeField, IdentityKind, MergePreview, Tier},
 };
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::codec::Json};
 
 #[cfg(feature = "ssr")]
 use crate::{
@@ -17,13 +17,27 @@ use crate::{
     },
 };
 
-#[server(prefix = "/rpc")]
-pub async fn update_customer(customer_id: i64, display_name: String, tier: Tier) -> Result<(), AppError> {
+/// Saves a profile's name, tier and custom attributes (all of them: one left out is removed).
+/// Sent as JSON, so an empty list of attributes arrives as one.
+#[server(prefix = "/rpc", input = Json)]
+pub async fn update_customer(
+    customer_id: i64,
+    display_name: String,
+    tier: Tier,
+    attributes: Vec<AttributeField>,
+) -> Result<(), AppError> {
     ctx::respond(
         async {
             let agent = ctx::require(Role::STAFF).await?;
-            let change = ProfileChange { display_name: Some(&display_name), tier: Some(tier), attributes: None };
-            customers::update_profile(&ctx::db()?, customer_id, change, Some(agent.id)).await.map(drop)
+            let attributes = Some(customers::attributes_from(&attributes)?);
+            let change = ProfileChange {
+                display_name: Some(&display_name),
+                tier: Some(tier),
+                attributes,
+            };
+            customers::update_profile(&ctx::db()?, customer_id, change, Some(agent.id))
+                .await
+                .map(drop)
         }
         .await,
     )

@@ -8,7 +8,7 @@ use super::{
 };
 use crate::{
     error::AppError,
-    model::{Customer, Identity, MergePreview, MergeRecord, Tier},
+    model::{AttributeField, Customer, Identity, MergePreview, MergeRecord, Tier},
 };
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -90,6 +90,55 @@ pub struct ProfileChange<'a> {
     pub attributes: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+/// The longest attribute name and value, in characters.
+const MAX_ATTRIBUTE_NAME: usize = 60;
+const MAX_ATTRIBUTE_VALUE: usize = 1_000;
+
+/// Custom attributes from what an agent typed: a blank row is skipped and an attribute with
+/// an empty value removed; numbers and true/false are kept as such, the rest as text.
+pub fn attributes_from(
+    fields: &[AttributeField],
+) -> Result<serde_json::Map<String, serde_json::Value>, AppError> {
+    let mut attributes = serde_json::Map::new();
+    for field in fields {
+        let (name, value) = (field.name.trim(), field.value.trim());
+        if name.is_empty() {
+            if value.is_empty() {
+                continue;
+            }
+            return Err(AppError::invalid(format!(
+                "The value {value:?} needs an attribute name."
+            )));
+        }
+        if name.chars().count() > MAX_ATTRIBUTE_NAME {
+            return Err(AppError::invalid(format!(
+                "An attribute name has at most {MAX_ATTRIBUTE_NAME} characters."
+            )));
+        }
+        if value.chars().count() > MAX_ATTRIBUTE_VALUE {
+            return Err(AppError::invalid(format!(
+                "The value of {name:?} has more than {MAX_ATTRIBUTE_VALUE} characters."
+            )));
+        }
+        let key = name.split_whitespace().collect::<Vec<_>>().join("_");
+        if attributes.contains_key(&key) {
+            return Err(AppError::invalid(format!(
+                "Two attributes are called {name:?}; keep one."
+            )));
+        }
+        if value.is_empty() {
+            continue;
+        }
+        let typed = match serde_json::from_str::<serde_json::Value>(value) {
+            Ok(number @ serde_json::Value::Number(_)) => number,
+            Ok(flag @ serde_json::Value::Bool(_)) => flag,
+            _ => serde_json::Value::String(value.to_owned()),
+        };
+        attributes.insert(key, typed);
+    }
+    Ok(attributes)
+}
+
 /// Updates a profile and records who changed what in the audit log.
 pub async fn update_profile(
     db: &Db,
@@ -133,6 +182,7 @@ pub async fn update_profile(
             json!({
                 "display_name": [&current.display_name, &display_name],
                 "tier": [current.tier, tier],
+                "attributes": [&current.attributes, &attributes],
             }),
             now
         )?;
@@ -326,4 +376,46 @@ pub async fn unmerge(db: &Db, merge_id: i64, actor_id: Option<i64>) -> Result<()
         tx.commit().await?;
     });
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(name: &str, value: &str) -> AttributeField {
+        AttributeField {
+            name: name.into(),
+            value: value.into(),
+        }
+    }
+
+    #[test]
+    fn attributes_keep_numbers_and_flags_and_drop_what_was_emptied() {
+        let typed = attributes_from(&[
+            field(" account manager ", "Priya"),
+            field("seats", "12"),
+            field("trial", "false"),
+            field("old plan", ""),
+            field("", ""),
+        ])
+        .unwrap();
+        assert_eq!(
+            serde_json::Value::Object(typed),
+            json!({ "account_manager": "Priya", "seats": 12, "trial": false })
+        );
+    }
+
+    #[test]
+    fn attributes_without_a_name_or_twice_named_are_refused() {
+        let nameless = attributes_from(&[field("", "Pro")]);
+        assert!(
+            matches!(nameless, Err(AppError::Invalid(text)) if text.contains("\"Pro\" needs an attribute name"))
+        );
+        let twice = attributes_from(&[field("plan", "Pro"), field("plan", "Basic")]);
+        assert!(
+            matches!(twice, Err(AppError::Invalid(text)) if text.contains("Two attributes are called \"plan\""))
+        );
+        let long = attributes_from(&[field("plan", &"x".repeat(1_001))]);
+        assert!(matches!(long, Err(AppError::Invalid(text)) if text.contains("more than 1000")));
+    }
 }

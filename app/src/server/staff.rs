@@ -1,10 +1,15 @@
 //! Teams and skills: how agents are grouped and what they are good at, which routing reads.
 
 use super::{
+    audit::audit,
     clock,
     db::{Db, with_db},
 };
-use crate::{error::AppError, model::Choice};
+use crate::{
+    error::AppError,
+    model::{Choice, TeamOverview},
+};
+use serde_json::json;
 
 pub async fn create_team(db: &Db, name: &str) -> Result<i64, AppError> {
     let name = name.trim();
@@ -63,6 +68,124 @@ pub async fn teams(db: &Db) -> Result<Vec<Choice>, AppError> {
             .await?
     });
     Ok(rows.into_iter().map(|(id, name)| Choice { id, name }).collect())
+}
+
+/// Every team with its members, by name, for the admin's team page.
+pub async fn directory(db: &Db) -> Result<Vec<TeamOverview>, AppError> {
+    let (teams, members) = with_db!(db, |pool| {
+        let teams = sqlx::query_as::<_, (i64, String, bool)>(
+            "select id, name, restricted from teams order by name",
+        )
+        .fetch_all(pool)
+        .await?;
+        let members = sqlx::query_as::<_, (i64, i64, String)>(
+            "select m.team_id, u.id, u.display_name from team_members m join users u on u.id = m.user_id
+             order by u.display_name, u.id",
+        )
+        .fetch_all(pool)
+        .await?;
+        (teams, members)
+    });
+    Ok(teams
+        .into_iter()
+        .map(|(id, name, restricted)| TeamOverview {
+            id,
+            name,
+            restricted,
+            members: members
+                .iter()
+                .filter(|(team_id, ..)| *team_id == id)
+                .map(|(_, user_id, name)| Choice {
+                    id: *user_id,
+                    name: name.clone(),
+                })
+                .collect(),
+        })
+        .collect())
+}
+
+/// An admin creates a team (open to every agent until restricted).
+pub async fn found_team(db: &Db, admin_id: i64, name: &str) -> Result<i64, AppError> {
+    let team_id = create_team(db, name).await?;
+    record(
+        db,
+        admin_id,
+        "team.create",
+        team_id,
+        json!({ "name": name.trim() }),
+    )
+    .await?;
+    Ok(team_id)
+}
+
+/// What an admin changes about a team.
+#[derive(Clone, Copy, Debug)]
+pub enum TeamChange {
+    AddMember(i64),
+    RemoveMember(i64),
+    Restrict(bool),
+}
+
+/// An admin changes who is in a team, or whether its tickets are for its members only.
+pub async fn change_team(
+    db: &Db,
+    admin_id: i64,
+    team_id: i64,
+    change: TeamChange,
+) -> Result<(), AppError> {
+    let (action, details) = match change {
+        TeamChange::AddMember(user_id) => {
+            add_to_team(db, team_id, user_id).await?;
+            ("team.add_member", json!({ "user_id": user_id }))
+        }
+        TeamChange::RemoveMember(user_id) => {
+            with_db!(db, |pool| {
+                sqlx::query("delete from team_members where team_id = $1 and user_id = $2")
+                    .bind(team_id)
+                    .bind(user_id)
+                    .execute(pool)
+                    .await?;
+            });
+            ("team.remove_member", json!({ "user_id": user_id }))
+        }
+        TeamChange::Restrict(restricted) => {
+            let changed = with_db!(db, |pool| {
+                sqlx::query("update teams set restricted = $1 where id = $2")
+                    .bind(restricted)
+                    .bind(team_id)
+                    .execute(pool)
+                    .await?
+                    .rows_affected()
+            });
+            if changed == 0 {
+                return Err(AppError::NotFound);
+            }
+            ("team.restrict", json!({ "restricted": restricted }))
+        }
+    };
+    record(db, admin_id, action, team_id, details).await
+}
+
+async fn record(
+    db: &Db,
+    admin_id: i64,
+    action: &str,
+    team_id: i64,
+    details: serde_json::Value,
+) -> Result<(), AppError> {
+    let now = clock::now();
+    with_db!(db, |pool| {
+        audit!(
+            pool,
+            Some(admin_id),
+            action,
+            "team",
+            Some(team_id),
+            details,
+            now
+        )?;
+    });
+    Ok(())
 }
 
 /// The teams a user belongs to, by name.

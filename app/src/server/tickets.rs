@@ -207,6 +207,14 @@ const SUMMARY_FROM: &str =
 /// use them.
 const UNSOLVED: &str = "t.status not in ('solved', 'closed')";
 
+/// A priority's place in the priority sort, most urgent first: the SQL the inbox orders by
+/// (and its indexes hold) and the same rank in Rust, which must agree.
+macro_rules! urgency_sql {
+    () => {
+        "(case t.priority when 'urgent' then 0 when 'high' then 1 when 'normal' then 2 else 3 end)"
+    };
+}
+
 /// A value bound to a dynamically built query.
 enum Param {
     Text(String),
@@ -270,18 +278,40 @@ pub async fn inbox(
     if let Some(priority) = filter.priority {
         conditions.push(format!("t.priority = {}", bind(Param::Text(priority.as_str().into()))));
     }
-    let (key, order, beyond) = match sort {
-        InboxSort::LastActivity => ("t.last_activity_at", "desc", "<"),
-        InboxSort::OldestWaiting => ("t.last_activity_at", "asc", ">"),
-        InboxSort::SlaDue => ("t.sla_due_at", "asc", ">"),
+    if let Some(restriction) = &filter.restriction {
+        let teams: Vec<String> = restriction
+            .teams
+            .iter()
+            .map(|team| bind(Param::Int(*team)))
+            .collect();
+        if !teams.is_empty() {
+            let agent = bind(Param::Int(restriction.agent_id));
+            conditions.push(format!(
+                "(t.team_id is null or t.team_id not in ({}) or t.assignee_id = {agent})",
+                teams.join(", ")
+            ));
+        }
+    }
+    let (columns, order, beyond): (&[&str], _, _) = match sort {
+        InboxSort::LastActivity => (&["t.last_activity_at", "t.id"], "desc", "<"),
+        InboxSort::OldestWaiting => (&["t.last_activity_at", "t.id"], "asc", ">"),
+        InboxSort::SlaDue => (&["t.sla_due_at", "t.id"], "asc", ">"),
+        InboxSort::Priority => (&[urgency_sql!(), "t.last_activity_at", "t.id"], "asc", ">"),
     };
+    let key = columns.join(", ");
     if sort == InboxSort::SlaDue {
         conditions.push("t.sla_due_at is not null".into());
     }
     if let Some(cursor) = after {
-        let (at, id) = decode_cursor(cursor)?;
-        let (at, id) = (bind(Param::Time(at)), bind(Param::Int(id)));
-        conditions.push(format!("({key}, t.id) {beyond} ({at}, {id})"));
+        let last = InboxKey::decode(cursor, sort)?;
+        let (at, id) = (bind(Param::Time(last.at)), bind(Param::Int(last.id)));
+        conditions.push(match sort {
+            InboxSort::Priority => format!(
+                "({key}) {beyond} ({}, {at}, {id})",
+                bind(Param::Int(last.urgency))
+            ),
+            _ => format!("({key}) {beyond} ({at}, {id})"),
+        });
     }
     let filter_sql = if conditions.is_empty() {
         String::new()
@@ -290,7 +320,12 @@ pub async fn inbox(
     };
     let sql = format!(
         "select {SUMMARY_COLUMNS} from {SUMMARY_FROM}
-         {filter_sql} order by {key} {order}, t.id {order} limit {}",
+         {filter_sql} order by {} limit {}",
+        columns
+            .iter()
+            .map(|column| format!("{column} {order}"))
+            .collect::<Vec<_>>()
+            .join(", "),
         limit + 1
     );
     let rows = with_db!(db, |pool| {
@@ -309,12 +344,61 @@ pub async fn inbox(
         .map(SummaryRow::into_summary)
         .collect::<Result<Vec<_>, _>>()?;
     Ok(into_page(items, limit, |last| {
-        let at = match sort {
-            InboxSort::LastActivity | InboxSort::OldestWaiting => last.last_activity_at,
-            InboxSort::SlaDue => last.sla_due_at.expect("filtered to rows with a deadline"),
-        };
-        encode_cursor(at, last.id)
+        InboxKey::of(last, sort).encode(sort)
     }))
+}
+
+fn urgency(priority: Priority) -> i64 {
+    match priority {
+        Priority::Urgent => 0,
+        Priority::High => 1,
+        Priority::Normal => 2,
+        Priority::Low => 3,
+    }
+}
+
+/// An inbox row's place in its sort: the priority rank (priority sort only, else 0), the
+/// time the sort reads and the id that breaks ties.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct InboxKey {
+    urgency: i64,
+    at: DateTime<Utc>,
+    id: i64,
+}
+
+impl InboxKey {
+    fn of(ticket: &TicketSummary, sort: InboxSort) -> Self {
+        let (urgency, at) = match sort {
+            InboxSort::LastActivity | InboxSort::OldestWaiting => (0, ticket.last_activity_at),
+            InboxSort::SlaDue => (0, ticket.sla_due_at.unwrap_or(ticket.last_activity_at)),
+            InboxSort::Priority => (self::urgency(ticket.priority), ticket.last_activity_at),
+        };
+        Self {
+            urgency,
+            at,
+            id: ticket.id,
+        }
+    }
+
+    fn encode(self, sort: InboxSort) -> PageCursor {
+        let PageCursor(at_and_id) = encode_cursor(self.at, self.id);
+        match sort {
+            InboxSort::Priority => PageCursor(format!("{}.{at_and_id}", self.urgency)),
+            _ => PageCursor(at_and_id),
+        }
+    }
+
+    fn decode(cursor: &PageCursor, sort: InboxSort) -> Result<Self, AppError> {
+        let (urgency, at_and_id) = match sort {
+            InboxSort::Priority => {
+                let (urgency, rest) = cursor.0.split_once('.').ok_or_else(invalid_cursor)?;
+                (urgency.parse().map_err(|_| invalid_cursor())?, rest)
+            }
+            _ => (0, cursor.0.as_str()),
+        };
+        let (at, id) = decode_cursor(&PageCursor(at_and_id.to_owned()))?;
+        Ok(Self { urgency, at, id })
+    }
 }
 
 /// One page over several teams: a page per team (each read in order off the team's index)
@@ -335,21 +419,16 @@ async fn across_teams(
         more |= page.next.is_some();
         items.extend(page.items);
     }
-    let key = |ticket: &TicketSummary| match sort {
-        InboxSort::LastActivity | InboxSort::OldestWaiting => (ticket.last_activity_at, ticket.id),
-        InboxSort::SlaDue => (ticket.sla_due_at.unwrap_or(ticket.last_activity_at), ticket.id),
-    };
-    items.sort_by_key(key);
+    items.sort_by_key(|ticket| InboxKey::of(ticket, sort));
     if sort == InboxSort::LastActivity {
         items.reverse();
     }
     more |= items.len() as i64 > limit;
     items.truncate(limit as usize);
     let next = match more {
-        true => items.last().map(|last| {
-            let (at, id) = key(last);
-            encode_cursor(at, id)
-        }),
+        true => items
+            .last()
+            .map(|last| InboxKey::of(last, sort).encode(sort)),
         false => None,
     };
     Ok(Page { items, next })
@@ -635,8 +714,12 @@ fn encode_cursor(at: DateTime<Utc>, id: i64) -> PageCursor {
     PageCursor(format!("{}_{id}", at.timestamp_micros()))
 }
 
+fn invalid_cursor() -> AppError {
+    AppError::invalid("This page link is not valid any more; start from the first page.")
+}
+
 fn decode_cursor(cursor: &PageCursor) -> Result<(DateTime<Utc>, i64), AppError> {
-    let invalid = || AppError::invalid("This page link is not valid any more; start from the first page.");
+    let invalid = invalid_cursor;
     let (micros, id) = cursor.0.split_once('_').ok_or_else(invalid)?;
     let at = micros
         .parse()

@@ -13,9 +13,10 @@ use super::{
 use crate::{
     error::AppError,
     model::{
-        Channel, Choice, CurrentUser, CustomerPanel, Disposition, InboxChoices, InboxCounts, InboxFilter,
-        InboxQuery, InboxSort, InboxView, InteractionKind, Macro, Page, PageCursor, Priority, Role,
-        TicketEventKind, TicketStatus, TicketSummary, TimelineFilter, Viewer, WorkspaceTicket,
+        Channel, Choice, CurrentUser, CustomerPanel, Disposition, InboxChoices, InboxCounts,
+        InboxFilter, InboxQuery, InboxSort, InboxView, InteractionKind, Macro, Page, PageCursor,
+        Priority, Role, TeamRestriction, TicketEventKind, TicketStatus, TicketSummary,
+        TimelineFilter, Viewer, WorkspaceTicket,
     },
 };
 use chrono::{DateTime, Utc};
@@ -50,6 +51,7 @@ pub async fn inbox(
         tag: query.tag.as_deref().map(str::trim).filter(|tag| !tag.is_empty()).map(str::to_lowercase),
         assignee_id: query.assignee_id,
         team_id: query.team_id,
+        restriction: restriction(db, agent).await?,
         ..Default::default()
     };
     match view {
@@ -143,18 +145,75 @@ async fn team_ids(db: &Db, agent_id: i64) -> Result<Vec<i64>, AppError> {
     Ok(staff::teams_of(db, agent_id).await?.into_iter().map(|(id, _)| id).collect())
 }
 
+/// The restricted teams whose tickets the agent may see only when assigned to them: none for
+/// supervisors and admins, who see every ticket.
+async fn restriction(db: &Db, agent: &CurrentUser) -> Result<Option<TeamRestriction>, AppError> {
+    if agent.role != Role::Agent {
+        return Ok(None);
+    }
+    let teams = with_db!(db, |pool| {
+        sqlx::query_scalar::<_, i64>(
+            "select t.id from teams t where t.restricted
+             and not exists (select 1 from team_members m where m.team_id = t.id and m.user_id = $1)",
+        )
+        .bind(agent.id)
+        .fetch_all(pool)
+        .await?
+    });
+    Ok((!teams.is_empty()).then_some(TeamRestriction {
+        agent_id: agent.id,
+        teams,
+    }))
+}
+
+/// Refuses an agent a ticket of a restricted team they are not in, unless it is assigned to
+/// them. Every ticket action checks this first.
+pub async fn authorize(db: &Db, agent: &CurrentUser, ticket_id: i64) -> Result<(), AppError> {
+    if agent.role != Role::Agent {
+        return Ok(());
+    }
+    let kept_from = with_db!(db, |pool| {
+        sqlx::query_scalar::<_, String>(
+            "select tm.name from tickets t join teams tm on tm.id = t.team_id
+             where t.id = $1 and tm.restricted and t.assignee_id is distinct from $2
+             and not exists (select 1 from team_members m where m.team_id = tm.id and m.user_id = $2)",
+        )
+        .bind(ticket_id)
+        .bind(agent.id)
+        .fetch_optional(pool)
+        .await?
+    });
+    match kept_from {
+        Some(team) => Err(AppError::Restricted(team)),
+        None => Ok(()),
+    }
+}
+
 /// How many unsolved tickets each view holds, each count read off its own partial index.
 pub async fn counts(db: &Db, agent: &CurrentUser) -> Result<InboxCounts, AppError> {
-    let teams = team_ids(db, agent.id).await?;
     // Team ids come from the database as integers, so listing them inline is safe.
+    let listed = |teams: &[i64]| {
+        teams
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let teams = team_ids(db, agent.id).await?;
     let in_teams = match teams.is_empty() {
         true => "false".to_owned(),
-        false => format!(
-            "t.team_id in ({})",
-            teams.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
-        ),
+        false => format!("t.team_id in ({})", listed(&teams)),
     };
-    let count = |condition: &str| format!("(select count(*) from tickets t where {UNSOLVED}{condition})");
+    let visible = match restriction(db, agent).await? {
+        Some(restriction) => format!(
+            " and (t.team_id is null or t.team_id not in ({}) or t.assignee_id = $1)",
+            listed(&restriction.teams)
+        ),
+        None => String::new(),
+    };
+    let count = |condition: &str| {
+        format!("(select count(*) from tickets t where {UNSOLVED}{visible}{condition})")
+    };
     let sql = format!(
         "select {}, {}, {}, {}, {}",
         count(" and t.assignee_id = $1"),
@@ -180,9 +239,13 @@ pub async fn counts(db: &Db, agent: &CurrentUser) -> Result<InboxCounts, AppErro
 
 /// A ticket with its whole conversation (notes included), its customer's panel and the
 /// choices its fields offer.
-pub async fn ticket(db: &Db, ticket_id: i64) -> Result<WorkspaceTicket, AppError> {
+pub async fn ticket(
+    db: &Db,
+    agent: &CurrentUser,
+    ticket_id: i64,
+) -> Result<WorkspaceTicket, AppError> {
     let thread = tickets::ticket_thread(db, ticket_id).await?;
-    let customer = panel(db, thread.ticket.summary.customer_id, ticket_id).await?;
+    let customer = panel(db, agent, thread.ticket.summary.customer_id, ticket_id).await?;
     let reply_channel = thread
         .interactions
         .iter()
@@ -215,13 +278,30 @@ async fn staff_choices(db: &Db) -> Result<Vec<Choice>, AppError> {
 }
 
 /// The customer panel beside a ticket: the profile, its identities, the customer's other
-/// tickets and their latest activity on every channel outside this ticket.
-pub async fn panel(db: &Db, customer_id: i64, ticket_id: i64) -> Result<CustomerPanel, AppError> {
+/// tickets (those the agent may see) and their latest activity on every channel outside this
+/// ticket.
+pub async fn panel(
+    db: &Db,
+    agent: &CurrentUser,
+    customer_id: i64,
+    ticket_id: i64,
+) -> Result<CustomerPanel, AppError> {
     let customer = customers::customer(db, customer_id).await?;
     let identities = customers::identities(db, customer_id).await?;
-    let filter = InboxFilter { customer_id: Some(customer_id), ..Default::default() };
-    let mut other_tickets =
-        tickets::inbox(db, &filter, InboxSort::LastActivity, None, PANEL_TICKETS + 1).await?.items;
+    let filter = InboxFilter {
+        customer_id: Some(customer_id),
+        restriction: restriction(db, agent).await?,
+        ..Default::default()
+    };
+    let mut other_tickets = tickets::inbox(
+        db,
+        &filter,
+        InboxSort::LastActivity,
+        None,
+        PANEL_TICKETS + 1,
+    )
+    .await?
+    .items;
     other_tickets.retain(|other| other.id != ticket_id);
     other_tickets.truncate(PANEL_TICKETS as usize);
     let elsewhere = TimelineFilter { except_ticket: Some(ticket_id), ..Default::default() };

@@ -1,9 +1,11 @@
-//! Admin tools, for administrators only: who works here and in which role, and the macros
-//! agents answer with.
+//! Admin tools, for administrators only: who works here and in which role, the teams they
+//! work in, and the macros agents answer with.
 
 mod macros;
+mod teams;
 
 pub use macros::MacrosAdmin;
+pub use teams::TeamsAdmin;
 
 use super::{
     account::Protected,
@@ -22,22 +24,25 @@ use leptos_meta::Title;
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum AdminSection {
     Staff,
+    Teams,
     Macros,
 }
 
 impl AdminSection {
-    const ALL: [Self; 2] = [Self::Staff, Self::Macros];
+    const ALL: [Self; 3] = [Self::Staff, Self::Teams, Self::Macros];
 
     fn path(self) -> &'static str {
         match self {
             Self::Staff => "/admin",
+            Self::Teams => "/admin/teams",
             Self::Macros => "/admin/macros",
         }
     }
 
     fn label(self) -> &'static str {
         match self {
-            Self::Staff => "Team & roles",
+            Self::Staff => "Staff & roles",
+            Self::Teams => "Teams",
             Self::Macros => "Macros",
         }
     }
@@ -86,7 +91,10 @@ pub fn AdminHome() -> impl IntoView {
 fn StaffAdmin(me: i64) -> impl IntoView {
     let invite = ServerAction::<InviteStaff>::new();
     let change_role = ServerAction::<ChangeStaffRole>::new();
-    let staff = Resource::new(move || (invite.version().get(), change_role.version().get()), |_| staff_list());
+    let staff = Resource::new(
+        move || (invite.version().get(), change_role.version().get()),
+        |_| staff_list(),
+    );
     let invited = move || match invite.value().get() {
         Some(Ok(member)) => Some(format!("Invitation sent to {}.", member.email)),
         _ => None,
@@ -161,7 +169,11 @@ fn RoleSelect(#[prop(into)] id: String, current: Role) -> impl IntoView {
     }
 }
 
-fn staff_row(member: StaffMember, me: i64, change_role: ServerAction<ChangeStaffRole>) -> impl IntoView {
+fn staff_row(
+    member: StaffMember,
+    me: i64,
+    change_role: ServerAction<ChangeStaffRole>,
+) -> impl IntoView {
     let select_id = format!("role-{}", member.id);
     let select_label = format!("Role of {}", member.display_name);
     let role_cell = if member.id == me {

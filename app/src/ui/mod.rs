@@ -7,8 +7,8 @@ mod attachments;
 mod contact;
 mod feedback;
 mod format;
-mod history;
 mod forms;
+mod history;
 mod icons;
 mod layout;
 mod onboarding;
@@ -21,7 +21,7 @@ use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
     SsrMode,
-    components::{Route, Router, RoutingProgress, Routes},
+    components::{Route, Router, Routes, RoutingProgress},
     path,
 };
 use std::time::Duration;
@@ -107,6 +107,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("agent") view=agent::AgentWorkspace ssr=SsrMode::Async />
                     <Route path=path!("agent/tickets/:id") view=agent::AgentTicketPage ssr=SsrMode::Async />
                     <Route path=path!("admin") view=admin::AdminHome ssr=SsrMode::Async />
+                    <Route path=path!("admin/teams") view=admin::TeamsAdmin ssr=SsrMode::Async />
                     <Route path=path!("admin/macros") view=admin::MacrosAdmin ssr=SsrMode::Async />
                 </Routes>
             </main>

@@ -39,7 +39,7 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
             "Please check your request"
         }
         AppError::NotSignedIn => "Please sign in",
-        AppError::Forbidden => "This is not available to your account",
+        AppError::Forbidden | AppError::Restricted(_) => "This is not available to your account",
         AppError::TooManyAttempts(_) => "Too many attempts",
         AppError::Unavailable | AppError::Transport(_) => "We can’t reach the help center right now",
         AppError::Internal => "Something went wrong",

@@ -6,13 +6,14 @@ use app::{
     error::AppError,
     model::{
         Channel, CurrentUser, Disposition, IdentityKind, InboxQuery, InboxSort, InboxView, InteractionKind, MacroFields,
-        Priority, Role, TicketStatus,
+        PageCursor, Priority, Role, TicketStatus,
     },
     server::{
         audit,
         db::Db,
         identity::{Identifier, resolve_identity},
-        customers, identity, macros, requests, staff,
+        customers, identity, macros, requests,
+        staff::{self, TeamChange},
         tickets::{self, NewInteraction, NewTicket},
         workspace::{self, AgentReply},
     },
@@ -145,14 +146,14 @@ both_backends!(a_reply_is_recorded_on_its_channel_and_notes_stay_internal, |db: 
     let id = ticket(&db, ana, "Invoice is wrong", Channel::Email, None).await;
     inbound(&db, ana, id, Channel::Sms, "Texting you instead").await;
 
-    let opened = workspace::ticket(&db, id).await.unwrap();
+    let opened = workspace::ticket(&db, &sam, id).await.unwrap();
     assert_eq!(opened.reply_channel, Channel::Sms, "replies default to where the customer last wrote");
 
     workspace::reply(&db, &sam, id, note("Check the March invoice")).await.unwrap();
     assert_eq!(tickets::summary(&db, id).await.unwrap().status, TicketStatus::New, "a note changes nothing");
     workspace::reply(&db, &sam, id, reply("We have corrected it.", Channel::Sms)).await.unwrap();
 
-    let thread = workspace::ticket(&db, id).await.unwrap().thread;
+    let thread = workspace::ticket(&db, &sam, id).await.unwrap().thread;
     assert_eq!(thread.ticket.summary.status, TicketStatus::Pending, "the reply set the chosen status");
     assert!(thread.ticket.first_response_at.is_some());
     let out = thread.interactions.iter().find(|entry| entry.kind == InteractionKind::MessageOut).unwrap();
@@ -169,7 +170,7 @@ both_backends!(replies_that_cannot_go_out_are_refused_and_nothing_is_written, |d
     let sam = login(&db, "Sam", Role::Agent, None).await;
     let ana = customer(&db, &[Identifier::new(IdentityKind::Email, "ana@example.com")], "Ana").await;
     let id = ticket(&db, ana, "Invoice", Channel::Email, None).await;
-    let before = workspace::ticket(&db, id).await.unwrap().thread.interactions.len();
+    let before = workspace::ticket(&db, &sam, id).await.unwrap().thread.interactions.len();
 
     let no_phone = workspace::reply(&db, &sam, id, reply("Hi", Channel::Whatsapp)).await;
     assert!(matches!(&no_phone, Err(AppError::Invalid(message)) if message.contains("cannot reach")), "{no_phone:?}");
@@ -185,7 +186,7 @@ both_backends!(replies_that_cannot_go_out_are_refused_and_nothing_is_written, |d
     assert!(matches!(&closed, Err(AppError::Invalid(message)) if message.contains("closed")), "{closed:?}");
     workspace::reply(&db, &sam, id, note("Customer called back; nothing to do")).await.unwrap();
 
-    let after = workspace::ticket(&db, id).await.unwrap().thread.interactions;
+    let after = workspace::ticket(&db, &sam, id).await.unwrap().thread.interactions;
     let written: Vec<_> = after.iter().skip(before).map(|entry| entry.kind).collect();
     assert_eq!(written, [InteractionKind::StatusChange, InteractionKind::Note]);
 });
@@ -198,12 +199,12 @@ both_backends!(solving_records_why_and_reopening_clears_it, |db: Db| async move 
     let reason_without_solving = workspace::set_status(&db, &sam, id, TicketStatus::Open, Some(Disposition::Fixed)).await;
     assert!(matches!(reason_without_solving, Err(AppError::Invalid(_))));
     workspace::set_status(&db, &sam, id, TicketStatus::Solved, Some(Disposition::Fixed)).await.unwrap();
-    let thread = workspace::ticket(&db, id).await.unwrap().thread;
+    let thread = workspace::ticket(&db, &sam, id).await.unwrap().thread;
     assert_eq!(thread.ticket.disposition, Some(Disposition::Fixed));
     assert!(thread.interactions.last().unwrap().body.contains("Problem fixed"));
 
     workspace::set_status(&db, &sam, id, TicketStatus::Open, None).await.unwrap();
-    assert_eq!(workspace::ticket(&db, id).await.unwrap().thread.ticket.disposition, None);
+    assert_eq!(workspace::ticket(&db, &sam, id).await.unwrap().thread.ticket.disposition, None);
 
     tickets::set_status(&db, id, TicketStatus::Closed, None).await.unwrap();
     let reopen = workspace::set_status(&db, &sam, id, TicketStatus::Open, None).await;
@@ -237,6 +238,7 @@ both_backends!(tickets_are_assigned_to_staff_and_existing_teams_only, |db: Db| a
 });
 
 both_backends!(the_customer_panel_shows_other_tickets_and_help_center_activity, |db: Db| async move {
+    let sam = login(&db, "Sam", Role::Agent, None).await;
     let ana = customer(&db, &[Identifier::new(IdentityKind::Email, "ana@example.com")], "Ana").await;
     let bo = customer(&db, &[Identifier::new(IdentityKind::Email, "bo@example.com")], "Bo").await;
     let current = ticket(&db, ana, "Invoice", Channel::Email, None).await;
@@ -255,7 +257,7 @@ both_backends!(the_customer_panel_shows_other_tickets_and_help_center_activity, 
         .unwrap();
     });
 
-    let panel = workspace::ticket(&db, current).await.unwrap().customer;
+    let panel = workspace::ticket(&db, &sam, current).await.unwrap().customer;
     assert_eq!(panel.customer.display_name, "Ana");
     assert_eq!(panel.identities.len(), 1);
     let others: Vec<_> = panel.other_tickets.iter().map(|ticket| ticket.subject.as_str()).collect();
@@ -325,6 +327,91 @@ both_backends!(my_teams_merges_every_team_in_order_and_pages_on, |db: Db| async 
     assert!(second.next.is_none());
 });
 
+both_backends!(a_restricted_teams_tickets_are_for_its_members_and_their_assignees, |db: Db| async move {
+    let admin = login(&db, "Morgan", Role::Admin, None).await;
+    let sam = login(&db, "Sam", Role::Agent, None).await;
+    let kim = login(&db, "Kim", Role::Agent, None).await;
+    let lee = login(&db, "Lee", Role::Supervisor, None).await;
+    let legal = staff::found_team(&db, admin.id, "Legal").await.unwrap();
+    staff::change_team(&db, admin.id, legal, TeamChange::AddMember(sam.id)).await.unwrap();
+    let ana = customer(&db, &[Identifier::new(IdentityKind::Email, "ana@example.com")], "Ana").await;
+    let subpoena = ticket(&db, ana, "Subpoena", Channel::Email, Some(legal)).await;
+    let parcel = ticket(&db, ana, "Parcel late", Channel::Email, None).await;
+    let all = || view(InboxView::All);
+
+    // Open to everyone until an admin restricts it.
+    assert_eq!(subjects(&db, &kim, all()).await, ["Parcel late", "Subpoena"]);
+    staff::change_team(&db, admin.id, legal, TeamChange::Restrict(true)).await.unwrap();
+    assert_eq!(subjects(&db, &kim, all()).await, ["Parcel late"], "Kim is not in Legal");
+    let kims = workspace::counts(&db, &kim).await.unwrap();
+    assert!(kims.0.contains(&(InboxView::All, 1)), "the counts agree with the list: {kims:?}");
+    let refused = workspace::authorize(&db, &kim, subpoena).await;
+    assert_eq!(refused, Err(AppError::Restricted("Legal".into())));
+    assert!(refused.unwrap_err().to_string().contains("Ask a supervisor"));
+    workspace::authorize(&db, &kim, parcel).await.unwrap();
+    let panel = workspace::ticket(&db, &kim, parcel).await.unwrap().customer;
+    assert!(panel.other_tickets.is_empty(), "the panel does not list the restricted ticket either");
+
+    // Members, supervisors and admins keep seeing it.
+    for insider in [&sam, &lee, &admin] {
+        workspace::authorize(&db, insider, subpoena).await.unwrap();
+        assert_eq!(subjects(&db, insider, all()).await, ["Parcel late", "Subpoena"], "{}", insider.display_name);
+    }
+    // Assigned to Kim, it is hers to work.
+    workspace::assign(&db, &lee, subpoena, Some(kim.id), Some(legal)).await.unwrap();
+    workspace::authorize(&db, &kim, subpoena).await.unwrap();
+    assert_eq!(subjects(&db, &kim, view(InboxView::Mine)).await, ["Subpoena"]);
+    // Out of the team, Sam loses it; lifted, everyone has it again.
+    staff::change_team(&db, admin.id, legal, TeamChange::RemoveMember(sam.id)).await.unwrap();
+    assert!(matches!(workspace::authorize(&db, &sam, subpoena).await, Err(AppError::Restricted(_))));
+    staff::change_team(&db, admin.id, legal, TeamChange::Restrict(false)).await.unwrap();
+    workspace::authorize(&db, &sam, subpoena).await.unwrap();
+
+    let directory = staff::directory(&db).await.unwrap();
+    assert_eq!((directory[0].name.as_str(), directory[0].restricted, directory[0].members.len()), ("Legal", false, 0));
+    assert!(matches!(staff::change_team(&db, admin.id, 9_999, TeamChange::Restrict(true)).await, Err(AppError::NotFound)));
+    assert!(matches!(staff::found_team(&db, admin.id, " Legal ").await, Err(AppError::Conflict(_))));
+    let trail: Vec<_> = audit::entries_for(&db, "team", legal).await.unwrap().into_iter().map(|entry| entry.action).collect();
+    assert_eq!(trail, ["team.create", "team.add_member", "team.restrict", "team.remove_member", "team.restrict"]);
+});
+
+both_backends!(the_priority_sort_puts_the_most_urgent_first_and_pages_on, |db: Db| async move {
+    let sam = login(&db, "Sam", Role::Agent, None).await;
+    let ana = customer(&db, &[Identifier::new(IdentityKind::Email, "ana@example.com")], "Ana").await;
+    // Created oldest first: within a priority, the longest waiting comes first.
+    let (urgent, high, normal, low) = (Priority::Urgent, Priority::High, Priority::Normal, Priority::Low);
+    for (subject, priority) in [
+        ("Low A", low),
+        ("Urgent A", urgent),
+        ("Normal A", normal),
+        ("High A", high),
+        ("Urgent B", urgent),
+        ("Low B", low),
+        ("High B", high),
+        ("Normal B", normal),
+    ] {
+        let id = ticket(&db, ana, subject, Channel::Email, None).await;
+        workspace::set_priority(&db, &sam, id, priority).await.unwrap();
+    }
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let page = tickets::inbox(&db, &Default::default(), InboxSort::Priority, after.as_ref(), 3).await.unwrap();
+        seen.extend(page.items.into_iter().map(|ticket| ticket.subject));
+        match page.next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    let expected = ["Urgent A", "Urgent B", "High A", "High B", "Normal A", "Normal B", "Low A", "Low B"];
+    assert_eq!(seen, expected, "three to a page, nothing repeated or skipped");
+    let query = InboxQuery { view: Some(InboxView::All), sort: Some(InboxSort::Priority), ..Default::default() };
+    assert_eq!(subjects(&db, &sam, query).await, expected);
+    let forged = PageCursor("x_1".into());
+    let refused = tickets::inbox(&db, &Default::default(), InboxSort::Priority, Some(&forged), 3).await;
+    assert!(matches!(refused, Err(AppError::Invalid(_))));
+});
+
 fn invalid_text(result: Result<impl std::fmt::Debug, AppError>) -> String {
     match result {
         Err(AppError::Invalid(text)) => text,
@@ -392,7 +479,7 @@ both_backends!(a_macro_sent_with_a_reply_applies_all_its_changes, |db: Db| async
     let sent = AgentReply { macro_id: Some(refund.id), ..reply("Hi Ana, refund approved.", Channel::Email) };
     workspace::reply(&db, &sam, id, sent).await.unwrap();
 
-    let open = workspace::ticket(&db, id).await.unwrap();
+    let open = workspace::ticket(&db, &sam, id).await.unwrap();
     let ticket = &open.thread.ticket;
     assert_eq!(ticket.summary.status, TicketStatus::Solved);
     assert_eq!(ticket.summary.priority, Priority::High);
@@ -405,7 +492,7 @@ both_backends!(a_macro_sent_with_a_reply_applies_all_its_changes, |db: Db| async
 
     // Applying it again changes nothing that is already so and keeps each tag once.
     workspace::apply_macro(&db, &sam, id, refund.id).await.unwrap();
-    assert_eq!(workspace::ticket(&db, id).await.unwrap().thread.ticket.tags, ["billing", "refund"]);
+    assert_eq!(workspace::ticket(&db, &sam, id).await.unwrap().thread.ticket.tags, ["billing", "refund"]);
 });
 
 both_backends!(a_macro_without_text_applies_at_once_and_stale_or_closed_cases_are_refused, |db: Db| async move {
@@ -420,9 +507,9 @@ both_backends!(a_macro_without_text_applies_at_once_and_stale_or_closed_cases_ar
         ..Default::default()
     };
     let escalate = macros::save(&db, admin.id, None, &escalate).await.unwrap();
-    let before = workspace::ticket(&db, id).await.unwrap().thread.interactions.len();
+    let before = workspace::ticket(&db, &sam, id).await.unwrap().thread.interactions.len();
     workspace::apply_macro(&db, &sam, id, escalate.id).await.unwrap();
-    let open = workspace::ticket(&db, id).await.unwrap();
+    let open = workspace::ticket(&db, &sam, id).await.unwrap();
     assert_eq!((open.thread.ticket.summary.priority, open.thread.ticket.tags.clone()), (Priority::Urgent, vec!["escalated".to_owned()]));
     assert_eq!(open.thread.interactions.len(), before, "no message was written");
 
@@ -434,7 +521,7 @@ both_backends!(a_macro_without_text_applies_at_once_and_stale_or_closed_cases_ar
     macros::delete(&db, admin.id, escalate.id).await.unwrap();
     let stale = AgentReply { macro_id: Some(escalate.id), ..reply("Escalating this.", Channel::Email) };
     assert!(invalid_text(workspace::reply(&db, &sam, other, stale).await).contains("deleted"));
-    let thread = workspace::ticket(&db, other).await.unwrap().thread;
+    let thread = workspace::ticket(&db, &sam, other).await.unwrap().thread;
     assert!(thread.interactions.iter().all(|entry| entry.kind != InteractionKind::MessageOut), "a refused reply is not recorded");
 });
 
@@ -464,13 +551,13 @@ both_backends!(agents_add_identities_and_merge_a_duplicate_with_a_preview_and_an
     assert!(invalid_text(customers::merge_preview(&db, ana, ana).await).contains("own profile"));
 
     let merge = customers::merge(&db, twin, ana, Some(sam.id)).await.unwrap();
-    let panel = workspace::panel(&db, ana, anas).await.unwrap();
+    let panel = workspace::panel(&db, &sam, ana, anas).await.unwrap();
     assert_eq!(panel.other_tickets.iter().map(|t| t.id).collect::<Vec<_>>(), [twins], "one profile, both tickets");
     assert_eq!(panel.merges.iter().map(|m| (m.id, m.source_name.as_str())).collect::<Vec<_>>(), [(merge, "A. Lima")]);
     assert!(matches!(customers::merge_preview(&db, ana, twin).await, Err(AppError::Conflict(_))), "merged once");
 
     customers::unmerge(&db, merge, Some(sam.id)).await.unwrap();
-    let panel = workspace::panel(&db, ana, anas).await.unwrap();
+    let panel = workspace::panel(&db, &sam, ana, anas).await.unwrap();
     assert!(panel.other_tickets.is_empty() && panel.merges.is_empty(), "the undo gives the twin its ticket back");
     assert_eq!(kinds(customers::identities(&db, twin).await.unwrap()), [(IdentityKind::Phone, "+351912345678".to_owned())]);
     assert_eq!(tickets::summary(&db, twins).await.unwrap().customer_id, twin);

@@ -96,9 +96,9 @@ async fn main() -> Result<(), Error> {
     .await;
     report("view counts (all five)", times);
     let times = measure(args.iterations, |_| {
-        let db = db.clone();
+        let (db, agent) = (db.clone(), agent.clone());
         async move {
-            let opened = workspace::ticket(&db, long_ticket).await.unwrap();
+            let opened = workspace::ticket(&db, &agent, long_ticket).await.unwrap();
             assert!(opened.thread.interactions.len() >= 200);
         }
     })

@@ -10,7 +10,10 @@ use app::{
             CancelAccountErasure, ChangePassword, MyAccount, RegisterCustomer, RequestAccountErasure,
             RequestPasswordReset, ResetPassword, SignOutOtherDevices, VerifyEmail,
         },
-        admin::{ChangeStaffRole, DeleteMacro, InviteStaff, SaveMacro, StaffList, TeamChoices},
+        admin::{
+            AddTeamMember, ChangeStaffRole, CreateTeam, DeleteMacro, InviteStaff, RemoveTeamMember, RestrictTeam, SaveMacro,
+            StaffList, TeamChoices, TeamDirectory,
+        },
         agent::{
             ApplyMacro, AssignTicket, InboxFilterChoices, InboxPage, InboxViewCounts, LeaveTicket, MacroList, OpenTicket, SendAgentReply,
             SetTicketPriority, SetTicketStatus, SetTicketTags, TicketPresence,
@@ -295,6 +298,7 @@ both_backends!(every_server_function_answers_each_role_as_it_should, |db: Db| as
     let escalate = scalar(&db, "select id from macros where title = 'Escalate to billing'").await;
     let reset_steps = scalar(&db, "select id from macros where title = 'Password reset steps'").await;
     let ana = scalar(&db, "select customer_id from users where email = 'customer@northwind.test'").await;
+    let billing = scalar(&db, "select id from teams where name = 'Billing'").await;
     let mut cookies = vec![None];
     for role in &WHO[1..] {
         cookies.push(Some(signed_in(&app, &format!("{role}@northwind.test")).await));
@@ -345,7 +349,16 @@ both_backends!(every_server_function_answers_each_role_as_it_should, |db: Db| as
         (SaveMacro::PATH, "fields[title]=Thanks+{who}&fields[body]=Thanks!".into(), [401, 403, 403, 403, 200]),
         (DeleteMacro::PATH, format!("macro_id={reset_steps}"), [401, 403, 403, 403, 200]),
         (TeamChoices::PATH, String::new(), [401, 403, 403, 403, 200]),
-        (UpdateCustomer::PATH, format!("customer_id={ana}&display_name=Ana+Silva&tier=premium"), [401, 403, 200, 200, 200]),
+        (TeamDirectory::PATH, String::new(), [401, 403, 403, 403, 200]),
+        (CreateTeam::PATH, "name=Team+{who}".into(), [401, 403, 403, 403, 200]),
+        (AddTeamMember::PATH, format!("team_id={billing}&user_id={agent_id}"), [401, 403, 403, 403, 200]),
+        (RemoveTeamMember::PATH, format!("team_id={billing}&user_id={agent_id}"), [401, 403, 403, 403, 200]),
+        (RestrictTeam::PATH, format!("team_id={billing}&restricted=false"), [401, 403, 403, 403, 200]),
+        (
+            UpdateCustomer::PATH,
+            format!(r#"{{"customer_id":{ana},"display_name":"Ana Silva","tier":"premium","attributes":[{{"name":"plan","value":"Pro"}}]}}"#),
+            [401, 403, 200, 200, 200],
+        ),
         (AddCustomerIdentity::PATH, format!("customer_id={ana}&kind=twitter&value=ana_{{who}}"), [401, 403, 200, 200, 200]),
         (PreviewMerge::PATH, format!("customer_id={ana}&duplicate=nobody%40example.test"), [401, 403, 422, 422, 422]),
         // Allowed, and refused as input: a profile cannot be merged into itself.
@@ -381,6 +394,7 @@ both_backends!(protected_pages_send_each_role_where_it_belongs, |db: Db| async m
     for (page, expected) in [
         ("/agent", [302, 403, 200, 200, 200]),
         ("/admin", [302, 403, 403, 403, 200]),
+        ("/admin/teams", [302, 403, 403, 403, 200]),
         ("/admin/macros", [302, 403, 403, 403, 200]),
         ("/account", [302, 200, 200, 200, 200]),
     ] {

@@ -7,7 +7,10 @@ use super::{channel_chip, status_badge};
 use crate::{
     api::customers::{AddCustomerIdentity, MergeCustomers, PreviewMerge, UndoMerge, UpdateCustomer},
     error::AppError,
-    model::{Customer, CustomerPanel, IdentityKind, Interaction, MergePreview, MergeRecord, Tier, TicketSummary},
+    model::{
+        AttributeField, Customer, CustomerPanel, IdentityKind, Interaction, MergePreview,
+        MergeRecord, TicketSummary, Tier,
+    },
     ui::{
         forms::{FormError, action_error, on_each_result},
         format::{ago, short_datetime},
@@ -50,18 +53,7 @@ pub fn CustomerCard(panel: CustomerPanel, actions: ProfileActions) -> impl IntoV
     let now = Utc::now();
     let editing = RwSignal::new(false);
     let profile = customer.clone();
-    let attributes: Vec<(String, String)> = customer
-        .attributes
-        .clone()
-        .into_iter()
-        .map(|(key, value)| {
-            let value = match value {
-                serde_json::Value::String(text) => text,
-                other => other.to_string(),
-            };
-            (key.replace('_', " "), value)
-        })
-        .collect();
+    let attributes = customer.attribute_fields();
     view! {
         <section class="panel customer-card" aria-labelledby="customer-heading">
             <div class="customer-card__head">
@@ -102,10 +94,10 @@ pub fn CustomerCard(panel: CustomerPanel, actions: ProfileActions) -> impl IntoV
                     .collect_view()}
                 {attributes
                     .into_iter()
-                    .map(|(key, value)| view! {
+                    .map(|field| view! {
                         <div>
-                            <dt>{key}</dt>
-                            <dd>{value}</dd>
+                            <dt>{field.name}</dt>
+                            <dd>{field.value}</dd>
                         </div>
                     })
                     .collect_view()}
@@ -175,15 +167,63 @@ fn activity(entry: Interaction, now: chrono::DateTime<Utc>) -> impl IntoView {
     }
 }
 
-/// The profile's name and tier, saved together.
+/// One custom attribute being edited; `key` keeps its row in place while others come and go.
+#[derive(Clone, Copy)]
+struct AttributeRow {
+    key: usize,
+    name: RwSignal<String>,
+    value: RwSignal<String>,
+}
+
+impl AttributeRow {
+    fn new(key: usize, field: AttributeField) -> Self {
+        Self {
+            key,
+            name: RwSignal::new(field.name),
+            value: RwSignal::new(field.value),
+        }
+    }
+}
+
+/// The profile's name, tier and custom attributes, saved together.
 #[component]
-fn ProfileForm(customer: Customer, action: ServerAction<UpdateCustomer>, editing: RwSignal<bool>) -> impl IntoView {
+fn ProfileForm(
+    customer: Customer,
+    action: ServerAction<UpdateCustomer>,
+    editing: RwSignal<bool>,
+) -> impl IntoView {
+    let rows: Vec<AttributeRow> = customer
+        .attribute_fields()
+        .into_iter()
+        .enumerate()
+        .map(|(key, field)| AttributeRow::new(key, field))
+        .collect();
+    let next_key = StoredValue::new(rows.len());
+    let rows = RwSignal::new(rows);
     let name = RwSignal::new(customer.display_name);
     let tier = RwSignal::new(customer.tier);
     let customer_id = customer.id;
+    let add_row = move |_| {
+        let key = next_key.get_value();
+        next_key.set_value(key + 1);
+        rows.update(|rows| rows.push(AttributeRow::new(key, AttributeField::default())));
+    };
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        action.dispatch(UpdateCustomer { customer_id, display_name: name.get_untracked(), tier: tier.get_untracked() });
+        let attributes = rows
+            .get_untracked()
+            .iter()
+            .map(|row| AttributeField {
+                name: row.name.get_untracked(),
+                value: row.value.get_untracked(),
+            })
+            .collect();
+        action.dispatch(UpdateCustomer {
+            customer_id,
+            display_name: name.get_untracked(),
+            tier: tier.get_untracked(),
+            attributes,
+        });
     };
     on_each_result(action, move |result| {
         if result.is_ok() {
@@ -209,6 +249,38 @@ fn ProfileForm(customer: Customer, action: ServerAction<UpdateCustomer>, editing
                         .collect_view()}
                 </select>
             </label>
+            <fieldset class="customer-card__attributes">
+                <legend>"Custom attributes"</legend>
+                <For each=move || rows.get() key=|row| row.key let:row>
+                    <div class="customer-card__attribute">
+                        <input
+                            type="text"
+                            maxlength="60"
+                            placeholder="Name"
+                            aria-label="Attribute name"
+                            prop:value=move || row.name.get()
+                            on:input=move |event| row.name.set(event_target_value(&event))
+                        />
+                        <input
+                            type="text"
+                            maxlength="1000"
+                            placeholder="Value"
+                            aria-label=move || format!("Value of {}", row.name.get())
+                            prop:value=move || row.value.get()
+                            on:input=move |event| row.value.set(event_target_value(&event))
+                        />
+                        <button
+                            class="button button--quiet"
+                            type="button"
+                            aria-label=move || format!("Remove {}", row.name.get())
+                            on:click=move |_| rows.update(|rows| rows.retain(|other| other.key != row.key))
+                        >
+                            "Remove"
+                        </button>
+                    </div>
+                </For>
+                <button class="button button--quiet" type="button" on:click=add_row>"Add attribute"</button>
+            </fieldset>
             <FormError message=action_error(action) />
             <div class="panel__inline">
                 <button class="button button--primary" type="submit" disabled=move || action.pending().get()>"Save"</button>

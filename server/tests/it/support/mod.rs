@@ -59,9 +59,14 @@ pub async fn call(app: &Router, path: &str, form: &str, cookie: Option<&str>) ->
     call_from(app, [127, 0, 0, 1], path, form, cookie).await
 }
 
-/// `call`, from the client address `ip` (throttling counts per address).
+/// `call`, from the client address `ip` (throttling counts per address). `form` is URL-encoded,
+/// or JSON for the functions that take it (a body that starts with `{`).
 pub async fn call_from(app: &Router, ip: [u8; 4], path: &str, form: &str, cookie: Option<&str>) -> Reply {
-    let request = Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    let content_type = match form.starts_with('{') {
+        true => "application/json",
+        false => "application/x-www-form-urlencoded",
+    };
+    let request = Request::post(path).header(header::CONTENT_TYPE, content_type);
     send(app, ip, request, Body::from(form.to_owned()), cookie).await
 }
 
