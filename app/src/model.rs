@@ -376,6 +376,9 @@ pub struct TimelineFilter {
     pub except_ticket: Option<i64>,
     /// Leaves out agents' internal notes: set for every view a customer sees.
     pub without_notes: bool,
+    /// Leaves out the entries of tickets the agent may not see. Set on the server only.
+    #[serde(skip)]
+    pub restriction: Option<TeamRestriction>,
 }
 
 /// A ticket with its conversation, oldest first.

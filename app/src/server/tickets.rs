@@ -467,6 +467,15 @@ pub async fn timeline(
     if filter.without_notes {
         conditions += " and i.kind <> 'note'";
     }
+    if let Some(restriction) = &filter.restriction {
+        // Ids come from the database as integers, so listing them inline is safe.
+        let teams = restriction.teams.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+        conditions += &format!(
+            " and (i.ticket_id is null or not exists (select 1 from tickets x where x.id = i.ticket_id
+               and x.team_id in ({teams}) and x.assignee_id is distinct from {}))",
+            restriction.agent_id
+        );
+    }
     let sql = format!(
         "select {INTERACTION_COLUMNS} from interactions i left join users u on u.id = i.author_id
          where {conditions} order by i.created_at desc, i.id desc limit {}",

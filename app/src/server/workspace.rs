@@ -304,7 +304,7 @@ pub async fn panel(
     .items;
     other_tickets.retain(|other| other.id != ticket_id);
     other_tickets.truncate(PANEL_TICKETS as usize);
-    let elsewhere = TimelineFilter { except_ticket: Some(ticket_id), ..Default::default() };
+    let elsewhere = TimelineFilter { except_ticket: Some(ticket_id), restriction: filter.restriction.clone(), ..Default::default() };
     let recent = tickets::timeline(db, customer_id, &elsewhere, None, PANEL_TIMELINE).await?.items;
     let merges = customers::merges_into(db, customer_id).await?;
     Ok(CustomerPanel { customer, identities, other_tickets, recent, merges })

@@ -336,6 +336,7 @@ both_backends!(a_restricted_teams_tickets_are_for_its_members_and_their_assignee
     staff::change_team(&db, admin.id, legal, TeamChange::AddMember(sam.id)).await.unwrap();
     let ana = customer(&db, &[Identifier::new(IdentityKind::Email, "ana@example.com")], "Ana").await;
     let subpoena = ticket(&db, ana, "Subpoena", Channel::Email, Some(legal)).await;
+    inbound(&db, ana, subpoena, Channel::Email, "The court order is attached").await;
     let parcel = ticket(&db, ana, "Parcel late", Channel::Email, None).await;
     let all = || view(InboxView::All);
 
@@ -351,6 +352,9 @@ both_backends!(a_restricted_teams_tickets_are_for_its_members_and_their_assignee
     workspace::authorize(&db, &kim, parcel).await.unwrap();
     let panel = workspace::ticket(&db, &kim, parcel).await.unwrap().customer;
     assert!(panel.other_tickets.is_empty(), "the panel does not list the restricted ticket either");
+    assert!(panel.recent.iter().all(|entry| entry.ticket_id != Some(subpoena)), "nor its messages");
+    let sams = workspace::ticket(&db, &sam, parcel).await.unwrap().customer;
+    assert!(sams.recent.iter().any(|entry| entry.ticket_id == Some(subpoena)), "a member sees them");
 
     // Members, supervisors and admins keep seeing it.
     for insider in [&sam, &lee, &admin] {

@@ -183,6 +183,14 @@ impl AttributeRow {
             value: RwSignal::new(field.value),
         }
     }
+
+    /// What the row's controls are called for a screen reader.
+    fn label(self) -> String {
+        match self.name.get().trim() {
+            "" => "the new attribute".to_owned(),
+            name => name.to_owned(),
+        }
+    }
 }
 
 /// The profile's name, tier and custom attributes, saved together.
@@ -265,14 +273,14 @@ fn ProfileForm(
                             type="text"
                             maxlength="1000"
                             placeholder="Value"
-                            aria-label=move || format!("Value of {}", row.name.get())
+                            aria-label=move || format!("Value of {}", row.label())
                             prop:value=move || row.value.get()
                             on:input=move |event| row.value.set(event_target_value(&event))
                         />
                         <button
                             class="button button--quiet"
                             type="button"
-                            aria-label=move || format!("Remove {}", row.name.get())
+                            aria-label=move || format!("Remove {}", row.label())
                             on:click=move |_| rows.update(|rows| rows.retain(|other| other.key != row.key))
                         >
                             "Remove"
