@@ -19,7 +19,7 @@ use crate::{
 use chrono::Utc;
 use leptos::prelude::*;
 
-/// What agents do to a profile; the ticket page reloads whenever one of them lands.
+/// What agents do to a profile; the ticket page reloads whenever one of them succeeds.
 #[derive(Clone, Copy)]
 pub struct ProfileActions {
     update: ServerAction<UpdateCustomer>,
@@ -27,23 +27,44 @@ pub struct ProfileActions {
     preview: ServerAction<PreviewMerge>,
     merge: ServerAction<MergeCustomers>,
     undo: ServerAction<UndoMerge>,
+    /// How many changes have succeeded. A refused one changes nothing, and reloading for it
+    /// would close the form and throw away what the agent typed.
+    landed: RwSignal<usize>,
 }
 
 impl ProfileActions {
     pub fn new() -> Self {
-        Self {
+        let actions = Self {
             update: ServerAction::new(),
             add_identity: ServerAction::new(),
             preview: ServerAction::new(),
             merge: ServerAction::new(),
             undo: ServerAction::new(),
-        }
+            landed: RwSignal::new(0),
+        };
+        count_successes(actions.update, actions.landed);
+        count_successes(actions.add_identity, actions.landed);
+        count_successes(actions.merge, actions.landed);
+        count_successes(actions.undo, actions.landed);
+        actions
     }
 
-    /// Changes whenever a change to a profile has landed (a preview changes nothing).
+    /// Changes whenever a change to a profile has succeeded (a preview changes nothing).
     pub fn version(self) -> usize {
-        self.update.version().get() + self.add_identity.version().get() + self.merge.version().get() + self.undo.version().get()
+        self.landed.get()
     }
+}
+
+fn count_successes<S>(action: ServerAction<S>, landed: RwSignal<usize>)
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    on_each_result(action, move |result| {
+        if result.is_ok() {
+            landed.update(|count| *count += 1);
+        }
+    });
 }
 
 #[component]
