@@ -453,9 +453,23 @@ pub struct InboxQuery {
     pub sort: Option<InboxSort>,
 }
 
-/// How many tickets each inbox view holds.
+/// How many tickets each inbox view holds, counted up to [`InboxCounts::CAP`].
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InboxCounts(pub Vec<(InboxView, i64)>);
+
+impl InboxCounts {
+    /// Where counting stops; a view holding this many or more shows "999+".
+    pub const CAP: i64 = 1_000;
+
+    /// A view's count as the inbox shows it.
+    pub fn shown(&self, view: InboxView) -> Option<String> {
+        let (_, count) = self.0.iter().find(|(counted, _)| *counted == view)?;
+        Some(match *count >= Self::CAP {
+            true => format!("{}+", Self::CAP - 1),
+            false => count.to_string(),
+        })
+    }
+}
 
 /// Narrows the inbox; every field that is set must match.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -738,5 +752,18 @@ impl Macro {
             changes.push(format!("team {team}"));
         }
         changes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_view_count_past_the_cap_shows_as_999_plus() {
+        let counts = InboxCounts(vec![(InboxView::Mine, 12), (InboxView::All, InboxCounts::CAP)]);
+        assert_eq!(counts.shown(InboxView::Mine).as_deref(), Some("12"));
+        assert_eq!(counts.shown(InboxView::All).as_deref(), Some("999+"));
+        assert_eq!(counts.shown(InboxView::SlaDue), None);
     }
 }

@@ -67,6 +67,7 @@ test("an agent keeps a profile's custom attributes up to date", async ({ browser
   await panel.getByRole("button", { name: "Add attribute" }).click();
   await panel.getByLabel("Attribute name").last().fill("Seats");
   await panel.getByLabel("Value of Seats").fill("12");
+  await panel.screenshot({ path: "test-results/screenshots/agent-profile-attributes-editing.png" });
   await panel.getByRole("button", { name: "Save" }).click();
   await expect(panel.getByRole("term").filter({ hasText: "Company" })).toBeVisible();
   await expect(panel).toContainText("Berg & Daughters");

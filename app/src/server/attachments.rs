@@ -6,6 +6,7 @@ use super::{
     accounts::random_token,
     clock,
     db::{Db, with_db},
+    workspace,
 };
 use crate::{
     error::AppError,
@@ -164,22 +165,26 @@ pub struct Download {
     pub content: Vec<u8>,
 }
 
-/// The file, if `viewer` may have it: staff, or the customer whose timeline it is on (not on
-/// an internal note). Anything else answers as a missing file.
+/// The file, if `viewer` may have it: staff who may see its ticket (a restricted team's
+/// tickets are for its members), or the customer whose timeline it is on (not on an internal
+/// note). Anything else answers as a missing file.
 pub async fn download(db: &Db, viewer: &CurrentUser, attachment_id: i64) -> Result<Download, AppError> {
     let row = with_db!(db, |pool| {
-        sqlx::query_as::<_, (String, String, Vec<u8>, i64, String)>(
-            "select a.file_name, a.content_type, a.content, i.customer_id, i.kind
+        sqlx::query_as::<_, (String, String, Vec<u8>, i64, Option<i64>, String)>(
+            "select a.file_name, a.content_type, a.content, i.customer_id, i.ticket_id, i.kind
              from attachments a join interactions i on i.id = a.interaction_id where a.id = $1",
         )
         .bind(attachment_id)
         .fetch_optional(pool)
         .await?
     });
-    let (file_name, content_type, content, customer_id, kind) = row.ok_or(AppError::NotFound)?;
+    let (file_name, content_type, content, customer_id, ticket_id, kind) = row.ok_or(AppError::NotFound)?;
     let customers_own = viewer.customer_id == Some(customer_id) && kind != InteractionKind::Note.as_str();
-    if !viewer.is_staff() && !customers_own {
-        return Err(AppError::NotFound);
+    match (viewer.is_staff(), ticket_id) {
+        (true, Some(ticket_id)) => workspace::authorize(db, viewer, ticket_id).await?,
+        (true, None) => {}
+        (false, _) if customers_own => {}
+        (false, _) => return Err(AppError::NotFound),
     }
     Ok(Download { file_name, content_type, content })
 }

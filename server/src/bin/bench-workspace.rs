@@ -12,7 +12,7 @@
 //!    clients' side of every connection.
 
 use app::{
-    model::{Channel, CurrentUser, InboxQuery, InboxView, InteractionKind, Priority, Role},
+    model::{Channel, CurrentUser, InboxQuery, InboxSort, InboxView, InteractionKind, Priority, Role},
     server::{
         db::{Db, with_db},
         seed::{self, SeedOutcome, SeedSize},
@@ -67,8 +67,16 @@ async fn main() -> Result<(), Error> {
     let long_ticket = ticket_with_history(&db, 200).await?;
 
     print_header("server time (50 rows per inbox page)");
-    for view in InboxView::ALL {
-        let query = InboxQuery { view: Some(*view), ..Default::default() };
+    let all = InboxQuery { view: Some(InboxView::All), ..Default::default() };
+    let views = InboxView::ALL
+        .iter()
+        .map(|view| (format!("inbox, {}", view.label()), InboxQuery { view: Some(*view), ..Default::default() }));
+    let narrowed = [
+        ("inbox, all unsolved, channel = whatsapp", InboxQuery { channel: Some(Channel::Whatsapp), ..all.clone() }),
+        ("inbox, all unsolved, by priority", InboxQuery { sort: Some(InboxSort::Priority), ..all.clone() }),
+        ("inbox, mine, by priority", InboxQuery { view: Some(InboxView::Mine), sort: Some(InboxSort::Priority), ..all }),
+    ];
+    for (label, query) in views.chain(narrowed.map(|(label, query)| (label.to_owned(), query))) {
         let times = measure(args.iterations, |_| {
             let (db, agent, query) = (db.clone(), agent.clone(), query.clone());
             async move {
@@ -76,17 +84,8 @@ async fn main() -> Result<(), Error> {
             }
         })
         .await;
-        report(&format!("inbox, {}", view.label()), times);
+        report(&label, times);
     }
-    let filtered = InboxQuery { view: Some(InboxView::All), channel: Some(Channel::Whatsapp), ..Default::default() };
-    let times = measure(args.iterations, |_| {
-        let (db, agent, query) = (db.clone(), agent.clone(), filtered.clone());
-        async move {
-            workspace::inbox(&db, &agent, &query, None).await.unwrap();
-        }
-    })
-    .await;
-    report("inbox, all unsolved, channel = whatsapp", times);
     let times = measure(args.iterations, |_| {
         let (db, agent) = (db.clone(), agent.clone());
         async move {

@@ -8,6 +8,7 @@ use app::{
     both_backends,
     model::MAX_ATTACHMENT_BYTES,
     server::db::Db,
+    with_db,
 };
 use axum::{
     Router,
@@ -61,6 +62,23 @@ both_backends!(a_reply_carries_its_files_and_only_the_conversation_s_readers_get
 
     let agent = signed_in(&app, "agent@northwind.test").await;
     assert_eq!(download(&app, &path, Some(&agent)).await.0, StatusCode::OK, "agents read every conversation");
+    // Moved to a restricted team Sam is not in, the ticket's files are kept from him too.
+    with_db!(&db, |pool| {
+        sqlx::query("insert into teams (name, restricted, created_at) values ('Legal', true, $1)")
+            .bind(chrono::Utc::now())
+            .execute(pool)
+            .await
+            .unwrap();
+        sqlx::query("update tickets set team_id = (select id from teams where name = 'Legal'), assignee_id = null where id = $1")
+            .bind(ticket)
+            .execute(pool)
+            .await
+            .unwrap();
+    });
+    let (status, _, body) = download(&app, &path, Some(&agent)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{}", String::from_utf8_lossy(&body));
+    let supervisor = signed_in(&app, "supervisor@northwind.test").await;
+    assert_eq!(download(&app, &path, Some(&supervisor)).await.0, StatusCode::OK, "supervisors see every ticket");
     let ben = ben_confirmed(&app, &db).await;
     assert_eq!(download(&app, &path, Some(&ben)).await.0, StatusCode::NOT_FOUND, "another customer");
     let (status, headers, _) = download(&app, &path, None).await;

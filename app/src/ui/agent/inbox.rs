@@ -166,9 +166,7 @@ fn ViewCount(view: InboxView, counts: CountsResource) -> impl IntoView {
         <span class="workspace__count">
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    counts.await.ok().and_then(|counts| {
-                        counts.0.iter().find(|(counted, _)| *counted == view).map(|(_, n)| n.to_string())
-                    })
+                    counts.await.ok().and_then(|counts| counts.shown(view))
                 })}
             </Transition>
         </span>
