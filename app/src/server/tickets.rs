@@ -348,6 +348,7 @@ pub async fn inbox(
     }))
 }
 
+/// The rank `urgency_sql!` gives a priority.
 fn urgency(priority: Priority) -> i64 {
     match priority {
         Priority::Urgent => 0,
@@ -728,14 +729,13 @@ fn invalid_cursor() -> AppError {
 }
 
 fn decode_cursor(cursor: &PageCursor) -> Result<(DateTime<Utc>, i64), AppError> {
-    let invalid = invalid_cursor;
-    let (micros, id) = cursor.0.split_once('_').ok_or_else(invalid)?;
+    let (micros, id) = cursor.0.split_once('_').ok_or_else(invalid_cursor)?;
     let at = micros
         .parse()
         .ok()
         .and_then(DateTime::from_timestamp_micros)
-        .ok_or_else(invalid)?;
-    Ok((at, id.parse().map_err(|_| invalid())?))
+        .ok_or_else(invalid_cursor)?;
+    Ok((at, id.parse().map_err(|_| invalid_cursor())?))
 }
 
 /// Gives a ticket to an agent and/or a team (`None` leaves that side unassigned).
