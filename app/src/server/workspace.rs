@@ -224,7 +224,9 @@ pub async fn counts(db: &Db, agent: &CurrentUser) -> Result<InboxCounts, AppErro
         count(" and t.assignee_id = $1"),
         count(" and t.assignee_id is null"),
         count(&format!(" and {in_teams}")),
-        count(""),
+        // In list order, so SQLite reads the unsolved tickets' own index rather than the status
+        // index, whose first entries are every closed ticket.
+        count(" order by t.last_activity_at desc"),
         count(" and t.sla_due_at is not null"),
     );
     let (mine, unassigned, my_teams, all, sla) = with_db!(db, |pool| {
