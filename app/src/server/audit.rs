@@ -22,7 +22,10 @@ macro_rules! audit {
 }
 pub use audit;
 
-use super::db::{Db, with_db};
+use super::{
+    clock,
+    db::{Db, with_db},
+};
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 
@@ -34,6 +37,23 @@ pub struct AuditEntry {
     pub entity_id: Option<i64>,
     pub details: sqlx::types::Json<serde_json::Value>,
     pub created_at: DateTime<Utc>,
+}
+
+/// Records who did what to which record, as a write of its own (a change written in a
+/// transaction audits inside it with [`audit!`]).
+pub async fn record(
+    db: &Db,
+    actor_id: Option<i64>,
+    action: &str,
+    entity: &str,
+    entity_id: i64,
+    details: serde_json::Value,
+) -> Result<(), AppError> {
+    let now = clock::now();
+    with_db!(db, |pool| {
+        audit!(pool, actor_id, action, entity, Some(entity_id), details, now)?;
+    });
+    Ok(())
 }
 
 /// The entries about one record, oldest first.

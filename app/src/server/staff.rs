@@ -1,8 +1,7 @@
 //! Teams and skills: how agents are grouped and what they are good at, which routing reads.
 
 use super::{
-    audit::audit,
-    clock,
+    audit, clock,
     db::{Db, with_db},
 };
 use crate::{
@@ -107,14 +106,7 @@ pub async fn directory(db: &Db) -> Result<Vec<TeamOverview>, AppError> {
 /// An admin creates a team (open to every agent until restricted).
 pub async fn found_team(db: &Db, admin_id: i64, name: &str) -> Result<i64, AppError> {
     let team_id = create_team(db, name).await?;
-    record(
-        db,
-        admin_id,
-        "team.create",
-        team_id,
-        json!({ "name": name.trim() }),
-    )
-    .await?;
+    audit::record(db, Some(admin_id), "team.create", "team", team_id, json!({ "name": name.trim() })).await?;
     Ok(team_id)
 }
 
@@ -163,29 +155,7 @@ pub async fn change_team(
             ("team.restrict", json!({ "restricted": restricted }))
         }
     };
-    record(db, admin_id, action, team_id, details).await
-}
-
-async fn record(
-    db: &Db,
-    admin_id: i64,
-    action: &str,
-    team_id: i64,
-    details: serde_json::Value,
-) -> Result<(), AppError> {
-    let now = clock::now();
-    with_db!(db, |pool| {
-        audit!(
-            pool,
-            Some(admin_id),
-            action,
-            "team",
-            Some(team_id),
-            details,
-            now
-        )?;
-    });
-    Ok(())
+    audit::record(db, Some(admin_id), action, "team", team_id, details).await
 }
 
 /// The teams a user belongs to, by name.

@@ -10,7 +10,7 @@ use crate::{
     error::AppError,
     model::{
         Channel, Disposition, InboxFilter, InboxSort, Interaction, InteractionKind, Page, PageCursor,
-        Priority, Satisfaction, Ticket, TicketEventKind, TicketStatus, TicketSummary, TicketThread, TimelineFilter,
+        Priority, Satisfaction, TeamRestriction, Ticket, TicketEventKind, TicketStatus, TicketSummary, TicketThread, TimelineFilter,
     },
 };
 use chrono::{DateTime, Utc};
@@ -215,6 +215,20 @@ macro_rules! urgency_sql {
     };
 }
 
+/// The SQL condition on the tickets row `ticket` that holds for the tickets an agent under
+/// `restriction` may see: no restricted team of theirs, or assigned to them. Ids come from the
+/// database and the session as integers, so listing them inline is safe.
+pub(crate) fn visible_to(restriction: &TeamRestriction, ticket: &str) -> String {
+    if restriction.teams.is_empty() {
+        return "true".into();
+    }
+    let teams = restriction.teams.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+    format!(
+        "({ticket}.team_id is null or {ticket}.team_id not in ({teams}) or {ticket}.assignee_id = {})",
+        restriction.agent_id
+    )
+}
+
 /// A value bound to a dynamically built query.
 enum Param {
     Text(String),
@@ -279,18 +293,7 @@ pub async fn inbox(
         conditions.push(format!("t.priority = {}", bind(Param::Text(priority.as_str().into()))));
     }
     if let Some(restriction) = &filter.restriction {
-        let teams: Vec<String> = restriction
-            .teams
-            .iter()
-            .map(|team| bind(Param::Int(*team)))
-            .collect();
-        if !teams.is_empty() {
-            let agent = bind(Param::Int(restriction.agent_id));
-            conditions.push(format!(
-                "(t.team_id is null or t.team_id not in ({}) or t.assignee_id = {agent})",
-                teams.join(", ")
-            ));
-        }
+        conditions.push(visible_to(restriction, "t"));
     }
     let (columns, order, beyond): (&[&str], _, _) = match sort {
         InboxSort::LastActivity => (&["t.last_activity_at", "t.id"], "desc", "<"),
@@ -469,12 +472,9 @@ pub async fn timeline(
         conditions += " and i.kind <> 'note'";
     }
     if let Some(restriction) = &filter.restriction {
-        // Ids come from the database as integers, so listing them inline is safe.
-        let teams = restriction.teams.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
         conditions += &format!(
-            " and (i.ticket_id is null or not exists (select 1 from tickets x where x.id = i.ticket_id
-               and x.team_id in ({teams}) and x.assignee_id is distinct from {}))",
-            restriction.agent_id
+            " and (i.ticket_id is null or exists (select 1 from tickets x where x.id = i.ticket_id and {}))",
+            visible_to(restriction, "x")
         );
     }
     let sql = format!(

@@ -3,7 +3,7 @@
 
 use super::{
     attachments::{self, Claim},
-    audit::audit,
+    audit,
     clock, customers,
     db::{Db, with_db},
     events::{self, ticket_event},
@@ -193,24 +193,17 @@ pub async fn authorize(db: &Db, agent: &CurrentUser, ticket_id: i64) -> Result<(
 /// stopped at [`InboxCounts::CAP`]: an exact count of a queue of 600,000 took the database over
 /// a second, on every inbox visit and live update, for a number nobody reads exactly.
 pub async fn counts(db: &Db, agent: &CurrentUser) -> Result<InboxCounts, AppError> {
-    // Team ids come from the database as integers, so listing them inline is safe.
-    let listed = |teams: &[i64]| {
-        teams
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     let teams = team_ids(db, agent.id).await?;
+    // Team ids come from the database as integers, so listing them inline is safe.
     let in_teams = match teams.is_empty() {
         true => "false".to_owned(),
-        false => format!("t.team_id in ({})", listed(&teams)),
+        false => format!(
+            "t.team_id in ({})",
+            teams.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+        ),
     };
     let visible = match restriction(db, agent).await? {
-        Some(restriction) => format!(
-            " and (t.team_id is null or t.team_id not in ({}) or t.assignee_id = $1)",
-            listed(&restriction.teams)
-        ),
+        Some(restriction) => format!(" and {}", tickets::visible_to(&restriction, "t")),
         None => String::new(),
     };
     let count = |condition: &str| {
@@ -609,11 +602,7 @@ async fn record(
     ticket_id: i64,
     details: serde_json::Value,
 ) -> Result<(), AppError> {
-    let now = clock::now();
-    with_db!(db, |pool| {
-        audit!(pool, Some(agent.id), action, "ticket", Some(ticket_id), details, now)?;
-    });
-    Ok(())
+    audit::record(db, Some(agent.id), action, "ticket", ticket_id, details).await
 }
 
 #[cfg(test)]
