@@ -10,20 +10,23 @@ cd "$root"
 runs="${RUNS:-10}"
 
 scripts/setup.sh
-cargo leptos build --release >/dev/null 2>&1 || cargo leptos build --release
+cargo leptos build --release --split >/dev/null 2>&1 || cargo leptos build --release --split
 
-echo "== client bundle (target/site/pkg)"
+echo "== client bundle: the main module every page loads (target/site/pkg)"
+echo "   (per-area downloads, chunks included: scripts/bench-browser.sh bundle)"
 node -e '
 const fs = require("fs"), zlib = require("zlib");
+const pkg = "target/site/pkg/";
+const main = fs.readdirSync(pkg).filter((f) => /^(helpdesk\.(wasm|js|css)|__wasm_split\..*\.js)$/.test(f));
 let total = { raw: 0, gz: 0, br: 0 };
-for (const f of ["helpdesk.wasm", "helpdesk.js", "helpdesk.css"]) {
-  const data = fs.readFileSync("target/site/pkg/" + f);
+for (const f of main.sort()) {
+  const data = fs.readFileSync(pkg + f);
   const gz = zlib.gzipSync(data, { level: 9 }).length;
   const br = zlib.brotliCompressSync(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
   if (f !== "helpdesk.css") { total.raw += data.length; total.gz += gz; total.br += br; }
-  console.log(`${f.padEnd(14)} raw ${(data.length / 1024).toFixed(1)} KB  gzip ${(gz / 1024).toFixed(1)} KB  brotli ${(br / 1024).toFixed(1)} KB`);
+  console.log(`${f.padEnd(40)} raw ${(data.length / 1024).toFixed(1)} KB  gzip ${(gz / 1024).toFixed(1)} KB  brotli ${(br / 1024).toFixed(1)} KB`);
 }
-console.log(`wasm + js      raw ${(total.raw / 1024).toFixed(1)} KB  gzip ${(total.gz / 1024).toFixed(1)} KB  brotli ${(total.br / 1024).toFixed(1)} KB`);
+console.log(`${"wasm + js".padEnd(40)} raw ${(total.raw / 1024).toFixed(1)} KB  gzip ${(total.gz / 1024).toFixed(1)} KB  brotli ${(total.br / 1024).toFixed(1)} KB`);
 '
 
 echo "== cold start to /readyz and idle RSS (release server, empty SQLite, $runs runs)"

@@ -34,7 +34,7 @@ step "Rust tests (SQLite and PostgreSQL)"
 timeout 30m cargo test -p app -p server --features app/test-support
 
 step "build (server + hydrated client)"
-cargo leptos build
+cargo leptos build --split
 
 step "browser tests (headless Chromium)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"

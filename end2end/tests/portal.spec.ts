@@ -4,8 +4,8 @@ import { newCustomer, signIn } from "./support";
 test("search with a typo → read → helpful, with a comment", async ({ page }) => {
   await page.goto("/");
   await page.locator("body[data-hydrated]").waitFor();
-  await page.getByLabel("Search the help center").first().fill("pasword reset");
-  await page.getByLabel("Search the help center").first().press("Enter");
+  await page.getByRole("searchbox", { name: "Search the help center" }).fill("pasword reset");
+  await page.getByRole("searchbox", { name: "Search the help center" }).press("Enter");
 
   await expect(page).toHaveURL(/\/search\?q=pasword/);
   await expect(page.getByText("Showing results for “password reset”")).toBeVisible();

@@ -28,11 +28,11 @@ pub fn TopBar() -> impl IntoView {
                     {icons::logo()}
                     <span class="brand__name">{BRAND}</span>
                 </A>
-                <Show when=header_search>
-                    <div class="topbar__search">
-                        <SearchBox id="header-search" large=false />
-                    </div>
-                </Show>
+                // Hidden rather than removed: one box, hydrated with the page, keeps following
+                // the URL's query through every client-side navigation.
+                <div class="topbar__search" hidden=move || !header_search()>
+                    <SearchBox id="header-search" large=false />
+                </div>
                 <nav class="areas" aria-label="Areas">
                     <A href="/" exact=true attr:class="areas__link">
                         "Help center"

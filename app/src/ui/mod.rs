@@ -20,9 +20,9 @@ mod status;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode,
+    Lazy, LazyRoute, SsrMode,
     components::{Route, Router, Routes, RoutingProgress},
-    path,
+    lazy_route, path,
 };
 use std::time::Duration;
 
@@ -54,6 +54,44 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Every page outside the help center's search and articles is split into its own WASM chunk,
+/// fetched on its first visit, so a customer landing from a search engine downloads only the
+/// code that renders what they came to read.
+macro_rules! lazy_pages {
+    ($($route:ident => $page:path,)*) => {$(
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+
+            fn view(_this: Self) -> AnyView {
+                $page().into_any()
+            }
+        }
+    )*};
+}
+
+lazy_pages! {
+    ContactRoute => contact::ContactPage,
+    SignInRoute => account::SignInPage,
+    RegisterRoute => onboarding::RegisterPage,
+    VerifyEmailRoute => onboarding::VerifyEmailPage,
+    ForgotPasswordRoute => onboarding::ForgotPasswordPage,
+    ResetPasswordRoute => onboarding::ResetPasswordPage,
+    MyRequestsRoute => requests::MyRequestsPage,
+    RequestRoute => requests::RequestPage,
+    HistoryRoute => history::HistoryPage,
+    AccountRoute => settings::AccountPage,
+    AgentWorkspaceRoute => agent::AgentWorkspace,
+    AgentTicketRoute => agent::AgentTicketPage,
+    AdminHomeRoute => admin::AdminHome,
+    TeamsAdminRoute => admin::TeamsAdmin,
+    MacrosAdminRoute => admin::MacrosAdmin,
 }
 
 #[component]
@@ -93,22 +131,22 @@ pub fn App() -> impl IntoView {
                         view=portal::CategoryPage
                         ssr=SsrMode::Async
                     />
-                    <Route path=path!("contact") view=contact::ContactPage />
-                    <Route path=path!("sign-in") view=account::SignInPage />
-                    <Route path=path!("register") view=onboarding::RegisterPage />
-                    <Route path=path!("verify-email") view=onboarding::VerifyEmailPage />
-                    <Route path=path!("forgot-password") view=onboarding::ForgotPasswordPage />
-                    <Route path=path!("reset-password") view=onboarding::ResetPasswordPage />
+                    <Route path=path!("contact") view={Lazy::<ContactRoute>::new()} />
+                    <Route path=path!("sign-in") view={Lazy::<SignInRoute>::new()} />
+                    <Route path=path!("register") view={Lazy::<RegisterRoute>::new()} />
+                    <Route path=path!("verify-email") view={Lazy::<VerifyEmailRoute>::new()} />
+                    <Route path=path!("forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} />
+                    <Route path=path!("reset-password") view={Lazy::<ResetPasswordRoute>::new()} />
                     // Async, so a redirect to sign in is a real 302 on the first request.
-                    <Route path=path!("requests") view=requests::MyRequestsPage ssr=SsrMode::Async />
-                    <Route path=path!("requests/:id") view=requests::RequestPage ssr=SsrMode::Async />
-                    <Route path=path!("history") view=history::HistoryPage ssr=SsrMode::Async />
-                    <Route path=path!("account") view=settings::AccountPage ssr=SsrMode::Async />
-                    <Route path=path!("agent") view=agent::AgentWorkspace ssr=SsrMode::Async />
-                    <Route path=path!("agent/tickets/:id") view=agent::AgentTicketPage ssr=SsrMode::Async />
-                    <Route path=path!("admin") view=admin::AdminHome ssr=SsrMode::Async />
-                    <Route path=path!("admin/teams") view=admin::TeamsAdmin ssr=SsrMode::Async />
-                    <Route path=path!("admin/macros") view=admin::MacrosAdmin ssr=SsrMode::Async />
+                    <Route path=path!("requests") view={Lazy::<MyRequestsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("requests/:id") view={Lazy::<RequestRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("history") view={Lazy::<HistoryRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("agent") view={Lazy::<AgentWorkspaceRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("agent/tickets/:id") view={Lazy::<AgentTicketRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("admin") view={Lazy::<AdminHomeRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("admin/teams") view={Lazy::<TeamsAdminRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("admin/macros") view={Lazy::<MacrosAdminRoute>::new()} ssr=SsrMode::Async />
                 </Routes>
             </main>
             <layout::Footer />

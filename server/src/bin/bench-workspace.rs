@@ -5,11 +5,12 @@
 //!    ticket with 200 interactions;
 //! 2. times the inbox views and their counts, and opening that ticket, in-process through the
 //!    service functions the server functions call;
-//! 3. serves the real router on a local TCP port, opens `--streams` live event streams as a
-//!    signed-in agent, changes `--changes` tickets one after another and measures, per stream,
-//!    the time from each change's commit to its event's arrival; then reads the process's
-//!    resident memory. Client and server share the process, so the figure includes the
-//!    clients' side of every connection.
+//! 3. starts the release server (`helpdesk serve`, beside this binary or `--server-bin`) on the
+//!    same database as its own process, opens `--streams` live event streams on it as a
+//!    signed-in agent, changes `--changes` tickets' priority one after another through the
+//!    agent's server function and measures, per stream, the time from sending each change to
+//!    its event's arrival; and reads the server process's resident memory, which holds none of
+//!    the clients' side of the connections.
 
 use app::{
     model::{Channel, CurrentUser, InboxQuery, InboxSort, InboxView, InteractionKind, Priority, Role},
@@ -21,16 +22,19 @@ use app::{
     },
 };
 use clap::Parser;
+use leptos::server_fn::ServerFn;
 use http_body_util::{BodyExt, Empty, Full};
-use hyper::{Request, body::Bytes, header};
+use hyper::{Request, body::Bytes, client::conn::http1::SendRequest, header};
 use hyper_util::rt::TokioIo;
-use server::bench::{self, measure, print_header, report};
+use server::bench::{measure, print_header, report};
 use std::{
     net::SocketAddr,
+    path::PathBuf,
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
-use tokio::net::{TcpListener, TcpStream};
+use std::process::{Child, Command};
+use tokio::net::TcpStream;
 
 #[derive(Parser)]
 struct Args {
@@ -48,6 +52,9 @@ struct Args {
     /// Ticket changes made while the streams listen.
     #[arg(long, default_value_t = 50)]
     changes: usize,
+    /// The server binary; by default `helpdesk` in this binary's directory.
+    #[arg(long)]
+    server_bin: Option<PathBuf>,
 }
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -150,60 +157,9 @@ async fn ticket_with_history(db: &Db, messages: usize) -> Result<i64, Error> {
 
 /// Holds `--streams` event streams open and times each change's arrival on every one.
 async fn live(db: &Db, args: &Args) -> Result<(), Error> {
-    let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let app = bench::router(db).await?;
-    tokio::spawn(async move { axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await });
-    let cookie = sign_in(addr).await?;
-    let rss_before = resident_kib();
-
-    // Arrival times per event id, from every stream.
-    let arrivals: Arc<Mutex<Vec<(i64, Instant)>>> = Arc::default();
-    let mut opened = Vec::with_capacity(args.streams);
-    for _ in 0..args.streams {
-        opened.push(tokio::spawn(follow(addr, cookie.clone(), arrivals.clone())));
-    }
-    // Every stream is connected once the server counts them all.
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    let rss_streams = resident_kib();
-
-    let ticket_ids: Vec<i64> = with_db!(db, |pool| {
-        sqlx::query_scalar("select id from tickets order by id limit $1").bind(args.changes as i64).fetch_all(pool).await?
-    });
-    let mut committed = Vec::with_capacity(ticket_ids.len());
-    for (n, ticket_id) in ticket_ids.iter().enumerate() {
-        let priority = if n % 2 == 0 { Priority::High } else { Priority::Normal };
-        tickets::set_priority(db, *ticket_id, priority).await?;
-        committed.push((*ticket_id, Instant::now()));
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    let events = app::server::events::since(db, 0, i64::MAX).await?;
-    let mut latencies = Vec::new();
-    let arrivals = arrivals.lock().expect("arrivals").clone();
-    for (ticket_id, at) in &committed {
-        let Some(event) = events.iter().rev().find(|event| event.ticket_id == *ticket_id) else { continue };
-        latencies.extend(arrivals.iter().filter(|(id, _)| *id == event.id).map(|(_, arrived)| arrived.saturating_duration_since(*at)));
-    }
-    let expected = committed.len() * args.streams;
-    println!();
-    println!("live: {} streams, {} changes, {} of {expected} deliveries", args.streams, committed.len(), latencies.len());
-    print_header("commit to arrival on a stream");
-    report("event delivery", latencies);
-    println!("resident memory: {} MiB before the streams, {} MiB with them open", rss_before / 1024, rss_streams / 1024);
-    Ok(())
-}
-
-async fn sign_in(addr: SocketAddr) -> Result<String, Error> {
-    let stream = TcpStream::connect(addr).await?;
-    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
-    tokio::spawn(connection);
-    let path = <app::api::auth::SignIn as leptos::server_fn::ServerFn>::PATH;
-    let request = Request::post(path)
-        .header(header::HOST, addr.to_string())
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Full::new(Bytes::from("email=agent@northwind.test&password=demo-password")))?;
-    let response = sender.send_request(request).await?;
+    let server = start_server(args).await?;
+    let addr = server.addr;
+    let response = post_form(addr, None, <app::api::auth::SignIn as ServerFn>::PATH, "email=agent@northwind.test&password=demo-password".to_owned()).await?;
     let cookie = response
         .headers()
         .get(header::SET_COOKIE)
@@ -211,14 +167,127 @@ async fn sign_in(addr: SocketAddr) -> Result<String, Error> {
         .and_then(|value| value.split(';').next())
         .ok_or("sign-in set no cookie")?
         .to_owned();
-    Ok(cookie)
+    let rss_before = server.resident_kib();
+
+    // Arrival times per event id, from every stream.
+    let arrivals: Arc<Mutex<Vec<(i64, Instant)>>> = Arc::default();
+    for _ in 0..args.streams {
+        tokio::spawn(follow(addr, cookie.clone(), arrivals.clone()));
+    }
+    // Every stream is connected once the server counts them all.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let rss_streams = server.resident_kib();
+
+    let ticket_ids: Vec<i64> = with_db!(db, |pool| {
+        sqlx::query_scalar("select id from tickets order by id limit $1").bind(args.changes as i64).fetch_all(pool).await?
+    });
+    let mut sent = Vec::with_capacity(ticket_ids.len());
+    for (n, ticket_id) in ticket_ids.iter().enumerate() {
+        let priority = if n % 2 == 0 { Priority::High } else { Priority::Normal };
+        let at = Instant::now();
+        let path = <app::api::agent::SetTicketPriority as ServerFn>::PATH;
+        let response = post_form(addr, Some(&cookie), path, format!("ticket_id={ticket_id}&priority={}", priority.as_str())).await?;
+        if !response.status().is_success() {
+            return Err(format!("changing ticket {ticket_id}'s priority answered {}", response.status()).into());
+        }
+        sent.push((*ticket_id, at));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let events = app::server::events::since(db, 0, i64::MAX).await?;
+    let mut latencies = Vec::new();
+    let arrivals = arrivals.lock().expect("arrivals").clone();
+    for (ticket_id, at) in &sent {
+        let Some(event) = events.iter().rev().find(|event| event.ticket_id == *ticket_id) else { continue };
+        latencies.extend(arrivals.iter().filter(|(id, _)| *id == event.id).map(|(_, arrived)| arrived.saturating_duration_since(*at)));
+    }
+    let expected = sent.len() * args.streams;
+    println!();
+    println!("live: {} streams, {} changes, {} of {expected} deliveries", args.streams, sent.len(), latencies.len());
+    print_header("change sent to arrival on a stream");
+    report("event delivery", latencies);
+    println!("server resident memory: {} MiB before the streams, {} MiB with them open", rss_before / 1024, rss_streams / 1024);
+    Ok(())
+}
+
+/// The release server as its own process on the bench database.
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Server {
+    /// The process's resident memory in KiB, from /proc.
+    fn resident_kib(&self) -> u64 {
+        std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .ok()
+            .as_deref()
+            .and_then(|status| status.lines().find_map(|line| line.strip_prefix("VmRSS:")))
+            .and_then(|kib| kib.trim().trim_end_matches(" kB").trim().parse().ok())
+            .unwrap_or(0)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn start_server(args: &Args) -> Result<Server, Error> {
+    let bin = match &args.server_bin {
+        Some(bin) => bin.clone(),
+        None => std::env::current_exe()?.with_file_name("helpdesk"),
+    };
+    let addr = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
+    let child = Command::new(&bin)
+        .args(["serve", "--addr", &addr.to_string()])
+        .env("DATABASE_URL", &args.database_url)
+        .env("LOG_LEVEL", "warn")
+        .spawn()
+        .map_err(|error| format!("cannot start {}: {error}", bin.display()))?;
+    let server = Server { child, addr };
+    for _ in 0..300 {
+        if let Ok(mut sender) = connect(addr).await {
+            let request = Request::get("/readyz").header(header::HOST, addr.to_string()).body(Empty::<Bytes>::new())?;
+            if sender.send_request(request).await.is_ok_and(|response| response.status().is_success()) {
+                return Ok(server);
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Err(format!("{} did not answer /readyz within 15 s", bin.display()).into())
+}
+
+/// One HTTP/1.1 connection to the server.
+async fn connect<B>(addr: SocketAddr) -> Result<SendRequest<B>, Error>
+where
+    B: hyper::body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Error>,
+{
+    let stream = TcpStream::connect(addr).await?;
+    let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+    tokio::spawn(connection);
+    Ok(sender)
+}
+
+/// A form post as the browser's server-function call makes it.
+async fn post_form(addr: SocketAddr, cookie: Option<&str>, path: &str, form: String) -> Result<hyper::Response<hyper::body::Incoming>, Error> {
+    let mut sender = connect(addr).await?;
+    let mut request = Request::post(path)
+        .header(header::HOST, addr.to_string())
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    Ok(sender.send_request(request.body(Full::new(Bytes::from(form)))?).await?)
 }
 
 /// One browser's event stream: records when each event id arrives.
 async fn follow(addr: SocketAddr, cookie: String, arrivals: Arc<Mutex<Vec<(i64, Instant)>>>) -> Result<(), Error> {
-    let stream = TcpStream::connect(addr).await?;
-    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
-    tokio::spawn(connection);
+    let mut sender = connect(addr).await?;
     let request = Request::get("/events/tickets")
         .header(header::HOST, addr.to_string())
         .header(header::COOKIE, cookie)
@@ -233,14 +302,4 @@ async fn follow(addr: SocketAddr, cookie: String, arrivals: Arc<Mutex<Vec<(i64, 
         arrivals.lock().expect("arrivals").extend(ids.map(|id| (id, arrived)));
     }
     Ok(())
-}
-
-/// This process's resident memory in KiB, from /proc.
-fn resident_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status.lines().find_map(|line| line.strip_prefix("VmRSS:")).and_then(|kib| kib.trim().trim_end_matches(" kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
 }
