@@ -30,10 +30,10 @@ use server::bench::{measure, print_header, report};
 use std::{
     net::SocketAddr,
     path::PathBuf,
+    process::{Child, Command},
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
-use std::process::{Child, Command};
 use tokio::net::TcpStream;
 
 #[derive(Parser)]
@@ -159,14 +159,7 @@ async fn ticket_with_history(db: &Db, messages: usize) -> Result<i64, Error> {
 async fn live(db: &Db, args: &Args) -> Result<(), Error> {
     let server = start_server(args).await?;
     let addr = server.addr;
-    let response = post_form(addr, None, <app::api::auth::SignIn as ServerFn>::PATH, "email=agent@northwind.test&password=demo-password".to_owned()).await?;
-    let cookie = response
-        .headers()
-        .get(header::SET_COOKIE)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split(';').next())
-        .ok_or("sign-in set no cookie")?
-        .to_owned();
+    let cookie = sign_in(addr).await?;
     let rss_before = server.resident_kib();
 
     // Arrival times per event id, from every stream.
@@ -258,6 +251,20 @@ async fn start_server(args: &Args) -> Result<Server, Error> {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     Err(format!("{} did not answer /readyz within 15 s", bin.display()).into())
+}
+
+/// Signs in as the demo agent; answers the session cookie.
+async fn sign_in(addr: SocketAddr) -> Result<String, Error> {
+    let path = <app::api::auth::SignIn as ServerFn>::PATH;
+    let response = post_form(addr, None, path, "email=agent@northwind.test&password=demo-password".to_owned()).await?;
+    let cookie = response
+        .headers()
+        .get(header::SET_COOKIE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .ok_or("sign-in set no cookie")?
+        .to_owned();
+    Ok(cookie)
 }
 
 /// One HTTP/1.1 connection to the server.
