@@ -174,15 +174,12 @@ pub fn ContactPage() -> impl IntoView {
 #[component]
 fn Suggestions(subject: RwSignal<String>, description: RwSignal<String>, answered_by: RwSignal<Option<String>>) -> impl IntoView {
     let looking_for = RwSignal::new(String::new());
-    let timer = StoredValue::new(None::<TimeoutHandle>);
     Effect::new(move |_| {
         let draft = format!("{} {}", subject.get(), description.get());
         let words: Vec<&str> = draft.split_whitespace().take(SUGGEST_WORDS).collect();
         let text = words.join(" ");
-        if let Some(pending) = timer.get_value() {
-            pending.clear();
-        }
-        timer.set_value(set_timeout_with_handle(move || looking_for.set(text), SUGGEST_AFTER).ok());
+        // The timer belongs to this run of the effect: the next keystroke cancels it.
+        let _ = set_timeout(move || looking_for.set(text), SUGGEST_AFTER);
     });
     let suggestions = Resource::new(
         move || looking_for.get(),

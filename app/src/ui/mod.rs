@@ -115,39 +115,42 @@ pub fn App() -> impl IntoView {
             </a>
             <layout::TopBar />
             <main id="main" class="main" tabindex="-1">
-                <Routes fallback=|| view! { <status::NotFound /> }>
-                    // In order: the content is in the HTML where it belongs, readable before
-                    // (or without) the WASM, instead of streamed in for a script to place.
-                    <Route path=path!("") view=portal::PortalHome ssr=SsrMode::InOrder />
-                    <Route path=path!("search") view=portal::SearchPage ssr=SsrMode::InOrder />
-                    <Route
-                        path=path!("articles/:slug")
-                        view=portal::ArticlePage
-                        // Waits for the article so a missing one can answer 404, not 200.
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=path!("categories/:slug")
-                        view=portal::CategoryPage
-                        ssr=SsrMode::Async
-                    />
-                    <Route path=path!("contact") view={Lazy::<ContactRoute>::new()} />
-                    <Route path=path!("sign-in") view={Lazy::<SignInRoute>::new()} />
-                    <Route path=path!("register") view={Lazy::<RegisterRoute>::new()} />
-                    <Route path=path!("verify-email") view={Lazy::<VerifyEmailRoute>::new()} />
-                    <Route path=path!("forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} />
-                    <Route path=path!("reset-password") view={Lazy::<ResetPasswordRoute>::new()} />
-                    // Async, so a redirect to sign in is a real 302 on the first request.
-                    <Route path=path!("requests") view={Lazy::<MyRequestsRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("requests/:id") view={Lazy::<RequestRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("history") view={Lazy::<HistoryRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("agent") view={Lazy::<AgentWorkspaceRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("agent/tickets/:id") view={Lazy::<AgentTicketRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("admin") view={Lazy::<AdminHomeRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("admin/teams") view={Lazy::<TeamsAdminRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("admin/macros") view={Lazy::<MacrosAdminRoute>::new()} ssr=SsrMode::Async />
-                </Routes>
+                // A lazy page whose chunk failed to download lands here instead of staying blank.
+                <ErrorBoundary fallback=|_| view! { <status::PageLoadFailed /> }>
+                    <Routes fallback=|| view! { <status::NotFound /> }>
+                        // In order: the content is in the HTML where it belongs, readable before
+                        // (or without) the WASM, instead of streamed in for a script to place.
+                        <Route path=path!("") view=portal::PortalHome ssr=SsrMode::InOrder />
+                        <Route path=path!("search") view=portal::SearchPage ssr=SsrMode::InOrder />
+                        <Route
+                            path=path!("articles/:slug")
+                            view=portal::ArticlePage
+                            // Waits for the article so a missing one can answer 404, not 200.
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=path!("categories/:slug")
+                            view=portal::CategoryPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route path=path!("contact") view={Lazy::<ContactRoute>::new()} />
+                        <Route path=path!("sign-in") view={Lazy::<SignInRoute>::new()} />
+                        <Route path=path!("register") view={Lazy::<RegisterRoute>::new()} />
+                        <Route path=path!("verify-email") view={Lazy::<VerifyEmailRoute>::new()} />
+                        <Route path=path!("forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} />
+                        <Route path=path!("reset-password") view={Lazy::<ResetPasswordRoute>::new()} />
+                        // Async, so a redirect to sign in is a real 302 on the first request.
+                        <Route path=path!("requests") view={Lazy::<MyRequestsRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("requests/:id") view={Lazy::<RequestRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("history") view={Lazy::<HistoryRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("agent") view={Lazy::<AgentWorkspaceRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("agent/tickets/:id") view={Lazy::<AgentTicketRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("admin") view={Lazy::<AdminHomeRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("admin/teams") view={Lazy::<TeamsAdminRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("admin/macros") view={Lazy::<MacrosAdminRoute>::new()} ssr=SsrMode::Async />
+                    </Routes>
+                </ErrorBoundary>
             </main>
             <layout::Footer />
         </Router>

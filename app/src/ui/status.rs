@@ -3,7 +3,7 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
+use leptos_router::{components::A, hooks::use_location};
 
 /// Sets the HTTP status of the server-rendered response. Only the first render of a page can
 /// do this; after hydration, navigation happens in the browser and has no status line.
@@ -50,6 +50,25 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
             <h1 class="error-panel__title">{heading}</h1>
             <p>{error.to_string()}</p>
             <p class="status-page__actions">
+                <A href="/" attr:class="button">"Back to the help center"</A>
+            </p>
+        </div>
+    }
+}
+
+/// A page whose code could not be fetched (a lost connection mid-navigation): the way forward is
+/// a full load of the same address, which the server renders whole.
+#[component]
+pub fn PageLoadFailed() -> impl IntoView {
+    let location = use_location();
+    let here = move || format!("{}{}", location.pathname.get(), location.search.get());
+    view! {
+        <Title text="This page didn’t load" />
+        <div class="error-panel" role="alert">
+            <h1 class="error-panel__title">"This page didn’t load"</h1>
+            <p>"Part of the page could not be downloaded. Check your connection, then try again."</p>
+            <p class="status-page__actions">
+                <a href=here class="button button--primary" rel="external">"Try again"</a>
                 <A href="/" attr:class="button">"Back to the help center"</A>
             </p>
         </div>

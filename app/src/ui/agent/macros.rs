@@ -57,7 +57,7 @@ pub fn MacroPicker(
     // Focus moves into the search box whenever the picker opens, however it was opened.
     Effect::new(move |_| {
         if open.get() {
-            request_animation_frame(|| {
+            let _ = request_animation_frame(|| {
                 super::keys::focus_first("#macro-search");
             });
         }

@@ -175,7 +175,8 @@ fn follow_presence(id: impl Fn() -> Option<i64> + Send + Sync + 'static, draft: 
     Effect::new(move |_| {
         let (ticket, _) = (presence.ticket.get(), presence.typing.get());
         presence.refresh();
-        let beat = set_interval_with_handle(move || presence.refresh(), HEARTBEAT);
+        // The heartbeat belongs to this run of the effect and stops with it.
+        let _ = set_interval(move || presence.refresh(), HEARTBEAT);
         // A closed tab runs no cleanup; the browser still delivers a beacon as the page goes.
         let gone = window_event_listener(leptos::ev::pagehide, move |_| {
             if let Some(ticket_id) = ticket {
@@ -184,9 +185,6 @@ fn follow_presence(id: impl Fn() -> Option<i64> + Send + Sync + 'static, draft: 
         });
         on_cleanup(move || {
             gone.remove();
-            if let Ok(beat) = beat {
-                beat.clear();
-            }
             if let Some(ticket_id) = ticket {
                 leptos::task::spawn_local(async move {
                     let _ = leave_ticket(ticket_id).await;
