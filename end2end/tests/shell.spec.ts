@@ -144,3 +144,19 @@ test("the keyboard reaches a skip link first, then the content", async ({ page }
   await page.keyboard.press("Enter");
   await expect(page.locator("#main")).toBeFocused();
 });
+
+test("a page whose code fails to download offers a full load instead of going blank", async ({ page }) => {
+  await page.goto("/");
+  await hydrated(page);
+  // The contact page's code is a lazily fetched chunk: this visit loses every one of them.
+  await page.route("**/pkg/chunk_*.wasm", (route) => route.abort("internetdisconnected"));
+  await page.getByRole("link", { name: "Send us a request" }).click();
+  await expect(page.getByRole("heading", { name: "This page didn’t load" })).toBeVisible();
+
+  await page.unroute("**/pkg/chunk_*.wasm");
+  await page.getByRole("link", { name: "Try again" }).click();
+  await expect(page).toHaveURL(/\/contact$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Contact us" })).toBeVisible();
+  await hydrated(page);
+  await expect(page.getByLabel("Subject")).toBeEditable();
+});

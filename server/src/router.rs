@@ -8,7 +8,7 @@ use app::{
 use crate::guard;
 use axum::{
     Json, Router,
-    extract::{Path, State},
+    extract::{DefaultBodyLimit, Path, State},
     http::{StatusCode, header},
     middleware,
     response::{IntoResponse, Redirect, Response},
@@ -53,6 +53,9 @@ pub fn router(state: AppState, sessions: SessionManagerLayer<Sessions>, https: b
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)
+        // An upload over its limit is refused by the upload itself, naming the file; the body
+        // limit sits just above, leaving room for the multipart envelope.
+        .layer(DefaultBodyLimit::max(app::model::MAX_ATTACHMENT_BYTES as usize + 64 * 1024))
         .layer(middleware::from_fn(guard::multipart_uploads))
         .layer(middleware::from_fn(guard::same_origin))
         .layer(middleware::from_fn(move |request, next| {
