@@ -70,6 +70,13 @@ if [[ ! -d "$root/end2end/node_modules/playwright-core" ]]; then
   (cd "$root/end2end" && npm ci --no-audit --no-fund >/dev/null)
 fi
 
+# aiosmtpd: the real SMTP server the mail delivery tests send to.
+if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+  log "installing aiosmtpd (Python) for the mail delivery tests"
+  python3 -m pip install --quiet --disable-pip-version-check aiosmtpd 2>/dev/null \
+    || die "could not install aiosmtpd with pip"
+fi
+
 # PostgreSQL for the scale-out backend's tests.
 pg_host="${PGHOST_TEST:-127.0.0.1}"
 if ! pg_isready -q -h "$pg_host" -p 5432 2>/dev/null; then

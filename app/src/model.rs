@@ -327,6 +327,19 @@ pub struct Interaction {
     /// Files sent with the message; filled where a conversation is shown.
     #[serde(default)]
     pub attachments: Vec<Attachment>,
+    /// How a reply sent by email is getting on; filled for agents only.
+    #[serde(default)]
+    pub delivery: Option<Delivery>,
+}
+
+/// Where a reply sent by email stands, shown to agents under the message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Delivery {
+    /// Waiting for the mail server; after a temporary failure, with its reason.
+    Pending { last_error: Option<String> },
+    Sent,
+    /// Given up: the mail server refused it for good, or kept refusing it for hours.
+    Failed { reason: String },
 }
 
 /// The largest file a customer can attach, in bytes (10 MiB).

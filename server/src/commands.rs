@@ -10,7 +10,9 @@ use app::{
     server::{
         accounts::{self, Links},
         auth::SessionPolicy,
-        attachments, events, privacy,
+        attachments, events,
+        mail::{self, MailSender},
+        privacy,
         db::{Db, DbError},
         seed::{self, DEMO_LOGINS, DEMO_PASSWORD, SeedOutcome, SeedSize},
         sessions::Sessions,
@@ -87,6 +89,16 @@ async fn serve(db: Db, args: ServeArgs) -> Result<(), CommandError> {
     let housekeeping = tokio::spawn(housekeeping_every(db.clone(), Duration::from_secs(3600)));
     let mut state = AppState::new(leptos_options, db.clone(), policy, links);
     state.erasure_grace = chrono::Duration::days(args.erasure_grace_days);
+    let mail = match &args.smtp_url {
+        Some(url) => {
+            let sender = MailSender::new(url, &args.mail_from).map_err(|error| CommandError::Config(error.to_string()))?;
+            Some(tokio::spawn(mail::deliver_every(db.clone(), sender, Duration::from_secs(2))))
+        }
+        None => {
+            tracing::warn!("SMTP_URL is not set: outbound mail waits in the outbox");
+            None
+        }
+    };
     let live = tokio::spawn(events::pump(db, state.events.clone()));
     let hub = state.events.clone();
     let app = router(state, session_layer(sessions, https), https);
@@ -104,6 +116,9 @@ async fn serve(db: Db, args: ServeArgs) -> Result<(), CommandError> {
     cleanup.abort();
     live.abort();
     housekeeping.abort();
+    if let Some(mail) = mail {
+        mail.abort();
+    }
     served.map_err(CommandError::Serve)?;
     tracing::info!("stopped: in-flight requests finished");
     Ok(())

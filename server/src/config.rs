@@ -79,6 +79,16 @@ pub struct ServeArgs {
     /// cancel until then.
     #[arg(long, env = "ERASURE_GRACE_DAYS", default_value_t = 14, value_parser = clap::value_parser!(i64).range(0..=365))]
     pub erasure_grace_days: i64,
+
+    /// Where outbound mail goes: smtp://host:25 (a local relay),
+    /// smtp://user:password@host:587?tls=required (STARTTLS) or smtps://user:password@host:465.
+    /// Without it, mail waits in the outbox (`helpdesk outbox` lists it).
+    #[arg(long, env = "SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// The sender of outbound mail.
+    #[arg(long, env = "MAIL_FROM", default_value = "Northwind Support <support@northwind.test>")]
+    pub mail_from: String,
 }
 
 #[derive(Debug, Args)]

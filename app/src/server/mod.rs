@@ -15,6 +15,7 @@ pub mod events;
 pub mod identity;
 pub mod kb;
 pub mod macros;
+pub mod mail;
 pub mod password;
 pub mod privacy;
 pub mod requests;

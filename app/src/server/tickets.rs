@@ -4,6 +4,7 @@ use super::{
     attachments::{self, Claim, claim_uploads},
     clock,
     events::{self, ticket_event},
+    mail::{self, EmailReply},
     db::{Db, decode_text, with_db},
 };
 use crate::{
@@ -76,6 +77,8 @@ pub struct NewInteraction<'a> {
     pub author_id: Option<i64>,
     /// Files uploaded for this message, claimed in its transaction.
     pub files: Claim<'a>,
+    /// For a reply by email: the mail that carries it, queued in the same transaction.
+    pub email: Option<EmailReply>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -120,6 +123,9 @@ pub async fn record_interaction(db: &Db, entry: NewInteraction<'_>) -> Result<Re
             return Ok(Recorded::Duplicate(existing));
         };
         claim_uploads!(tx, id, entry.files)?;
+        if let (Some(email), Some(ticket_id)) = (&entry.email, entry.ticket_id) {
+            mail::queue_reply!(tx, ticket_id, id, entry.body, email, now);
+        }
         if let Some(ticket_id) = entry.ticket_id {
             // The first message out is the ticket's first response, whatever the channel.
             sqlx::query(
@@ -623,6 +629,7 @@ impl InteractionRow {
             author_name: self.author_name,
             created_at: self.created_at,
             attachments: Vec::new(),
+            delivery: None,
         })
     }
 }

@@ -7,13 +7,15 @@ use super::{
     clock, customers,
     db::{Db, with_db},
     events::{self, ticket_event},
-    macros, staff,
+    macros,
+    mail::{self, EmailReply},
+    staff,
     tickets::{self, NewInteraction},
 };
 use crate::{
     error::AppError,
     model::{
-        Channel, Choice, CurrentUser, CustomerPanel, Disposition, InboxChoices, InboxCounts,
+        Channel, Choice, CurrentUser, CustomerPanel, Disposition, Identity, IdentityKind, InboxChoices, InboxCounts,
         InboxFilter, InboxQuery, InboxSort, InboxView, InteractionKind, Macro, Page, PageCursor,
         Priority, Role, TeamRestriction, TicketEventKind, TicketStatus, TicketSummary,
         TimelineFilter, Viewer, WorkspaceTicket,
@@ -244,7 +246,11 @@ pub async fn ticket(
     agent: &CurrentUser,
     ticket_id: i64,
 ) -> Result<WorkspaceTicket, AppError> {
-    let thread = tickets::ticket_thread(db, ticket_id).await?;
+    let mut thread = tickets::ticket_thread(db, ticket_id).await?;
+    let mut deliveries = mail::deliveries(db, ticket_id).await?;
+    for entry in &mut thread.interactions {
+        entry.delivery = deliveries.remove(&entry.id);
+    }
     let customer = panel(db, agent, thread.ticket.summary.customer_id, ticket_id).await?;
     let reply_channel = thread
         .interactions
@@ -339,8 +345,8 @@ pub async fn reply(db: &Db, agent: &CurrentUser, ticket_id: i64, reply: AgentRep
         Some(macro_id) => Some(usable_macro(db, macro_id, summary.status).await?),
         None => None,
     };
-    let (kind, channel) = if reply.internal {
-        (InteractionKind::Note, summary.channel)
+    let (kind, channel, email) = if reply.internal {
+        (InteractionKind::Note, summary.channel, None)
     } else {
         if summary.status == TicketStatus::Closed {
             return Err(AppError::invalid(
@@ -354,7 +360,11 @@ pub async fn reply(db: &Db, agent: &CurrentUser, ticket_id: i64, reply: AgentRep
                 reply.channel
             )));
         }
-        (InteractionKind::MessageOut, reply.channel)
+        let email = match reply.channel {
+            Channel::Email => email_reply(&identities, &summary),
+            _ => None,
+        };
+        (InteractionKind::MessageOut, reply.channel, email)
     };
     let entry = NewInteraction {
         customer_id: summary.customer_id,
@@ -365,6 +375,7 @@ pub async fn reply(db: &Db, agent: &CurrentUser, ticket_id: i64, reply: AgentRep
         provider_message_id: None,
         author_id: Some(agent.id),
         files: Claim { owner: &attachments::owner_of_user(agent.id), tokens: reply.uploads },
+        email,
     };
     let recorded = tickets::record_interaction(db, entry).await?;
     if let (true, tickets::Recorded::New(note_id)) = (reply.internal, recorded) {
@@ -381,6 +392,18 @@ pub async fn reply(db: &Db, agent: &CurrentUser, ticket_id: i64, reply: AgentRep
         Some(status) if status != summary.status => set_status(db, agent, ticket_id, status, None).await,
         _ => Ok(()),
     }
+}
+
+/// The email carrying a reply: to the customer's address, under the ticket's subject and
+/// number, which still threads the customer's answer if their mail client drops the headers.
+fn email_reply(identities: &[Identity], summary: &TicketSummary) -> Option<EmailReply> {
+    let to = identities.iter().find(|identity| identity.kind == IdentityKind::Email)?;
+    let subject = summary.subject.trim();
+    let subject = match subject.get(..3).is_some_and(|start| start.eq_ignore_ascii_case("re:")) {
+        true => subject.to_owned(),
+        false => format!("Re: {subject}"),
+    };
+    Some(EmailReply { to: to.value.clone(), subject: format!("{subject} [#{}]", summary.id) })
 }
 
 async fn record_mentions(db: &Db, agent: &CurrentUser, note_id: i64, body: &str) -> Result<(), AppError> {

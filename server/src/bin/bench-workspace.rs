@@ -149,6 +149,7 @@ async fn ticket_with_history(db: &Db, messages: usize) -> Result<i64, Error> {
             provider_message_id: None,
             author_id: None,
             files: Default::default(),
+            email: None,
         };
         tickets::record_interaction(db, entry).await?;
     }

@@ -15,7 +15,7 @@ use crate::{
     },
     error::AppError,
     model::{
-        Channel, Choice, CurrentUser, Disposition, Interaction, InteractionKind, Macro, Priority, TicketEvent,
+        Channel, Choice, CurrentUser, Delivery, Disposition, Interaction, InteractionKind, Macro, Priority, TicketEvent,
         TicketEventKind, TicketStatus, Viewer, WorkspaceTicket,
     },
     template,
@@ -323,8 +323,25 @@ fn entry_view(entry: Interaction, customer_name: &str) -> impl IntoView + use<> 
             </p>
             <p class="message__body">{entry.body}</p>
             {attachment_links(entry.attachments)}
+            {entry.delivery.map(delivery_note)}
         </li>
     }
+}
+
+/// Where a reply sent by email stands; a failure says what the agent can do about it.
+fn delivery_note(delivery: Delivery) -> impl IntoView {
+    let (class, text) = match delivery {
+        Delivery::Pending { last_error: None } => ("delivery", "Queued for email delivery".to_owned()),
+        Delivery::Pending { last_error: Some(reason) } => {
+            ("delivery delivery--retrying", format!("Not delivered yet, trying again: {reason}"))
+        }
+        Delivery::Sent => ("delivery", "Sent by email".to_owned()),
+        Delivery::Failed { reason } => (
+            "delivery delivery--failed",
+            format!("Not delivered: {reason}. Check the address, or reply on another channel."),
+        ),
+    };
+    view! { <p class=class>{text}</p> }
 }
 
 /// The reply composer: a reply on a chosen channel, or an internal note on its own tinted
