@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { newCustomer, signIn } from "./support";
+import { newCustomer, signIn, visitorRequest } from "./support";
 
 test("an agent picks up a new request, notes, replies and solves it; the customer sees only the reply, and their answer arrives live", async ({ browser }) => {
   // Two people's whole journeys: registration, a request, and the agent's work on it.
@@ -175,4 +175,22 @@ test("the workspace works from the keyboard", async ({ page }) => {
   await expect(page.getByLabel("Assignee")).toHaveValue(/\d+/);
   await expect(page.getByLabel("Assignee").locator("option:checked")).toHaveText("Priya Natarajan");
   await expect(page.getByLabel("Note for your team (the customer never sees it)")).toHaveValue("typed, not a shortcut: a e r");
+});
+
+test("a reply by email shows, under it, that it waits for the mail server", async ({ browser, page }) => {
+  // A visitor writes in through the contact form, leaving only an email address.
+  const ticket = await visitorRequest(browser, "Omar Haddad", `Kettle lid cracked ${Date.now()}`);
+  await page.goto("/agent");
+  await signIn(page, "agent@northwind.test");
+  await expect(page.getByRole("heading", { level: 1, name: "Mine" })).toBeVisible();
+  await page.goto(`/agent/tickets/${ticket}`);
+  await page.locator("body[data-hydrated]").waitFor();
+  await page.getByLabel("Send by").selectOption("email");
+  await page.getByLabel("Your reply").fill("A new lid is on its way to you.");
+  await page.getByRole("button", { name: "Send reply" }).click();
+  // This test server has no SMTP_URL: the reply is recorded and its mail stays queued.
+  const sent = page.getByRole("list", { name: "Conversation" }).locator(":scope > li").filter({ hasText: "A new lid is on its way" });
+  await expect(sent).toContainText("Email");
+  await expect(sent).toContainText("Queued for email delivery");
+  await page.screenshot({ path: "test-results/screenshots/ticket-reply-by-email-1280.png", fullPage: true });
 });
