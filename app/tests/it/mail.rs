@@ -2,15 +2,16 @@
 //! email arrive threaded under the customer's message, temporary failures are retried later,
 //! permanent ones are given up and shown on the ticket, and no message goes out twice.
 
+use super::workspace::{customer, login, reply, ticket};
 use app::{
     both_backends,
-    model::{Channel, CurrentUser, Delivery, IdentityKind, InteractionKind, Priority, Role, TicketStatus},
+    model::{Channel, CurrentUser, Delivery, IdentityKind, InteractionKind, Role},
     server::{
         db::Db,
-        identity::{Identifier, resolve_identity},
+        identity::Identifier,
         mail::{self, DeliveryReport, MailSender},
-        tickets::{self, NewInteraction, NewTicket},
-        workspace::{self, AgentReply},
+        tickets::{self, NewInteraction},
+        workspace,
     },
     with_db,
 };
@@ -66,38 +67,10 @@ impl Drop for SmtpSink {
     }
 }
 
-async fn agent(db: &Db) -> CurrentUser {
-    let id = with_db!(db, |pool| sqlx::query_scalar::<_, i64>(
-        "insert into users (email, display_name, role, password_hash, created_at)
-         values ('sam@northwind.test', 'Sam Okafor', 'agent', 'not-a-hash', $1) returning id"
-    )
-    .bind(Utc::now())
-    .fetch_one(pool)
-    .await
-    .unwrap());
-    CurrentUser {
-        id,
-        display_name: "Sam Okafor".into(),
-        email: "sam@northwind.test".into(),
-        role: Role::Agent,
-        customer_id: None,
-        email_verified: true,
-    }
-}
-
 /// An email ticket from `address`, opened by a message with the given Message-ID.
 async fn email_ticket(db: &Db, address: &str, first_message_id: &str) -> i64 {
-    let identifiers = [Identifier::new(IdentityKind::Email, address)];
-    let customer_id = resolve_identity(db, &identifiers, "Ana Silva").await.unwrap().customer_id;
-    let new = NewTicket {
-        customer_id,
-        subject: "Kettle lid cracked",
-        channel: Channel::Email,
-        priority: Priority::Normal,
-        team_id: None,
-        sla_due_at: None,
-    };
-    let ticket_id = tickets::create_ticket(db, new).await.unwrap();
+    let customer_id = customer(db, &[Identifier::new(IdentityKind::Email, address)], "Ana Silva").await;
+    let ticket_id = ticket(db, customer_id, "Kettle lid cracked", Channel::Email, None).await;
     let entry = NewInteraction {
         customer_id,
         ticket_id: Some(ticket_id),
@@ -114,15 +87,7 @@ async fn email_ticket(db: &Db, address: &str, first_message_id: &str) -> i64 {
 }
 
 async fn reply_by_email(db: &Db, agent: &CurrentUser, ticket_id: i64, body: &str) {
-    let reply = AgentReply {
-        body,
-        channel: Channel::Email,
-        internal: false,
-        then: Some(TicketStatus::Pending),
-        uploads: &[],
-        macro_id: None,
-    };
-    workspace::reply(db, agent, ticket_id, reply).await.unwrap();
+    workspace::reply(db, agent, ticket_id, reply(body, Channel::Email)).await.unwrap();
 }
 
 /// How the agent sees the delivery of each reply on the ticket, oldest first.
@@ -138,7 +103,7 @@ fn report(sent: usize, retrying: usize, failed: usize) -> DeliveryReport {
 both_backends!(a_reply_by_email_arrives_threaded_under_the_customers_message, |db: Db| async move {
     let sink = SmtpSink::start();
     let sender = sink.sender();
-    let sam = agent(&db).await;
+    let sam = login(&db, "Sam", Role::Agent, None).await;
     let ticket = email_ticket(&db, "ana@example.com", "<kettle-1@mail.example.com>").await;
 
     reply_by_email(&db, &sam, ticket, "Hi Ana,\nsorry about that: a new lid is on its way.").await;
@@ -184,7 +149,7 @@ both_backends!(a_reply_by_email_arrives_threaded_under_the_customers_message, |d
 
 both_backends!(a_refused_address_is_given_up_and_shown_on_the_ticket, |db: Db| async move {
     let sink = SmtpSink::start();
-    let sam = agent(&db).await;
+    let sam = login(&db, "Sam", Role::Agent, None).await;
     let ticket = email_ticket(&db, "old-address@refused.test", "<x-1@mail.example.com>").await;
     reply_by_email(&db, &sam, ticket, "We have your order.").await;
 
@@ -199,7 +164,7 @@ both_backends!(a_refused_address_is_given_up_and_shown_on_the_ticket, |db: Db| a
 });
 
 both_backends!(a_temporary_failure_is_retried_later_with_backoff, |db: Db| async move {
-    let sam = agent(&db).await;
+    let sam = login(&db, "Sam", Role::Agent, None).await;
     let ticket = email_ticket(&db, "ana@example.com", "<k-1@mail.example.com>").await;
     reply_by_email(&db, &sam, ticket, "A new lid is on its way.").await;
 
@@ -223,7 +188,7 @@ both_backends!(a_temporary_failure_is_retried_later_with_backoff, |db: Db| async
 
 both_backends!(a_mailbox_busy_for_hours_is_given_up_after_the_last_retry, |db: Db| async move {
     let sink = SmtpSink::start();
-    let sam = agent(&db).await;
+    let sam = login(&db, "Sam", Role::Agent, None).await;
     let ticket = email_ticket(&db, "ana@busy.test", "<b-1@mail.example.com>").await;
     reply_by_email(&db, &sam, ticket, "A new lid is on its way.").await;
 
@@ -246,7 +211,7 @@ both_backends!(a_mailbox_busy_for_hours_is_given_up_after_the_last_retry, |db: D
 
 both_backends!(two_workers_at_once_send_each_mail_exactly_once, |db: Db| async move {
     let sink = SmtpSink::start();
-    let sam = agent(&db).await;
+    let sam = login(&db, "Sam", Role::Agent, None).await;
     for n in 0..12 {
         let ticket = email_ticket(&db, &format!("customer{n}@example.com"), &format!("<t{n}@mail.example.com>")).await;
         reply_by_email(&db, &sam, ticket, "Thanks, we are on it.").await;

@@ -21,7 +21,7 @@ use app::{
 };
 
 /// A login inserted directly: these tests never sign in, so no password is hashed.
-async fn login(db: &Db, name: &str, role: Role, customer_id: Option<i64>) -> CurrentUser {
+pub(super) async fn login(db: &Db, name: &str, role: Role, customer_id: Option<i64>) -> CurrentUser {
     let email = format!("{}@northwind.test", name.to_lowercase());
     let id = with_db!(db, |pool| sqlx::query_scalar::<_, i64>(
         "insert into users (email, display_name, role, password_hash, customer_id, created_at)
@@ -38,11 +38,11 @@ async fn login(db: &Db, name: &str, role: Role, customer_id: Option<i64>) -> Cur
     CurrentUser { id, display_name: name.into(), email, role, customer_id, email_verified: true }
 }
 
-async fn customer(db: &Db, identifiers: &[Identifier], name: &str) -> i64 {
+pub(super) async fn customer(db: &Db, identifiers: &[Identifier], name: &str) -> i64 {
     resolve_identity(db, identifiers, name).await.unwrap().customer_id
 }
 
-async fn ticket(db: &Db, customer_id: i64, subject: &str, channel: Channel, team_id: Option<i64>) -> i64 {
+pub(super) async fn ticket(db: &Db, customer_id: i64, subject: &str, channel: Channel, team_id: Option<i64>) -> i64 {
     let new = NewTicket { customer_id, subject, channel, priority: Priority::Normal, team_id, sla_due_at: None };
     tickets::create_ticket(db, new).await.unwrap()
 }
@@ -62,7 +62,7 @@ async fn inbound(db: &Db, customer_id: i64, ticket_id: i64, channel: Channel, bo
     tickets::record_interaction(db, entry).await.unwrap();
 }
 
-fn reply(body: &str, channel: Channel) -> AgentReply<'_> {
+pub(super) fn reply(body: &str, channel: Channel) -> AgentReply<'_> {
     AgentReply { body, channel, internal: false, then: Some(TicketStatus::Pending), uploads: &[], macro_id: None }
 }
 
