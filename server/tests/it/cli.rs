@@ -133,3 +133,21 @@ async fn serve_answers_probes_and_stops_cleanly_on_sigterm() {
     assert!(status.success(), "exit {status}: {logs}");
     assert!(logs.contains("in-flight requests finished"), "{logs}");
 }
+
+#[tokio::test]
+async fn unusable_mail_settings_stop_the_server_with_the_reason() {
+    let t = TestDb::new(Backend::Sqlite).await;
+    let serve = |extra: &[&str]| {
+        let mut args = vec!["serve", "--addr", "127.0.0.1:0"];
+        args.extend_from_slice(extra);
+        helpdesk(&t.url, &args, "")
+    };
+
+    let out = serve(&["--smtp-url", "ftp://mail.example.com"]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("invalid SMTP URL"), "{}", text(&out.stderr));
+
+    let out = serve(&["--smtp-url", "smtp://127.0.0.1:25", "--mail-from", "Northwind support desk"]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("invalid sender address \"Northwind support desk\""), "{}", text(&out.stderr));
+}
