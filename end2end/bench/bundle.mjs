@@ -26,7 +26,7 @@ async function signedIn(browser, email) {
   const page = await context.newPage();
   await page.goto("/sign-in");
   await page.locator("body[data-hydrated]").waitFor();
-  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Email", { exact: true }).fill(email);
   await page.getByLabel("Password").fill("demo-password");
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL((url) => url.pathname !== "/sign-in");

@@ -55,7 +55,7 @@ test("a customer registers, confirms the email, signs in and signs out", async (
   await page.getByRole("link", { name: "Create an account" }).click();
   await expect(page.getByRole("heading", { name: "Create your account" })).toBeVisible();
   await page.getByLabel("Your name").fill("Robin Park");
-  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Email", { exact: true }).fill(email);
   await page.getByLabel("Password").fill("maple syrup harbour");
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.getByRole("status")).toContainText(`we sent a link to ${email}`);

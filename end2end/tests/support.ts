@@ -3,10 +3,11 @@ import { expect, type Browser, type Page } from "@playwright/test";
 
 export const PASSWORD = "demo-password";
 
-/** Fills in and sends the sign-in form the page is showing. */
+/** Fills in and sends the sign-in form the page is showing. Labels match exactly: while a lazy
+ * page loads, the page before it stays on screen, and "Confirm your email" would match "Email". */
 export async function signIn(page: Page, email: string, password = PASSWORD) {
   await page.locator("body[data-hydrated]").waitFor();
-  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Email", { exact: true }).fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
 }
@@ -27,7 +28,7 @@ export async function newCustomer(page: Page, name: string): Promise<string> {
   await page.goto("/register");
   await page.locator("body[data-hydrated]").waitFor();
   await page.getByLabel("Your name").fill(name);
-  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Email", { exact: true }).fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.getByRole("status")).toContainText("we sent a link");
@@ -48,7 +49,7 @@ export async function visitorRequest(browser: Browser, name: string, subject: st
   await page.goto("/contact");
   await page.locator("body[data-hydrated]").waitFor();
   await page.getByLabel("Your name").fill(name);
-  await page.getByLabel("Email").fill(email ?? `${name.split(" ")[0].toLowerCase()}-${Date.now()}@example.test`);
+  await page.getByLabel("Email", { exact: true }).fill(email ?? `${name.split(" ")[0].toLowerCase()}-${Date.now()}@example.test`);
   await page.getByLabel("Subject").fill(subject);
   await page.getByLabel("How can we help?").fill("The lid of my kettle arrived cracked.");
   await page.getByRole("button", { name: "Send request" }).click();
