@@ -653,6 +653,18 @@ pub struct WorkspaceTicket {
 }
 
 impl Channel {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Portal => "Portal",
+            Self::Email => "Email",
+            Self::Chat => "Chat",
+            Self::Sms => "SMS",
+            Self::Whatsapp => "WhatsApp",
+            Self::Social => "Social",
+            Self::Phone => "Phone",
+        }
+    }
+
     /// The channels a reply to a customer with these identities can go out on: the portal
     /// always (they read it under "My requests"), any other only when the profile holds a way
     /// to reach them there.

@@ -121,7 +121,7 @@ pub fn tokens(raw: &str) -> Result<Vec<&str>, AppError> {
 
 /// The last path segment, without control characters, at most 200 characters: what the
 /// customer's file was called, safe to show and to send back in a header.
-fn file_name(raw: &str) -> Result<String, AppError> {
+pub(crate) fn file_name(raw: &str) -> Result<String, AppError> {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
     let name: String = base.chars().filter(|c| !c.is_control() && *c != '"').take(200).collect();
     let name = name.trim();
@@ -132,7 +132,7 @@ fn file_name(raw: &str) -> Result<String, AppError> {
 }
 
 /// `type/subtype` of token characters: a browser's guess is kept only if it looks like one.
-fn plausible_media_type(value: &str) -> bool {
+pub(crate) fn plausible_media_type(value: &str) -> bool {
     let token = |part: &str| {
         !part.is_empty() && part.len() <= 100 && part.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b))
     };

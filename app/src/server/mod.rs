@@ -13,6 +13,7 @@ pub mod customers;
 pub mod db;
 pub mod events;
 pub mod identity;
+pub mod inbound;
 pub mod kb;
 pub mod macros;
 pub mod mail;

@@ -2,7 +2,7 @@
 //! the WASM client tens of kilobytes. Times are UTC on the server and in the browser alike, so
 //! the server-rendered text and the hydrated one agree.
 
-use crate::model::{Channel, MARK_END, MARK_START};
+use crate::model::{MARK_END, MARK_START};
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use leptos::prelude::*;
 
@@ -44,18 +44,6 @@ pub fn file_size(bytes: i64) -> String {
         ..1_024 => format!("{bytes} B"),
         ..1_048_576 => format!("{} KB", (bytes + 512) / 1_024),
         _ => format!("{:.1} MB", bytes as f64 / 1_048_576.0),
-    }
-}
-
-pub fn channel_label(channel: Channel) -> &'static str {
-    match channel {
-        Channel::Portal => "Portal",
-        Channel::Email => "Email",
-        Channel::Chat => "Chat",
-        Channel::Sms => "SMS",
-        Channel::Whatsapp => "WhatsApp",
-        Channel::Social => "Social",
-        Channel::Phone => "Phone",
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::{
     account::Protected,
-    format::{channel_label, long_date, short_datetime},
+    format::{long_date, short_datetime},
     requests::is_customer,
     status::{ErrorPanel, ListSkeleton},
 };
@@ -64,7 +64,7 @@ fn Filters(channel: Option<Channel>, ticket: Option<i64>, requests: Vec<TicketSu
                 <select id="history-channel" name="channel">
                     <option value="">"All channels"</option>
                     {Channel::ALL.iter().map(|&option| view! {
-                        <option value=option.as_str() selected=channel == Some(option)>{channel_label(option)}</option>
+                        <option value=option.as_str() selected=channel == Some(option)>{option.label()}</option>
                     }).collect_view()}
                 </select>
             </div>
@@ -174,7 +174,7 @@ fn what(kind: InteractionKind) -> &'static str {
 fn entry(entry: Interaction) -> impl IntoView {
     view! {
         <li class=format!("history-entry history-entry--{}", entry.channel.as_str())>
-            <span class="history-entry__channel">{channel_label(entry.channel)}</span>
+            <span class="history-entry__channel">{entry.channel.label()}</span>
             <div class="history-entry__main">
                 <p class="history-entry__meta">
                     <strong>{what(entry.kind)}</strong>

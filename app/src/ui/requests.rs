@@ -5,7 +5,7 @@
 use super::{
     account::Protected,
     attachments::{AttachmentPicker, Attachments, attachment_links},
-    format::{channel_label, long_date, short_datetime},
+    format::{long_date, short_datetime},
     forms::{FormError, action_error},
     status::{ErrorPanel, ListSkeleton},
 };
@@ -95,7 +95,7 @@ fn request_row(ticket: TicketSummary) -> impl IntoView {
             </div>
             <div class="ticket-row__meta">
                 {status_badge(&ticket)}
-                <span class="ticket-row__channel">{channel_label(ticket.channel)}</span>
+                <span class="ticket-row__channel">{ticket.channel.label()}</span>
                 <time class="ticket-row__time" datetime=ticket.last_activity_at.to_rfc3339()>
                     {short_datetime(ticket.last_activity_at)}
                 </time>
@@ -178,7 +178,7 @@ fn Conversation(thread: TicketThread, actions: RequestActions) -> impl IntoView 
         <h1 class="page__title">{ticket.summary.subject.clone()}</h1>
         <p class="request__meta">
             {status_badge(&ticket.summary)}
-            " Opened " {long_date(ticket.created_at)} " by " {channel_label(ticket.summary.channel).to_lowercase()}
+            " Opened " {long_date(ticket.created_at)} " by " {ticket.summary.channel.label().to_lowercase()}
         </p>
         <ol class="conversation" aria-label="Conversation">
             {thread.interactions.into_iter().map(message).collect_view()}
@@ -311,7 +311,7 @@ fn message(entry: Interaction) -> impl IntoView {
         <li class=format!("message {side}")>
             <p class="message__meta">
                 <strong>{speaker(entry.kind)}</strong>
-                " · " {channel_label(entry.channel)} " · "
+                " · " {entry.channel.label()} " · "
                 <time datetime=entry.created_at.to_rfc3339()>{short_datetime(entry.created_at)}</time>
             </p>
             <p class="message__body">{entry.body}</p>

@@ -25,14 +25,14 @@ use std::{
 const FROM: &str = "Northwind Support <support@help.northwind.test>";
 
 /// aiosmtpd on a free local port, storing what it accepts in a Maildir.
-struct SmtpSink {
+pub(super) struct SmtpSink {
     child: Child,
     port: u16,
     maildir: tempfile::TempDir,
 }
 
 impl SmtpSink {
-    fn start() -> Self {
+    pub(super) fn start() -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let maildir = tempfile::tempdir().unwrap();
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/smtp_sink.py");
@@ -47,12 +47,12 @@ impl SmtpSink {
         Self { child, port, maildir }
     }
 
-    fn sender(&self) -> MailSender {
+    pub(super) fn sender(&self) -> MailSender {
         MailSender::new(&format!("smtp://127.0.0.1:{}", self.port), FROM).unwrap()
     }
 
     /// Every message received so far, raw.
-    fn received(&self) -> Vec<Vec<u8>> {
+    pub(super) fn received(&self) -> Vec<Vec<u8>> {
         let new = self.maildir.path().join("new");
         let mut files: Vec<_> = std::fs::read_dir(new).map(|dir| dir.map(|e| e.unwrap().path()).collect()).unwrap_or_default();
         files.sort();

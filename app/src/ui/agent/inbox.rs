@@ -15,7 +15,7 @@ use crate::{
     },
     ui::{
         account::Protected,
-        format::{ago, channel_label, short_datetime},
+        format::{ago, short_datetime},
         status::{ErrorPanel, ListSkeleton},
     },
 };
@@ -225,7 +225,7 @@ fn Filters(query: Memo<InboxQuery>, choices: ChoicesResource) -> impl IntoView {
                         let current = q().channel;
                         view! {
                             {option("", "Any", current.is_none())}
-                            {Channel::ALL.iter().map(|&channel| option(channel.as_str(), channel_label(channel), current == Some(channel))).collect_view()}
+                            {Channel::ALL.iter().map(|&channel| option(channel.as_str(), channel.label(), current == Some(channel))).collect_view()}
                         }
                     }}
                 </select>

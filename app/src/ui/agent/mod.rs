@@ -11,7 +11,6 @@ mod ticket;
 pub use inbox::AgentWorkspace;
 pub use ticket::AgentTicketPage;
 
-use super::format::channel_label;
 use crate::model::{Channel, TicketStatus};
 use leptos::prelude::*;
 
@@ -20,5 +19,5 @@ fn status_badge(status: TicketStatus) -> impl IntoView {
 }
 
 fn channel_chip(channel: Channel) -> impl IntoView {
-    view! { <span class=format!("channel channel--{}", channel.as_str())>{channel_label(channel)}</span> }
+    view! { <span class=format!("channel channel--{}", channel.as_str())>{channel.label()}</span> }
 }

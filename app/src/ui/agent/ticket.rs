@@ -22,7 +22,7 @@ use crate::{
     ui::{
         account::Protected,
         attachments::{AttachmentPicker, Attachments, attachment_links},
-        format::{channel_label, long_date, short_datetime},
+        format::{long_date, short_datetime},
         forms::{FormError, action_error},
         status::{ErrorPanel, ListSkeleton},
     },
@@ -261,7 +261,7 @@ fn Desk(
                 <p class="desk__meta">
                     {status_badge(summary.status)}
                     " #" {summary.id} " · opened " {long_date(ticket.thread.ticket.created_at)} " by "
-                    {channel_label(summary.channel).to_lowercase()}
+                    {summary.channel.label().to_lowercase()}
                     {ticket.thread.ticket.disposition.map(|disposition| view! { " · " {disposition.label()} })}
                 </p>
                 <ol class="conversation conversation--desk" aria-label="Conversation">
@@ -318,7 +318,7 @@ fn entry_view(entry: Interaction, customer_name: &str) -> impl IntoView + use<> 
         <li class=format!("message {class}")>
             <p class="message__meta">
                 <strong>{speaker}</strong>
-                " · " {channel_label(entry.channel)} " · "
+                " · " {entry.channel.label()} " · "
                 <time datetime=entry.created_at.to_rfc3339()>{short_datetime(entry.created_at)}</time>
             </p>
             <p class="message__body">{entry.body}</p>
@@ -449,7 +449,7 @@ fn Composer(
                         {channels
                             .iter()
                             .map(|&option| view! {
-                                <option value=option.as_str() selected=option == chosen()>{channel_label(option)}</option>
+                                <option value=option.as_str() selected=option == chosen()>{option.label()}</option>
                             })
                             .collect_view()}
                     </select>

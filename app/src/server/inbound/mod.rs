@@ -1,0 +1,390 @@
+//! Inbound messages from every channel: who sent it (identity resolution), which conversation
+//! it continues (threading), and one transaction that records it with its files.
+//!
+//! Threading, in order:
+//! 1. an email naming one of our Message-IDs (In-Reply-To, then References, newest first)
+//!    continues that message's ticket;
+//! 2. a ticket token (`[#123]`) in an email subject continues that ticket, if it is the
+//!    sender's (tokens are guessable, so they never reach someone else's conversation);
+//! 3. anything else continues the sender's most recently active ticket within the window,
+//!    whatever channel it started on;
+//! 4. otherwise a new ticket starts.
+//!
+//! A solved ticket found this way reopens if its last activity is within the window; a closed
+//! one, or a solved one gone quiet for longer, gets a follow-up ticket that points back at it.
+//!
+//! Idempotency: provider message ids are unique per channel, so a provider's retry is answered
+//! with what the first delivery recorded, and nothing is written twice.
+
+pub mod email;
+pub mod twilio;
+
+use super::{
+    accounts::random_token,
+    attachments, clock,
+    db::{Db, decode_text, with_db},
+    events::{self, ticket_event},
+    identity::{self, Identifier},
+};
+use crate::{
+    error::AppError,
+    model::{Channel, InteractionKind, MAX_ATTACHMENTS, TicketEventKind, TicketStatus},
+};
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+
+/// How inbound messages are threaded and how large they may be.
+#[derive(Clone, Debug)]
+pub struct InboundPolicy {
+    /// A message joins (or reopens) the sender's latest ticket active within this long.
+    pub thread_window: Duration,
+    /// The most a message may carry, text and files together, in bytes.
+    pub max_message_bytes: usize,
+}
+
+impl Default for InboundPolicy {
+    fn default() -> Self {
+        Self { thread_window: Duration::days(7), max_message_bytes: 25 * 1024 * 1024 }
+    }
+}
+
+/// One message as a channel delivered it, before it is threaded.
+#[derive(Clone, Debug)]
+pub struct InboundMessage {
+    pub channel: Channel,
+    /// A message, or a phone call.
+    pub kind: InteractionKind,
+    /// The sender's identifiers, the channel's own first.
+    pub from: Vec<Identifier>,
+    pub display_name: String,
+    pub subject: Option<String>,
+    pub body: String,
+    /// The provider's id for this message; a retried delivery carries the same one.
+    pub provider_message_id: String,
+    /// Email only: the Message-IDs this message answers, most relevant first.
+    pub replies_to: Vec<String>,
+    pub files: Vec<InboundFile>,
+}
+
+#[derive(Clone, Debug)]
+pub struct InboundFile {
+    pub file_name: String,
+    pub content_type: String,
+    pub content: Vec<u8>,
+}
+
+/// What became of the message's conversation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Threaded {
+    /// It continues an unsolved ticket.
+    Joined,
+    /// It reopened a solved ticket.
+    Reopened,
+    /// It started a new ticket.
+    Created,
+    /// It started a new ticket that follows up a closed (or long solved) one.
+    FollowUp { of: i64 },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Ingested {
+    pub interaction_id: i64,
+    pub ticket_id: i64,
+    pub customer_id: i64,
+    /// `None` when the message had been recorded before: this delivery was a retry.
+    pub threaded: Option<Threaded>,
+}
+
+impl Ingested {
+    pub fn duplicate(&self) -> bool {
+        self.threaded.is_none()
+    }
+}
+
+/// Records an inbound message on its customer's timeline and in its conversation, committed
+/// before this returns.
+pub async fn ingest(db: &Db, policy: &InboundPolicy, message: &InboundMessage) -> Result<Ingested, AppError> {
+    check(policy, message)?;
+    let provider_id = message.provider_message_id.trim();
+    if let Some(done) = recorded(db, message.channel, provider_id).await? {
+        return Ok(done);
+    }
+    let customer_id = identity::resolve_identity(db, &message.from, &message.display_name).await?.customer_id;
+    let now = clock::now();
+    let token = message.subject.as_deref().and_then(ticket_token);
+    let replies_to: Vec<String> = message.replies_to.iter().map(|id| message_id(id)).collect();
+    let ingested = with_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        // Writing first takes SQLite's write lock at once and, on PostgreSQL, locks the
+        // customer's row: one customer's messages thread one at a time, so two arriving
+        // together never start two tickets.
+        sqlx::query("update customers set last_contact_at = $1 where id = $2")
+            .bind(now)
+            .bind(customer_id)
+            .execute(&mut *tx)
+            .await?;
+
+        let mut found: Option<(i64, String, DateTime<Utc>)> = None;
+        for id in &replies_to {
+            found = sqlx::query_as(
+                "select t.id, t.status, t.last_activity_at from interactions i join tickets t on t.id = i.ticket_id
+                 where i.channel = 'email' and i.provider_message_id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if found.is_some() {
+                break;
+            }
+        }
+        if found.is_none() && let Some(token) = token {
+            found = sqlx::query_as("select id, status, last_activity_at from tickets where id = $1 and customer_id = $2")
+                .bind(token)
+                .bind(customer_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        }
+        if found.is_none() {
+            found = sqlx::query_as(
+                "select id, status, last_activity_at from tickets
+                 where customer_id = $1 and last_activity_at >= $2
+                 order by status = 'closed', last_activity_at desc, id desc limit 1",
+            )
+            .bind(customer_id)
+            .bind(now - policy.thread_window)
+            .fetch_optional(&mut *tx)
+            .await?;
+        }
+        let found = found.map(|(id, status, at)| Ok::<_, AppError>((id, decode_text::<TicketStatus>(&status)?, at))).transpose()?;
+        let threaded = plan(found, now, policy.thread_window);
+
+        let ticket_id = match (threaded, found) {
+            (Threaded::Joined, Some((id, ..))) => {
+                // The customer answered: a ticket waiting on them needs an agent again.
+                sqlx::query(
+                    "update tickets set status = case when status = 'pending' then 'open' else status end,
+                         last_activity_at = $1, updated_at = $1 where id = $2",
+                )
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                id
+            }
+            (Threaded::Reopened, Some((id, ..))) => {
+                sqlx::query(
+                    "update tickets set status = 'open', solved_at = null, disposition = null,
+                         last_activity_at = $1, updated_at = $1 where id = $2",
+                )
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "insert into interactions (customer_id, ticket_id, kind, channel, body, created_at)
+                     values ($1, $2, 'status_change', $3, 'Reopened by the customer''s reply', $4)",
+                )
+                .bind(customer_id)
+                .bind(id)
+                .bind(message.channel.as_str())
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                ticket_event!(&mut *tx, id, TicketEventKind::Status, now)?;
+                id
+            }
+            _ => {
+                let follow_up_of = match threaded {
+                    Threaded::FollowUp { of } => Some(of),
+                    _ => None,
+                };
+                sqlx::query_scalar::<_, i64>(
+                    "insert into tickets (customer_id, subject, status, priority, channel, follow_up_of,
+                                          last_activity_at, created_at, updated_at)
+                     values ($1, $2, 'new', 'normal', $3, $4, $5, $5, $5) returning id",
+                )
+                .bind(customer_id)
+                .bind(new_subject(message))
+                .bind(message.channel.as_str())
+                .bind(follow_up_of)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?
+            }
+        };
+
+        let inserted = sqlx::query_scalar::<_, i64>(
+            "insert into interactions (customer_id, ticket_id, kind, channel, body, provider_message_id, created_at)
+             values ($1, $2, $3, $4, $5, $6, $7)
+             on conflict (channel, provider_message_id) do nothing returning id",
+        )
+        .bind(customer_id)
+        .bind(ticket_id)
+        .bind(message.kind.as_str())
+        .bind(message.channel.as_str())
+        .bind(message.body.trim())
+        .bind(provider_id)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(interaction_id) = inserted else {
+            // A concurrent delivery of the same message committed first.
+            tx.rollback().await?;
+            return recorded(db, message.channel, provider_id).await?.ok_or(AppError::Unavailable);
+        };
+        let owner = format!("inbound:{}", message.channel);
+        for file in &message.files {
+            sqlx::query(
+                "insert into attachments (token, owner, interaction_id, file_name, content_type, size_bytes, content, created_at)
+                 values ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(random_token())
+            .bind(&owner)
+            .bind(interaction_id)
+            .bind(&file.file_name)
+            .bind(&file.content_type)
+            .bind(file.content.len() as i64)
+            .bind(&file.content)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        ticket_event!(&mut *tx, ticket_id, TicketEventKind::Message, now)?;
+        tx.commit().await?;
+        Ingested { interaction_id, ticket_id, customer_id, threaded: Some(threaded) }
+    });
+    events::committed();
+    Ok(ingested)
+}
+
+/// What an earlier delivery of this message recorded, if there was one.
+async fn recorded(db: &Db, channel: Channel, provider_id: &str) -> Result<Option<Ingested>, AppError> {
+    let row = with_db!(db, |pool| {
+        sqlx::query_as::<_, (i64, Option<i64>, i64)>(
+            "select id, ticket_id, customer_id from interactions where channel = $1 and provider_message_id = $2",
+        )
+        .bind(channel.as_str())
+        .bind(provider_id)
+        .fetch_optional(pool)
+        .await?
+    });
+    Ok(row.map(|(interaction_id, ticket_id, customer_id)| Ingested {
+        interaction_id,
+        ticket_id: ticket_id.unwrap_or_default(),
+        customer_id,
+        threaded: None,
+    }))
+}
+
+/// Whether the found ticket (id, status, last activity) is continued, reopened or followed up.
+fn plan(found: Option<(i64, TicketStatus, DateTime<Utc>)>, now: DateTime<Utc>, window: Duration) -> Threaded {
+    match found {
+        None => Threaded::Created,
+        Some((_, status, _)) if status.is_unsolved() => Threaded::Joined,
+        Some((_, TicketStatus::Solved, last)) if now - last <= window => Threaded::Reopened,
+        Some((of, ..)) => Threaded::FollowUp { of },
+    }
+}
+
+/// Refuses what cannot be recorded, saying why; nothing is written.
+fn check(policy: &InboundPolicy, message: &InboundMessage) -> Result<(), AppError> {
+    let provider_id = message.provider_message_id.trim();
+    if provider_id.is_empty() || provider_id.len() > 255 || provider_id.chars().any(char::is_control) {
+        return Err(AppError::invalid(
+            "Every message needs the provider's message id (1 to 255 characters), so a retried delivery is recognised.",
+        ));
+    }
+    if !matches!(message.kind, InteractionKind::MessageIn | InteractionKind::Call) {
+        return Err(AppError::invalid("Only messages and calls arrive through a channel."));
+    }
+    if message.body.trim().is_empty() && message.files.is_empty() {
+        return Err(AppError::invalid("The message has neither text nor attachments."));
+    }
+    if message.files.len() > 4 * MAX_ATTACHMENTS {
+        return Err(AppError::invalid(format!("A message carries at most {} files.", 4 * MAX_ATTACHMENTS)));
+    }
+    let size = message.body.len() + message.files.iter().map(|file| file.content.len()).sum::<usize>();
+    if size > policy.max_message_bytes {
+        return Err(too_large(policy));
+    }
+    Ok(())
+}
+
+pub fn too_large(policy: &InboundPolicy) -> AppError {
+    AppError::invalid(format!(
+        "The message is larger than {} MB, the most one message may carry with its files.",
+        policy.max_message_bytes / (1024 * 1024)
+    ))
+}
+
+/// `<id@host>`: Message-IDs compared the way they are stored, whatever brackets arrived.
+pub fn message_id(raw: &str) -> String {
+    format!("<{}>", raw.trim().trim_start_matches('<').trim_end_matches('>'))
+}
+
+/// The ticket number in a subject such as `Re: Refund [#42]`.
+fn ticket_token(subject: &str) -> Option<i64> {
+    subject.match_indices("[#").find_map(|(at, _)| {
+        let rest = &subject[at + 2..];
+        let (digits, _) = rest.split_once(']')?;
+        digits.parse().ok().filter(|id: &i64| *id > 0)
+    })
+}
+
+/// A new ticket's subject: the email's, or the message's first line.
+fn new_subject(message: &InboundMessage) -> String {
+    let from_text = message.body.lines().map(str::trim).find(|line| !line.is_empty());
+    let subject = match (message.subject.as_deref().map(str::trim), from_text) {
+        (Some(subject), _) if !subject.is_empty() => subject.to_owned(),
+        (_, Some(line)) => line.to_owned(),
+        _ => format!("{} message", message.channel.label()),
+    };
+    match subject.char_indices().nth(120) {
+        Some((cut, _)) => format!("{}…", subject[..cut].trim_end()),
+        None => subject,
+    }
+}
+
+/// An attachment's name and media type made safe to store and serve.
+pub fn inbound_file(file_name: &str, content_type: Option<&str>, content: Vec<u8>) -> InboundFile {
+    InboundFile {
+        file_name: attachments::file_name(file_name).unwrap_or_else(|_| "attachment".to_owned()),
+        content_type: content_type
+            .filter(|t| attachments::plausible_media_type(t))
+            .unwrap_or("application/octet-stream")
+            .to_owned(),
+        content,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticket_tokens_are_read_from_subjects() {
+        assert_eq!(ticket_token("Re: Refund for order 1182 [#42]"), Some(42));
+        assert_eq!(ticket_token("[#x] then [#7]"), Some(7));
+        assert_eq!(ticket_token("Order #42"), None);
+        assert_eq!(ticket_token("[#0]"), None);
+        assert_eq!(ticket_token("[#99999999999999999999]"), None);
+    }
+
+    #[test]
+    fn message_ids_compare_with_brackets() {
+        assert_eq!(message_id("abc@host"), "<abc@host>");
+        assert_eq!(message_id(" <abc@host> "), "<abc@host>");
+    }
+
+    #[test]
+    fn solved_reopens_within_the_window_and_closed_follows_up() {
+        let now = Utc::now();
+        let window = Duration::days(7);
+        assert_eq!(plan(None, now, window), Threaded::Created);
+        assert_eq!(plan(Some((1, TicketStatus::Pending, now)), now, window), Threaded::Joined);
+        assert_eq!(plan(Some((1, TicketStatus::Solved, now - Duration::days(2))), now, window), Threaded::Reopened);
+        assert_eq!(plan(Some((1, TicketStatus::Solved, now - Duration::days(9))), now, window), Threaded::FollowUp { of: 1 });
+        assert_eq!(plan(Some((1, TicketStatus::Closed, now)), now, window), Threaded::FollowUp { of: 1 });
+    }
+}

@@ -1,0 +1,264 @@
+//! Inbound messages on every channel: one customer, one conversation, whichever channel they
+//! write on next; threading by Message-ID and ticket token; reopening and follow-ups; retried
+//! deliveries recorded once.
+
+use super::{
+    mail::SmtpSink,
+    workspace::{customer, login, reply, ticket},
+};
+use app::{
+    both_backends,
+    model::{Channel, IdentityKind, InteractionKind, Role, TicketStatus},
+    server::{
+        attachments,
+        db::Db,
+        identity::Identifier,
+        inbound::{self, InboundMessage, InboundPolicy, Threaded, email, twilio},
+        mail, tickets, workspace,
+    },
+    with_db,
+};
+use chrono::{Duration, Utc};
+use mail_parser::MessageParser;
+
+fn policy() -> InboundPolicy {
+    InboundPolicy::default()
+}
+
+fn whatsapp(number: &str, sid: &str, body: &str) -> InboundMessage {
+    let form: Vec<(String, String)> = [("MessageSid", sid), ("From", &format!("whatsapp:{number}")), ("Body", body)]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    twilio::message(&form).unwrap()
+}
+
+fn call(number: &str, call_id: &str, body: &str) -> InboundMessage {
+    InboundMessage {
+        channel: Channel::Phone,
+        kind: InteractionKind::Call,
+        from: vec![Identifier::new(IdentityKind::Phone, number)],
+        display_name: String::new(),
+        subject: None,
+        body: body.to_owned(),
+        provider_message_id: call_id.to_owned(),
+        replies_to: Vec::new(),
+        files: Vec::new(),
+    }
+}
+
+fn raw_email(from: &str, message_id: &str, subject: &str, headers: &str, body: &str) -> Vec<u8> {
+    format!("From: {from}\r\nTo: support@northwind.test\r\nSubject: {subject}\r\nMessage-ID: {message_id}\r\n{headers}\r\n{body}\r\n")
+        .into_bytes()
+}
+
+async fn ingest_email(db: &Db, raw: &[u8]) -> inbound::Ingested {
+    inbound::ingest(db, &policy(), &email::parse(raw, &policy()).unwrap()).await.unwrap()
+}
+
+async fn status(db: &Db, ticket_id: i64) -> TicketStatus {
+    tickets::summary(db, ticket_id).await.unwrap().status
+}
+
+async fn set_last_activity(db: &Db, ticket_id: i64, at: chrono::DateTime<Utc>) {
+    with_db!(db, |pool| sqlx::query("update tickets set last_activity_at = $1 where id = $2")
+        .bind(at)
+        .bind(ticket_id)
+        .execute(pool)
+        .await
+        .map(drop)
+        .unwrap());
+}
+
+async fn count(db: &Db, sql: &str) -> i64 {
+    with_db!(db, |pool| sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await.unwrap())
+}
+
+both_backends!(email_whatsapp_phone_and_an_email_reply_are_one_conversation, |db: Db| async move {
+    let sink = SmtpSink::start();
+    let sam = login(&db, "Sam", Role::Agent, None).await;
+    let ana = customer(
+        &db,
+        &[
+            Identifier::new(IdentityKind::Email, "ana@example.com"),
+            Identifier::new(IdentityKind::Whatsapp, "+44 7911 123456"),
+            Identifier::new(IdentityKind::Phone, "+44 7911 123456"),
+        ],
+        "Ana Silva",
+    )
+    .await;
+
+    let first = ingest_email(
+        &db,
+        &raw_email("Ana Silva <ana@example.com>", "<order-1@mail.example.com>", "Order 1182 never arrived", "", "Where is my parcel?"),
+    )
+    .await;
+    assert_eq!((first.customer_id, first.threaded), (ana, Some(Threaded::Created)));
+    let conversation = first.ticket_id;
+    let summary = tickets::summary(&db, conversation).await.unwrap();
+    assert_eq!((summary.subject.as_str(), summary.channel), ("Order 1182 never arrived", Channel::Email));
+
+    let chat = inbound::ingest(&db, &policy(), &whatsapp("+447911123456", "SMwa1", "Any news on 1182?")).await.unwrap();
+    assert_eq!((chat.ticket_id, chat.customer_id, chat.threaded), (conversation, ana, Some(Threaded::Joined)));
+    let phoned = inbound::ingest(&db, &policy(), &call("+447911123456", "call-1", "Inbound call, 3 min")).await.unwrap();
+    assert_eq!((phoned.ticket_id, phoned.threaded), (conversation, Some(Threaded::Joined)));
+
+    // Sam answers by email; the mail goes out through a real SMTP server.
+    workspace::reply(&db, &sam, conversation, reply("Hi Ana, it ships today.", Channel::Email)).await.unwrap();
+    mail::deliver_due(&db, &sink.sender(), Utc::now()).await.unwrap();
+    let sent = sink.received().pop().expect("the reply reached the mail server");
+    let ours = MessageParser::default().parse(&sent).unwrap().message_id().unwrap().to_owned();
+
+    // Meanwhile Ana opened another request on the portal, so "her latest ticket" is that one:
+    // her answer to our mail still finds its own conversation through In-Reply-To.
+    let other = ticket(&db, ana, "Change my delivery address", Channel::Portal, None).await;
+    let answer = ingest_email(
+        &db,
+        &raw_email(
+            "ana@example.com",
+            "<order-2@mail.example.com>",
+            "Re: Order 1182 never arrived",
+            &format!("In-Reply-To: <{ours}>\r\nReferences: <order-1@mail.example.com> <{ours}>\r\n"),
+            "Great, thanks!\r\n\r\nOn Tue, Sam wrote:\r\n> Hi Ana, it ships today.",
+        ),
+    )
+    .await;
+    assert_eq!((answer.ticket_id, answer.customer_id), (conversation, ana));
+    assert_ne!(answer.ticket_id, other);
+
+    let thread = workspace::ticket(&db, &sam, conversation).await.unwrap().thread.interactions;
+    let entries: Vec<(Channel, InteractionKind, &str)> = thread
+        .iter()
+        .filter(|entry| entry.kind != InteractionKind::StatusChange)
+        .map(|entry| (entry.channel, entry.kind, entry.body.as_str())).collect();
+    assert_eq!(
+        entries,
+        [
+            (Channel::Email, InteractionKind::MessageIn, "Where is my parcel?"),
+            (Channel::Whatsapp, InteractionKind::MessageIn, "Any news on 1182?"),
+            (Channel::Phone, InteractionKind::Call, "Inbound call, 3 min"),
+            (Channel::Email, InteractionKind::MessageOut, "Hi Ana, it ships today."),
+            (Channel::Email, InteractionKind::MessageIn, "Great, thanks!"),
+        ]
+    );
+    assert_eq!(count(&db, "select count(*) from customers").await, 1);
+    // Sam's reply left the ticket waiting on Ana; her answer put it back in the queue.
+    assert_eq!(status(&db, conversation).await, TicketStatus::Open);
+});
+
+both_backends!(a_retried_delivery_is_recorded_once, |db: Db| async move {
+    let message = whatsapp("+447911123456", "SMretry", "Hello?");
+    let first = inbound::ingest(&db, &policy(), &message).await.unwrap();
+    let again = inbound::ingest(&db, &policy(), &message).await.unwrap();
+    assert!(again.duplicate());
+    assert_eq!((again.interaction_id, again.ticket_id, again.customer_id), (first.interaction_id, first.ticket_id, first.customer_id));
+
+    // Two deliveries racing: both answered with the one message.
+    let racing = whatsapp("+447911123456", "SMrace", "Still there?");
+    let policy = policy();
+    let (a, b) = tokio::join!(inbound::ingest(&db, &policy, &racing), inbound::ingest(&db, &policy, &racing));
+    assert_eq!(a.unwrap().interaction_id, b.unwrap().interaction_id);
+    assert_eq!(count(&db, "select count(*) from interactions where kind = 'message_in'").await, 2);
+    assert_eq!(count(&db, "select count(*) from tickets").await, 1);
+});
+
+both_backends!(messages_arriving_together_from_a_new_customer_start_one_ticket, |db: Db| async move {
+    let messages: Vec<InboundMessage> =
+        (0..6).map(|n| whatsapp("+447911123555", &format!("SMburst{n}"), &format!("part {n}"))).collect();
+    let results = ingest_all_at_once(&db, &messages).await;
+    let tickets: std::collections::BTreeSet<i64> = results.iter().map(|r| r.ticket_id).collect();
+    assert_eq!(tickets.len(), 1, "{results:?}");
+    assert_eq!(count(&db, "select count(*) from customers").await, 1);
+    assert_eq!(count(&db, "select count(*) from interactions").await, 6);
+});
+
+async fn ingest_all_at_once(db: &Db, messages: &[InboundMessage]) -> Vec<inbound::Ingested> {
+    let handles: Vec<_> = messages
+        .iter()
+        .cloned()
+        .map(|message| {
+            let db = db.clone();
+            tokio::spawn(async move { inbound::ingest(&db, &policy(), &message).await.unwrap() })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for handle in handles {
+        results.push(handle.await.unwrap());
+    }
+    results
+}
+
+both_backends!(a_reply_to_a_solved_ticket_reopens_it_and_a_closed_one_gets_a_follow_up, |db: Db| async move {
+    let first = inbound::ingest(&db, &policy(), &whatsapp("+447911123456", "SM1", "Broken kettle")).await.unwrap();
+    tickets::set_status(&db, first.ticket_id, TicketStatus::Solved, None).await.unwrap();
+
+    let back = inbound::ingest(&db, &policy(), &whatsapp("+447911123456", "SM2", "It broke again")).await.unwrap();
+    assert_eq!((back.ticket_id, back.threaded), (first.ticket_id, Some(Threaded::Reopened)));
+    assert_eq!(status(&db, first.ticket_id).await, TicketStatus::Open);
+    let thread = tickets::ticket_thread(&db, first.ticket_id).await.unwrap().interactions;
+    assert!(thread.iter().any(|entry| entry.kind == InteractionKind::StatusChange && entry.body.contains("Reopened")));
+
+    tickets::set_status(&db, first.ticket_id, TicketStatus::Closed, None).await.unwrap();
+    let later = inbound::ingest(&db, &policy(), &whatsapp("+447911123456", "SM3", "New kettle, new problem")).await.unwrap();
+    assert_eq!(later.threaded, Some(Threaded::FollowUp { of: first.ticket_id }));
+    assert_eq!(status(&db, first.ticket_id).await, TicketStatus::Closed);
+    assert_eq!(tickets::summary(&db, later.ticket_id).await.unwrap().subject, "New kettle, new problem");
+
+});
+
+both_backends!(outside_the_window_a_message_starts_a_new_ticket, |db: Db| async move {
+    let first = inbound::ingest(&db, &policy(), &whatsapp("+447911123456", "SM1", "Question one")).await.unwrap();
+    set_last_activity(&db, first.ticket_id, Utc::now() - Duration::days(8)).await;
+    let next = inbound::ingest(&db, &policy(), &whatsapp("+447911123456", "SM2", "Question two")).await.unwrap();
+    assert_eq!(next.threaded, Some(Threaded::Created));
+    assert_ne!(next.ticket_id, first.ticket_id);
+    // A shorter window is a setting.
+    let tight = InboundPolicy { thread_window: Duration::minutes(1), ..policy() };
+    set_last_activity(&db, next.ticket_id, Utc::now() - Duration::minutes(5)).await;
+    let third = inbound::ingest(&db, &tight, &whatsapp("+447911123456", "SM3", "Question three")).await.unwrap();
+    assert_eq!(third.threaded, Some(Threaded::Created));
+});
+
+both_backends!(a_customers_answer_puts_a_pending_ticket_back_in_the_queue, |db: Db| async move {
+    let first = inbound::ingest(&db, &policy(), &whatsapp("+447911123456", "SM1", "Help")).await.unwrap();
+    tickets::set_status(&db, first.ticket_id, TicketStatus::Pending, None).await.unwrap();
+    inbound::ingest(&db, &policy(), &whatsapp("+447911123456", "SM2", "Here is the photo")).await.unwrap();
+    assert_eq!(status(&db, first.ticket_id).await, TicketStatus::Open);
+});
+
+both_backends!(a_ticket_token_threads_only_the_tickets_own_customer, |db: Db| async move {
+    let ana = ingest_email(&db, &raw_email("ana@example.com", "<a1@example.com>", "Kettle", "", "Broken")).await;
+    set_last_activity(&db, ana.ticket_id, Utc::now() - Duration::days(20)).await;
+    // Her own token threads even after the window...
+    let own = ingest_email(&db, &raw_email("ana@example.com", "<a2@example.com>", &format!("Re: Kettle [#{}]", ana.ticket_id), "", "Any news?")).await;
+    assert_eq!((own.ticket_id, own.threaded), (ana.ticket_id, Some(Threaded::Joined)));
+    // ...but someone else naming her ticket gets their own.
+    let mallory = ingest_email(&db, &raw_email("mallory@example.net", "<m1@example.net>", &format!("Re: Kettle [#{}]", ana.ticket_id), "", "Let me in")).await;
+    assert_ne!(mallory.ticket_id, ana.ticket_id);
+    assert_eq!(mallory.threaded, Some(Threaded::Created));
+
+    // Solved long ago: her answer starts a new conversation that points back.
+    tickets::set_status(&db, ana.ticket_id, TicketStatus::Solved, None).await.unwrap();
+    set_last_activity(&db, ana.ticket_id, Utc::now() - Duration::days(30)).await;
+    let late = ingest_email(&db, &raw_email("ana@example.com", "<a3@example.com>", &format!("Re: Kettle [#{}]", ana.ticket_id), "", "It broke again")).await;
+    assert_eq!(late.threaded, Some(Threaded::FollowUp { of: ana.ticket_id }));
+    assert_eq!(status(&db, ana.ticket_id).await, TicketStatus::Solved);
+});
+
+both_backends!(email_attachments_and_the_original_are_kept_on_the_ticket, |db: Db| async move {
+    let raw = b"From: ana@example.com\r\nSubject: Photo of the damage\r\nMessage-ID: <p1@example.com>\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nSee the photo.\r\n\r\nOn Mon, Support wrote:\r\n> Can you send a photo?\r\n--b\r\nContent-Type: image/png\r\nContent-Disposition: attachment; filename=\"damage.png\"\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--b--\r\n";
+    let ingested = ingest_email(&db, raw).await;
+    let files = attachments::of_ticket(&db, ingested.ticket_id).await.unwrap().remove(&ingested.interaction_id).unwrap();
+    let names: Vec<(&str, &str)> = files.iter().map(|f| (f.file_name.as_str(), f.content_type.as_str())).collect();
+    assert_eq!(names, [("damage.png", "image/png"), ("original.eml", "message/rfc822")]);
+});
+
+both_backends!(an_unusable_sender_is_refused_and_nothing_is_written, |db: Db| async move {
+    let error = inbound::ingest(&db, &policy(), &call("555-0100", "call-x", "Missed call")).await.unwrap_err();
+    assert!(error.to_string().contains("country code"), "{error}");
+    let mut empty = whatsapp("+447911123456", "SMempty", "x");
+    empty.body.clear();
+    assert!(inbound::ingest(&db, &policy(), &empty).await.unwrap_err().to_string().contains("neither text nor attachments"));
+    assert_eq!(count(&db, "select count(*) from customers").await, 0);
+    assert_eq!(count(&db, "select count(*) from tickets").await, 0);
+});

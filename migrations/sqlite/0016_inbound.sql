@@ -1,0 +1,21 @@
+-- Inbound messages from every channel thread into tickets. A message about a closed ticket
+-- opens a follow-up that points back at it, so the agent sees the earlier conversation.
+alter table tickets add column follow_up_of integer references tickets (id);
+
+-- Keys for the public REST API and the inbound endpoints. Only a hash of the secret is kept;
+-- the prefix (the key's public part) names it in lists and logs.
+create table api_keys (
+    id              integer primary key,
+    name            text not null,
+    prefix          text not null unique,
+    secret_hash     text not null,
+    scopes          text not null,
+    rate_per_minute integer not null check (rate_per_minute > 0),
+    created_by      integer references users (id),
+    created_at      timestamp not null,
+    last_used_at    timestamp,
+    revoked_at      timestamp
+);
+
+-- Looking a thread up by the Message-IDs an email names.
+create index interactions_provider_message on interactions (provider_message_id) where provider_message_id is not null;
