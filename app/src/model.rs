@@ -72,6 +72,16 @@ text_enum!(
 );
 
 text_enum!(
+    /// What a key of the public REST API may do.
+    ApiScope {
+        MessagesWrite = "messages:write",
+        TicketsRead = "tickets:read",
+        TicketsWrite = "tickets:write",
+        CustomersRead = "customers:read",
+    }
+);
+
+text_enum!(
     TicketStatus {
         New = "new",
         Open = "open",

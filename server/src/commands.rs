@@ -1,7 +1,7 @@
 //! What each subcommand does.
 
 use crate::{
-    config::{Cli, Command, CreateAdminArgs, OutboxArgs, SeedArgs, ServeArgs},
+    config::{ApiKeyCommand, Cli, Command, CreateAdminArgs, OutboxArgs, SeedArgs, ServeArgs},
     router::{router, session_layer},
 };
 use app::{
@@ -9,9 +9,11 @@ use app::{
     model::Role,
     server::{
         accounts::{self, Links},
+        api_keys,
         auth::SessionPolicy,
         attachments, events,
         mail::{self, MailSender},
+        inbound::InboundPolicy,
         privacy,
         db::{Db, DbError},
         seed::{self, DEMO_LOGINS, DEMO_PASSWORD, SeedOutcome, SeedSize},
@@ -64,6 +66,7 @@ pub async fn run(cli: Cli) -> Result<(), CommandError> {
         Command::CreateAdmin(args) => create_admin(&db, args).await,
         Command::Seed(args) => seed(&db, args).await,
         Command::Outbox(args) => outbox(&db, args).await,
+        Command::ApiKey(command) => api_key(&db, command).await,
     };
     db.close().await;
     outcome
@@ -89,6 +92,11 @@ async fn serve(db: Db, args: ServeArgs) -> Result<(), CommandError> {
     let housekeeping = tokio::spawn(housekeeping_every(db.clone(), Duration::from_secs(3600)));
     let mut state = AppState::new(leptos_options, db.clone(), policy, links);
     state.erasure_grace = chrono::Duration::days(args.erasure_grace_days);
+    state.inbound = InboundPolicy {
+        thread_window: chrono::Duration::hours(args.thread_window_hours),
+        max_message_bytes: (args.max_inbound_mb * 1024 * 1024) as usize,
+    };
+    state.twilio_auth_token = args.twilio_auth_token.filter(|token| !token.trim().is_empty());
     let mail = match &args.smtp_url {
         Some(url) => {
             let sender = MailSender::new(url, &args.mail_from).map_err(|error| CommandError::Config(error.to_string()))?;
@@ -237,6 +245,41 @@ async fn outbox(db: &Db, args: OutboxArgs) -> Result<(), CommandError> {
     for mail in accounts::pending_mail(db, args.to.as_deref()).await? {
         serde_json::to_writer(&mut out, &mail).map_err(|e| CommandError::Output(e.into()))?;
         writeln!(out).map_err(CommandError::Output)?;
+    }
+    Ok(())
+}
+
+async fn api_key(db: &Db, command: ApiKeyCommand) -> Result<(), CommandError> {
+    let mut out = std::io::stdout().lock();
+    let mut print = |line: String| writeln!(out, "{line}").map_err(CommandError::Output);
+    match command {
+        ApiKeyCommand::Create { name, scopes, rate_per_minute } => {
+            let (key, secret) = api_keys::create(db, &name, &scopes, rate_per_minute, None).await?;
+            print(format!("Created API key #{} \"{}\". It is shown only now; store it safely:", key.id, key.name))?;
+            print(secret)?;
+        }
+        ApiKeyCommand::List => {
+            for key in api_keys::list(db).await? {
+                let scopes: Vec<&str> = key.scopes.iter().map(|scope| scope.as_str()).collect();
+                let state = match (key.revoked_at, key.last_used_at) {
+                    (Some(at), _) => format!("revoked {}", at.format("%Y-%m-%d %H:%M")),
+                    (None, Some(at)) => format!("last used {}", at.format("%Y-%m-%d %H:%M")),
+                    (None, None) => "never used".to_owned(),
+                };
+                print(format!(
+                    "#{}\t{}\thd_{}_…\t{}\t{}/min\t{state}",
+                    key.id,
+                    key.name,
+                    key.prefix,
+                    scopes.join(","),
+                    key.rate_per_minute
+                ))?;
+            }
+        }
+        ApiKeyCommand::Revoke { id } => {
+            api_keys::revoke(db, id, None).await?;
+            print(format!("Revoked API key #{id}."))?;
+        }
     }
     Ok(())
 }

@@ -51,6 +51,36 @@ pub enum Command {
     Seed(SeedArgs),
     /// Print the mail waiting to be sent (account links, notices), oldest first, as JSON lines.
     Outbox(OutboxArgs),
+    /// Keys for the REST API and the inbound endpoints: create, list, revoke.
+    #[command(subcommand)]
+    ApiKey(ApiKeyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApiKeyCommand {
+    /// Create a key and print it; it is shown this once.
+    Create {
+        /// Who uses it, e.g. "Postfix pipe" or "CRM sync".
+        #[arg(long)]
+        name: String,
+        /// What it may do (repeat or separate with commas).
+        #[arg(long = "scope", value_delimiter = ',', required = true, value_parser = parse_scope)]
+        scopes: Vec<app::model::ApiScope>,
+        /// Requests a minute this key may make.
+        #[arg(long, default_value_t = app::server::api_keys::DEFAULT_RATE_PER_MINUTE)]
+        rate_per_minute: u32,
+    },
+    /// List the keys (never their secrets).
+    List,
+    /// Revoke a key by its number; requests with it are refused from then on.
+    Revoke { id: i64 },
+}
+
+fn parse_scope(text: &str) -> Result<app::model::ApiScope, String> {
+    text.parse().map_err(|_| {
+        let known: Vec<&str> = app::model::ApiScope::ALL.iter().map(|scope| scope.as_str()).collect();
+        format!("unknown scope {text:?}; known scopes: {}", known.join(", "))
+    })
 }
 
 #[derive(Debug, Args)]
@@ -89,6 +119,20 @@ pub struct ServeArgs {
     /// The sender of outbound mail.
     #[arg(long, env = "MAIL_FROM", default_value = "Northwind Support <support@northwind.test>")]
     pub mail_from: String,
+
+    /// An inbound message joins (or reopens) the customer's latest ticket active within this
+    /// many hours, whatever channel it came in on; after that it starts a new one.
+    #[arg(long, env = "THREAD_WINDOW_HOURS", default_value_t = 168, value_parser = clap::value_parser!(i64).range(1..=8760))]
+    pub thread_window_hours: i64,
+
+    /// The largest inbound message, with its attachments, in megabytes.
+    #[arg(long, env = "MAX_INBOUND_MB", default_value_t = 25, value_parser = clap::value_parser!(u64).range(1..=200))]
+    pub max_inbound_mb: u64,
+
+    /// The auth token of the Twilio account whose SMS and WhatsApp webhooks point at
+    /// /webhooks/twilio; it verifies their signatures. Without it that webhook is off.
+    #[arg(long, env = "TWILIO_AUTH_TOKEN", hide_env_values = true)]
+    pub twilio_auth_token: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -1,5 +1,6 @@
 //! The helpdesk server binary's library: command line, router and the commands it runs.
 
+pub mod api;
 pub mod bench;
 pub mod commands;
 pub mod config;

@@ -44,7 +44,9 @@ static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route
 pub fn router(state: AppState, sessions: SessionManagerLayer<Sessions>, https: bool) -> Router {
     let routes = ROUTES.clone();
     let options = state.leptos_options.clone();
+    let api = crate::api::routes(&state.inbound);
     Router::new()
+        .merge(api)
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/account/export", get(export_my_data))

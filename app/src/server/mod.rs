@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod activity;
+pub mod api_keys;
 pub mod attachments;
 pub mod audit;
 pub mod auth;

@@ -1,6 +1,6 @@
 use super::{
-    accounts::Links, auth::SessionPolicy, db::Db, events::Hub, search::Vocabulary,
-    throttle::LoginThrottle,
+    accounts::Links, api_keys::RateLimits, auth::SessionPolicy, db::Db, events::Hub,
+    inbound::InboundPolicy, search::Vocabulary, throttle::LoginThrottle,
 };
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -22,6 +22,12 @@ pub struct AppState {
     pub erasure_grace: chrono::Duration,
     /// This node's live ticket events, fed by `events::pump`.
     pub events: Hub,
+    /// How inbound messages thread, and how large they may be.
+    pub inbound: InboundPolicy,
+    /// Each API key's request budget on this node.
+    pub api_limits: Arc<RateLimits>,
+    /// Verifies Twilio's webhooks; without it the SMS and WhatsApp webhook is off.
+    pub twilio_auth_token: Option<String>,
 }
 
 impl AppState {
@@ -35,6 +41,9 @@ impl AppState {
             vocabulary: Arc::default(),
             erasure_grace: super::privacy::DEFAULT_GRACE,
             events: Hub::default(),
+            inbound: InboundPolicy::default(),
+            api_limits: Arc::default(),
+            twilio_auth_token: None,
         }
     }
 }

@@ -151,3 +151,29 @@ async fn unusable_mail_settings_stop_the_server_with_the_reason() {
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("invalid sender address \"Northwind support desk\""), "{}", text(&out.stderr));
 }
+
+#[tokio::test]
+async fn api_keys_are_created_listed_and_revoked_from_the_command_line() {
+    let t = TestDb::new(Backend::Sqlite).await;
+    let out = helpdesk(&t.url, &["api-key", "create", "--name", "Postfix pipe", "--scope", "messages:write"], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let printed = text(&out.stdout);
+    let secret = printed.lines().last().unwrap();
+    assert!(secret.starts_with("hd_"), "{printed}");
+    assert!(app::server::api_keys::authenticate(&t.db, secret).await.unwrap().is_some());
+
+    let out = helpdesk(&t.url, &["api-key", "list"], "");
+    let listed = text(&out.stdout);
+    assert!(listed.contains("Postfix pipe") && listed.contains("messages:write"), "{listed}");
+    assert!(!listed.contains(secret), "the secret is never listed again");
+
+    let out = helpdesk(&t.url, &["api-key", "create", "--name", "x", "--scope", "everything"], "");
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("known scopes: messages:write"), "{}", text(&out.stderr));
+
+    let out = helpdesk(&t.url, &["api-key", "revoke", "1"], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(app::server::api_keys::authenticate(&t.db, secret).await.unwrap().is_none());
+    let out = helpdesk(&t.url, &["api-key", "revoke", "1"], "");
+    assert!(!out.status.success(), "a revoked key cannot be revoked twice");
+}

@@ -4,6 +4,7 @@
 mod support;
 
 mod accounts;
+mod api;
 mod attachments;
 mod auth;
 mod cli;

@@ -34,11 +34,17 @@ use tower::ServiceExt;
 pub const PUBLIC_URL: &str = "https://help.northwind.test";
 
 pub async fn app_with(db: &Db, policy: SessionPolicy) -> Router {
+    app_configured(db, policy, |_| {}).await
+}
+
+/// The router over a seeded database, with settings `configure` changes from the defaults.
+pub async fn app_configured(db: &Db, policy: SessionPolicy, configure: impl FnOnce(&mut AppState)) -> Router {
     seed::seed(db, SeedSize::default()).await.unwrap();
     let options = LeptosOptions::builder().output_name("helpdesk").build();
     let sessions = Sessions::for_db(db).await.unwrap();
     let links = Links { public_url: PUBLIC_URL.to_owned() };
-    let state = AppState::new(options, db.clone(), policy, links);
+    let mut state = AppState::new(options, db.clone(), policy, links);
+    configure(&mut state);
     // As `serve` does: the node's live events, read from the database as writes commit.
     tokio::spawn(events::pump(db.clone(), state.events.clone()));
     router(state, session_layer(sessions, false), false)
