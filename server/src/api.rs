@@ -8,14 +8,14 @@ use app::{
     server::{
         api_keys::{self, ApiKey},
         identity::Identifier,
-        inbound::{self, InboundMessage, InboundPolicy, Ingested, Threaded, email, inbound_file, twilio},
+        inbound::{self, InboundMessage, InboundPolicy, Ingested, Threaded, email, inbound_file, meta, twilio},
         state::AppState,
     },
 };
 use axum::{
     Json, Router,
     body::Bytes,
-    extract::{DefaultBodyLimit, FromRequestParts, OriginalUri, State},
+    extract::{DefaultBodyLimit, FromRequestParts, OriginalUri, Query, State},
     http::{HeaderMap, StatusCode, header, request::Parts},
     response::{IntoResponse, Response},
     routing::{get, post},
@@ -23,7 +23,10 @@ use axum::{
 use base64::{Engine, engine::general_purpose::STANDARD};
 use serde::Deserialize;
 use serde_json::json;
-use std::time::{Duration, Instant};
+use std::{
+    collections::HashMap,
+    time::{Duration, Instant},
+};
 
 /// The OpenAPI 3 description of `/api/v1`, kept true by the API tests.
 pub const OPENAPI: &str = include_str!("openapi.json");
@@ -36,6 +39,7 @@ pub fn routes(policy: &InboundPolicy) -> Router<AppState> {
         .route("/api/v1/messages", post(create_message))
         .route("/api/v1/inbound/email", post(inbound_email))
         .route("/webhooks/twilio", post(twilio_webhook))
+        .route("/webhooks/meta", get(meta_handshake).post(meta_webhook))
         .layer(DefaultBodyLimit::max(body_limit))
 }
 
@@ -74,7 +78,7 @@ impl IntoResponse for ApiError {
                 format!("This key is over its request rate; retry in {} s.", retry_after(*wait)),
             ),
             Self::BadRequest(message) => (StatusCode::BAD_REQUEST, message.clone()),
-            Self::BadSignature => (StatusCode::FORBIDDEN, "The webhook signature does not verify.".to_owned()),
+            Self::BadSignature => (StatusCode::FORBIDDEN, "The webhook's signature or verify token does not match this server's.".to_owned()),
             Self::NotConfigured(what) => (StatusCode::SERVICE_UNAVAILABLE, format!("{what} is not set up on this server.")),
             Self::App(error) => (
                 StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
@@ -279,7 +283,7 @@ async fn twilio_webhook(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let token = state.twilio_auth_token.as_deref().ok_or(ApiError::NotConfigured("The Twilio channel"))?;
+    let token = state.channels.twilio_auth_token.as_deref().ok_or(ApiError::NotConfigured("The Twilio channel"))?;
     let params: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
     // Twilio signs the address it called: this server's public URL and the path it was given.
     let path = uri.path_and_query().map(|pq| pq.as_str()).unwrap_or("/webhooks/twilio");
@@ -291,4 +295,30 @@ async fn twilio_webhook(
     }
     inbound::ingest(&state.db, &state.inbound, &twilio::message(&params)?).await?;
     Ok(([(header::CONTENT_TYPE, "text/xml")], "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>").into_response())
+}
+
+/// `GET /webhooks/meta`: Meta subscribing the webhook; the challenge is echoed only to a
+/// subscription that presents our verify token.
+async fn meta_handshake(State(state): State<AppState>, Query(query): Query<HashMap<String, String>>) -> Result<Response, ApiError> {
+    let verify_token = state.channels.meta_verify_token.as_deref().ok_or(ApiError::NotConfigured("The Messenger and Instagram channel"))?;
+    let field = |name: &str| query.get(name).map(String::as_str);
+    match meta::handshake(verify_token, field("hub.mode"), field("hub.verify_token"), field("hub.challenge")) {
+        Some(challenge) => Ok(challenge.to_owned().into_response()),
+        None => Err(ApiError::BadSignature),
+    }
+}
+
+/// `POST /webhooks/meta`: a batch of Messenger or Instagram events, signed with the app
+/// secret. Answered 200 once every customer message in it is committed.
+async fn meta_webhook(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
+    let secret = state.channels.meta_app_secret.as_deref().ok_or(ApiError::NotConfigured("The Messenger and Instagram channel"))?;
+    let signature = headers.get("x-hub-signature-256").and_then(|value| value.to_str().ok()).unwrap_or_default();
+    if !meta::verify(secret, &body, signature) {
+        tracing::warn!("Meta webhook with a signature that does not verify");
+        return Err(ApiError::BadSignature);
+    }
+    for message in meta::messages(&body)? {
+        inbound::ingest(&state.db, &state.inbound, &message).await?;
+    }
+    Ok(StatusCode::OK.into_response())
 }

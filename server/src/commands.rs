@@ -18,7 +18,7 @@ use app::{
         db::{Db, DbError},
         seed::{self, DEMO_LOGINS, DEMO_PASSWORD, SeedOutcome, SeedSize},
         sessions::Sessions,
-        state::AppState,
+        state::{AppState, ChannelSecrets},
         users::{self, NewUser},
     },
 };
@@ -96,7 +96,12 @@ async fn serve(db: Db, args: ServeArgs) -> Result<(), CommandError> {
         thread_window: chrono::Duration::hours(args.thread_window_hours),
         max_message_bytes: (args.max_inbound_mb * 1024 * 1024) as usize,
     };
-    state.twilio_auth_token = args.twilio_auth_token.filter(|token| !token.trim().is_empty());
+    let secret = |value: Option<String>| value.filter(|value| !value.trim().is_empty());
+    state.channels = ChannelSecrets {
+        twilio_auth_token: secret(args.twilio_auth_token),
+        meta_app_secret: secret(args.meta_app_secret),
+        meta_verify_token: secret(args.meta_verify_token),
+    };
     let mail = match &args.smtp_url {
         Some(url) => {
             let sender = MailSender::new(url, &args.mail_from).map_err(|error| CommandError::Config(error.to_string()))?;

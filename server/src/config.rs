@@ -133,6 +133,15 @@ pub struct ServeArgs {
     /// /webhooks/twilio; it verifies their signatures. Without it that webhook is off.
     #[arg(long, env = "TWILIO_AUTH_TOKEN", hide_env_values = true)]
     pub twilio_auth_token: Option<String>,
+
+    /// The secret of the Meta app whose Messenger and Instagram webhooks point at
+    /// /webhooks/meta; it verifies their signatures. Without it that webhook is off.
+    #[arg(long, env = "META_APP_SECRET", hide_env_values = true)]
+    pub meta_app_secret: Option<String>,
+
+    /// The verify token entered in the Meta app's webhook settings.
+    #[arg(long, env = "META_VERIFY_TOKEN", hide_env_values = true)]
+    pub meta_verify_token: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -26,8 +26,19 @@ pub struct AppState {
     pub inbound: InboundPolicy,
     /// Each API key's request budget on this node.
     pub api_limits: Arc<RateLimits>,
-    /// Verifies Twilio's webhooks; without it the SMS and WhatsApp webhook is off.
+    /// The secrets that verify the channel providers' webhooks.
+    pub channels: ChannelSecrets,
+}
+
+/// A provider's webhook is off until its secret is set.
+#[derive(Clone, Debug, Default)]
+pub struct ChannelSecrets {
+    /// Twilio's auth token, which signs its SMS and WhatsApp webhooks.
     pub twilio_auth_token: Option<String>,
+    /// The Meta app's secret, which signs Messenger and Instagram webhooks.
+    pub meta_app_secret: Option<String>,
+    /// The token Meta must present when it subscribes the webhook.
+    pub meta_verify_token: Option<String>,
 }
 
 impl AppState {
@@ -43,7 +54,7 @@ impl AppState {
             events: Hub::default(),
             inbound: InboundPolicy::default(),
             api_limits: Arc::default(),
-            twilio_auth_token: None,
+            channels: ChannelSecrets::default(),
         }
     }
 }

@@ -207,7 +207,7 @@ fn form_urlencoded_pairs(params: &[(&str, &str)]) -> String {
 
 both_backends!(twilio_webhooks_are_verified_and_recorded_once, |db: Db| async move {
     let token = "twilio-test-token";
-    let configured = app_configured(&db, SessionPolicy::default(), |state| state.twilio_auth_token = Some(token.to_owned())).await;
+    let configured = app_configured(&db, SessionPolicy::default(), |state| state.channels.twilio_auth_token = Some(token.to_owned())).await;
     let params = [
         ("MessageSid", "SMwa-900"),
         ("AccountSid", "AC123"),
@@ -232,6 +232,48 @@ both_backends!(twilio_webhooks_are_verified_and_recorded_once, |db: Db| async mo
 
     let unconfigured = app(&db).await;
     assert_eq!(send(&unconfigured, twilio_request(token, &params)).await.0, StatusCode::SERVICE_UNAVAILABLE);
+});
+
+fn meta_request(secret: &str, body: &str) -> Request<Body> {
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(body.as_bytes());
+    let signature: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
+    Request::post("/webhooks/meta")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("x-hub-signature-256", format!("sha256={signature}"))
+        .body(Body::from(body.to_owned()))
+        .unwrap()
+}
+
+both_backends!(meta_webhooks_are_subscribed_verified_and_recorded_once, |db: Db| async move {
+    let secret = "meta-app-secret";
+    let configured = app_configured(&db, SessionPolicy::default(), |state| {
+        state.channels.meta_app_secret = Some(secret.to_owned());
+        state.channels.meta_verify_token = Some("our-verify-token".to_owned());
+    })
+    .await;
+    let handshake = |token: &str| {
+        Request::get(format!("/webhooks/meta?hub.mode=subscribe&hub.verify_token={token}&hub.challenge=1158201444"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let (status, response) = send(&configured, handshake("our-verify-token")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(response.into_body().collect().await.unwrap().to_bytes(), "1158201444");
+    assert_eq!(send(&configured, handshake("guess")).await.0, StatusCode::FORBIDDEN);
+
+    let delivery = r#"{"object":"page","entry":[{"id":"PAGE","time":1,"messaging":[
+        {"sender":{"id":"24001"},"recipient":{"id":"PAGE"},"timestamp":1,"message":{"mid":"m_900","text":"Do you ship to Lisbon?"}},
+        {"sender":{"id":"PAGE"},"recipient":{"id":"24001"},"timestamp":2,"message":{"mid":"m_901","text":"Yes","is_echo":true}}]}]}"#;
+    assert_eq!(send(&configured, meta_request(secret, delivery)).await.0, StatusCode::OK);
+    assert_eq!(send(&configured, meta_request(secret, delivery)).await.0, StatusCode::OK);
+    assert_eq!(scalar(&db, "select count(*) from interactions where channel = 'social' and provider_message_id = 'm_900'").await, 1);
+    assert_eq!(scalar(&db, "select count(*) from interactions where provider_message_id = 'm_901'").await, 0, "our own echo");
+
+    assert_eq!(send(&configured, meta_request("not-the-secret", delivery)).await.0, StatusCode::FORBIDDEN);
+    let (status, response) = send(&configured, meta_request(secret, r#"{"object":"page","entry":[{"#)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(json_of(response).await["error"].as_str().unwrap().contains("not a Messenger"));
 });
 
 /// The operations the tests above exercise, all of which the document must describe.

@@ -17,6 +17,7 @@
 //! with what the first delivery recorded, and nothing is written twice.
 
 pub mod email;
+pub mod meta;
 pub mod twilio;
 
 use super::{
