@@ -19,3 +19,18 @@ create table api_keys (
 
 -- Looking a thread up by the Message-IDs an email names.
 create index interactions_provider_message on interactions (provider_message_id) where provider_message_id is not null;
+
+-- A phone call as the telephony system reports it, event by event; its timeline entry
+-- (kind 'call') is rewritten from these facts as they arrive, in whatever order.
+create table calls (
+    interaction_id   bigint primary key references interactions (id),
+    direction        text not null check (direction in ('inbound', 'outbound')),
+    customer_number  text not null,
+    agent_id         bigint references users (id),
+    started_at       timestamptz,
+    answered_at      timestamptz,
+    ended_at         timestamptz,
+    duration_seconds integer check (duration_seconds >= 0),
+    recording_url    text,
+    disposition      text
+);

@@ -8,7 +8,7 @@ use app::{
     server::{
         api_keys::{self, ApiKey},
         identity::Identifier,
-        inbound::{self, InboundMessage, InboundPolicy, Ingested, Threaded, email, inbound_file, meta, twilio},
+        inbound::{self, InboundMessage, InboundPolicy, Ingested, Threaded, calls, email, inbound_file, meta, twilio},
         state::AppState,
     },
 };
@@ -38,6 +38,7 @@ pub fn routes(policy: &InboundPolicy) -> Router<AppState> {
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/messages", post(create_message))
         .route("/api/v1/inbound/email", post(inbound_email))
+        .route("/api/v1/calls", post(call_event))
         .route("/webhooks/twilio", post(twilio_webhook))
         .route("/webhooks/meta", get(meta_handshake).post(meta_webhook))
         .layer(DefaultBodyLimit::max(body_limit))
@@ -252,6 +253,23 @@ async fn inbound_email(State(state): State<AppState>, client: Client, body: Byte
     let message = email::parse(&body, &state.inbound)?;
     let ingested = inbound::ingest(&state.db, &state.inbound, &message).await?;
     Ok(recorded(&ingested))
+}
+
+/// `POST /api/v1/calls`: one event of a phone call from the telephony system. 201 when it
+/// is the first news of the call, 200 when it adds to a call already on the timeline.
+async fn call_event(State(state): State<AppState>, client: Client, body: Bytes) -> Result<Response, ApiError> {
+    client.require(ApiScope::MessagesWrite)?;
+    let event: calls::CallEvent = serde_json::from_slice(&body)
+        .map_err(|error| ApiError::BadRequest(format!("The body is not a valid call event: {error}.")))?;
+    let recorded = calls::record(&state.db, &state.inbound, &event).await?;
+    let status = if recorded.duplicate() { StatusCode::OK } else { StatusCode::CREATED };
+    let body = json!({
+        "interaction_id": recorded.interaction_id,
+        "ticket_id": recorded.ticket_id,
+        "customer_id": recorded.customer_id,
+        "new_call": !recorded.duplicate(),
+    });
+    Ok((status, Json(body)).into_response())
 }
 
 /// 201 for a message recorded now, 200 for a retry of one recorded before.

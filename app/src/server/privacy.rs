@@ -194,6 +194,8 @@ const ERASE_STATEMENTS: &[&str] = &[
     "update article_votes set comment = '', customer_id = null where customer_id = $1",
     "update satisfaction_ratings set comment = '' where customer_id = $1",
     "delete from attachments where interaction_id in (select id from interactions where customer_id = $1)",
+    "update calls set customer_number = '[erased]', recording_url = null
+     where interaction_id in (select id from interactions where customer_id = $1)",
 ];
 
 async fn erase(db: &Db, request_id: i64, user_id: i64) -> Result<(), AppError> {

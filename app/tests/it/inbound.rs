@@ -13,7 +13,11 @@ use app::{
         attachments,
         db::Db,
         identity::Identifier,
-        inbound::{self, InboundMessage, InboundPolicy, Threaded, email, twilio},
+        inbound::{
+            self, InboundMessage, InboundPolicy, Threaded,
+            calls::{self, CallEvent, CallEventKind, Direction},
+            email, twilio,
+        },
         mail, tickets, workspace,
     },
     with_db,
@@ -261,4 +265,75 @@ both_backends!(an_unusable_sender_is_refused_and_nothing_is_written, |db: Db| as
     assert!(inbound::ingest(&db, &policy(), &empty).await.unwrap_err().to_string().contains("neither text nor attachments"));
     assert_eq!(count(&db, "select count(*) from customers").await, 0);
     assert_eq!(count(&db, "select count(*) from tickets").await, 0);
+});
+
+fn call_event(call_id: &str, event: CallEventKind) -> CallEvent {
+    CallEvent {
+        call_id: call_id.to_owned(),
+        event,
+        direction: Direction::Inbound,
+        customer_number: "+44 7911 123456".to_owned(),
+        agent_email: None,
+        at: None,
+        duration_seconds: None,
+        recording_url: None,
+        disposition: None,
+    }
+}
+
+async fn call_entry(db: &Db, interaction_id: i64) -> (String, Option<i64>) {
+    with_db!(db, |pool| sqlx::query_as::<_, (String, Option<i64>)>("select body, author_id from interactions where id = $1")
+        .bind(interaction_id)
+        .fetch_one(pool)
+        .await
+        .unwrap())
+}
+
+both_backends!(a_call_reported_event_by_event_is_one_timeline_entry_in_the_conversation, |db: Db| async move {
+    let sam = login(&db, "Sam", Role::Agent, None).await;
+    let chat = inbound::ingest(&db, &policy(), &whatsapp("+447911123456", "SM1", "Can you call me?")).await.unwrap();
+
+    let started = calls::record(&db, &policy(), &call_event("pbx-1", CallEventKind::Started)).await.unwrap();
+    assert_eq!((started.ticket_id, started.threaded), (chat.ticket_id, Some(Threaded::Joined)));
+    let answered = CallEvent { agent_email: Some(sam.email.clone()), ..call_event("pbx-1", CallEventKind::Answered) };
+    calls::record(&db, &policy(), &answered).await.unwrap();
+    assert_eq!(
+        call_entry(&db, started.interaction_id).await,
+        ("Inbound call with +447911123456, answered by Sam, in progress.".to_owned(), Some(sam.id))
+    );
+    let ended = CallEvent {
+        duration_seconds: Some(252),
+        recording_url: Some("https://pbx.example/rec/1.mp3".into()),
+        disposition: Some("resolved".into()),
+        ..call_event("pbx-1", CallEventKind::Ended)
+    };
+    let last = calls::record(&db, &policy(), &ended).await.unwrap();
+    assert_eq!((last.interaction_id, last.duplicate()), (started.interaction_id, true));
+    // Reported twice: nothing changes.
+    calls::record(&db, &policy(), &ended).await.unwrap();
+    let (body, _) = call_entry(&db, started.interaction_id).await;
+    assert_eq!(body, "Inbound call with +447911123456, answered by Sam, 4 min 12 s.\nOutcome: resolved\nRecording: https://pbx.example/rec/1.mp3");
+    assert_eq!(count(&db, "select count(*) from interactions where kind = 'call'").await, 1);
+});
+
+both_backends!(a_call_whose_first_event_is_lost_is_still_recorded, |db: Db| async move {
+    // Only the end of a missed call reaches us.
+    let ended = calls::record(&db, &policy(), &call_event("pbx-2", CallEventKind::Ended)).await.unwrap();
+    assert_eq!(ended.threaded, Some(Threaded::Created));
+    assert_eq!(call_entry(&db, ended.interaction_id).await.0, "Inbound call with +447911123456, not answered.");
+    // A late "started" adds nothing false.
+    calls::record(&db, &policy(), &call_event("pbx-2", CallEventKind::Started)).await.unwrap();
+    assert_eq!(call_entry(&db, ended.interaction_id).await.0, "Inbound call with +447911123456, not answered.");
+    assert_eq!(tickets::summary(&db, ended.ticket_id).await.unwrap().channel, Channel::Phone);
+});
+
+both_backends!(call_events_with_unusable_facts_are_refused, |db: Db| async move {
+    let unknown_agent = CallEvent { agent_email: Some("nobody@northwind.test".into()), ..call_event("pbx-3", CallEventKind::Answered) };
+    let error = calls::record(&db, &policy(), &unknown_agent).await.unwrap_err();
+    assert!(error.to_string().contains("No agent signs in as nobody@northwind.test"), "{error}");
+    let local = CallEvent { customer_number: "07911 123456".into(), ..call_event("pbx-3", CallEventKind::Started) };
+    assert!(calls::record(&db, &policy(), &local).await.unwrap_err().to_string().contains("country code"));
+    let script = CallEvent { recording_url: Some("javascript:alert(1)".into()), ..call_event("pbx-3", CallEventKind::Ended) };
+    assert!(calls::record(&db, &policy(), &script).await.unwrap_err().to_string().contains("http(s)"));
+    assert_eq!(count(&db, "select count(*) from interactions").await, 0);
 });

@@ -276,8 +276,41 @@ both_backends!(meta_webhooks_are_subscribed_verified_and_recorded_once, |db: Db|
     assert!(json_of(response).await["error"].as_str().unwrap().contains("not a Messenger"));
 });
 
+both_backends!(a_telephony_system_reports_a_call_event_by_event, |db: Db| async move {
+    let app = app(&db).await;
+    let key = writer(&db).await;
+    let event = |event: &str, extra: Value| {
+        let mut body = json!({ "call_id": "pbx-42", "event": event, "direction": "inbound", "customer_number": "+44 7911 123456" });
+        body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        body.to_string()
+    };
+    let (status, response) = post(&app, "/api/v1/calls", Some(&key), "application/json", event("started", json!({}))).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let started = json_of(response).await;
+    assert_eq!(started["new_call"], json!(true));
+    let (status, response) = post(
+        &app,
+        "/api/v1/calls",
+        Some(&key),
+        "application/json",
+        event("ended", json!({ "agent_email": "agent@northwind.test", "duration_seconds": 75, "disposition": "callback" })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let ended = json_of(response).await;
+    assert_eq!((ended["interaction_id"].clone(), ended["new_call"].clone()), (started["interaction_id"].clone(), json!(false)));
+    let thread = tickets::ticket_thread(&db, started["ticket_id"].as_i64().unwrap()).await.unwrap().interactions;
+    assert!(thread[0].body.starts_with("Inbound call with +447911123456, answered by "), "{}", thread[0].body);
+    assert!(thread[0].body.contains("1 min 15 s.\nOutcome: callback"), "{}", thread[0].body);
+
+    let (status, response) = post(&app, "/api/v1/calls", Some(&key), "application/json", event("rang", json!({}))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(json_of(response).await["error"].as_str().unwrap().contains("unknown variant `rang`"));
+});
+
 /// The operations the tests above exercise, all of which the document must describe.
-const EXERCISED: [(&str, &str); 3] = [("post", "/api/v1/messages"), ("post", "/api/v1/inbound/email"), ("get", "/api/v1/openapi.json")];
+const EXERCISED: [(&str, &str); 4] =
+    [("post", "/api/v1/messages"), ("post", "/api/v1/inbound/email"), ("post", "/api/v1/calls"), ("get", "/api/v1/openapi.json")];
 
 both_backends!(the_openapi_document_describes_what_the_server_does, |db: Db| async move {
     let app = app(&db).await;

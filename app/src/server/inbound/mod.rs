@@ -13,9 +13,13 @@
 //! A solved ticket found this way reopens if its last activity is within the window; a closed
 //! one, or a solved one gone quiet for longer, gets a follow-up ticket that points back at it.
 //!
+//! The sender is found by identity resolution; a phone number counts as the same person on
+//! SMS, WhatsApp and calls.
+//!
 //! Idempotency: provider message ids are unique per channel, so a provider's retry is answered
 //! with what the first delivery recorded, and nothing is written twice.
 
+pub mod calls;
 pub mod email;
 pub mod meta;
 pub mod twilio;
@@ -29,7 +33,7 @@ use super::{
 };
 use crate::{
     error::AppError,
-    model::{Channel, InteractionKind, MAX_ATTACHMENTS, TicketEventKind, TicketStatus},
+    model::{Channel, IdentityKind, InteractionKind, MAX_ATTACHMENTS, TicketEventKind, TicketStatus},
 };
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
@@ -111,7 +115,7 @@ pub async fn ingest(db: &Db, policy: &InboundPolicy, message: &InboundMessage) -
     if let Some(done) = recorded(db, message.channel, provider_id).await? {
         return Ok(done);
     }
-    let customer_id = identity::resolve_identity(db, &message.from, &message.display_name).await?.customer_id;
+    let customer_id = identity::resolve_identity(db, &with_same_number(&message.from), &message.display_name).await?.customer_id;
     let now = clock::now();
     let token = message.subject.as_deref().and_then(ticket_token);
     let replies_to: Vec<String> = message.replies_to.iter().map(|id| message_id(id)).collect();
@@ -257,6 +261,23 @@ pub async fn ingest(db: &Db, policy: &InboundPolicy, message: &InboundMessage) -
     });
     events::committed();
     Ok(ingested)
+}
+
+/// The sender's identifiers, with a phone number also as a WhatsApp number and the other way
+/// round: one number is one person whether they text, call or write on WhatsApp.
+fn with_same_number(from: &[Identifier]) -> Vec<Identifier> {
+    let mut all = from.to_vec();
+    for identifier in from {
+        let sibling = match identifier.kind {
+            IdentityKind::Phone => IdentityKind::Whatsapp,
+            IdentityKind::Whatsapp => IdentityKind::Phone,
+            _ => continue,
+        };
+        if !all.iter().any(|known| known.kind == sibling) {
+            all.push(Identifier::new(sibling, identifier.value.clone()));
+        }
+    }
+    all
 }
 
 /// What an earlier delivery of this message recorded, if there was one.
