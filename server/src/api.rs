@@ -8,7 +8,7 @@ use app::{
     server::{
         api_keys::{self, ApiKey},
         identity::Identifier,
-        inbound::{self, InboundMessage, InboundPolicy, Ingested, Threaded, calls, email, inbound_file, meta, twilio},
+        inbound::{InboundMessage, InboundPolicy, Ingested, Threaded, calls, email, inbound_file, meta, twilio},
         state::AppState,
     },
 };
@@ -242,7 +242,7 @@ async fn create_message(State(state): State<AppState>, client: Client, body: Byt
     client.require(ApiScope::MessagesWrite)?;
     let message: NewMessage = serde_json::from_slice(&body)
         .map_err(|error| ApiError::BadRequest(format!("The body is not a valid message: {error}.")))?;
-    let ingested = inbound::ingest(&state.db, &state.inbound, &message.into_inbound()?).await?;
+    let ingested = state.inbound.ingest(message.into_inbound()?).await?;
     Ok(recorded(&ingested))
 }
 
@@ -250,8 +250,8 @@ async fn create_message(State(state): State<AppState>, client: Client, body: Byt
 /// inbound-parse provider hands it over.
 async fn inbound_email(State(state): State<AppState>, client: Client, body: Bytes) -> Result<Response, ApiError> {
     client.require(ApiScope::MessagesWrite)?;
-    let message = email::parse(&body, &state.inbound)?;
-    let ingested = inbound::ingest(&state.db, &state.inbound, &message).await?;
+    let message = email::parse(&body, state.inbound.policy())?;
+    let ingested = state.inbound.ingest(message).await?;
     Ok(recorded(&ingested))
 }
 
@@ -261,7 +261,7 @@ async fn call_event(State(state): State<AppState>, client: Client, body: Bytes) 
     client.require(ApiScope::MessagesWrite)?;
     let event: calls::CallEvent = serde_json::from_slice(&body)
         .map_err(|error| ApiError::BadRequest(format!("The body is not a valid call event: {error}.")))?;
-    let recorded = calls::record(&state.db, &state.inbound, &event).await?;
+    let recorded = calls::record(&state.db, state.inbound.policy(), &event).await?;
     let status = if recorded.duplicate() { StatusCode::OK } else { StatusCode::CREATED };
     let body = json!({
         "interaction_id": recorded.interaction_id,
@@ -311,7 +311,7 @@ async fn twilio_webhook(
         tracing::warn!(%url, "Twilio webhook with a signature that does not verify");
         return Err(ApiError::BadSignature);
     }
-    inbound::ingest(&state.db, &state.inbound, &twilio::message(&params)?).await?;
+    state.inbound.ingest(twilio::message(&params)?).await?;
     Ok(([(header::CONTENT_TYPE, "text/xml")], "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>").into_response())
 }
 
@@ -336,7 +336,7 @@ async fn meta_webhook(State(state): State<AppState>, headers: HeaderMap, body: B
         return Err(ApiError::BadSignature);
     }
     for message in meta::messages(&body)? {
-        inbound::ingest(&state.db, &state.inbound, &message).await?;
+        state.inbound.ingest(message).await?;
     }
     Ok(StatusCode::OK.into_response())
 }

@@ -13,7 +13,7 @@ use app::{
         auth::SessionPolicy,
         attachments, events,
         mail::{self, MailSender},
-        inbound::InboundPolicy,
+        inbound::{InboundPolicy, Ingestor},
         privacy,
         db::{Db, DbError},
         seed::{self, DEMO_LOGINS, DEMO_PASSWORD, SeedOutcome, SeedSize},
@@ -92,10 +92,13 @@ async fn serve(db: Db, args: ServeArgs) -> Result<(), CommandError> {
     let housekeeping = tokio::spawn(housekeeping_every(db.clone(), Duration::from_secs(3600)));
     let mut state = AppState::new(leptos_options, db.clone(), policy, links);
     state.erasure_grace = chrono::Duration::days(args.erasure_grace_days);
-    state.inbound = InboundPolicy {
-        thread_window: chrono::Duration::hours(args.thread_window_hours),
-        max_message_bytes: (args.max_inbound_mb * 1024 * 1024) as usize,
-    };
+    state.inbound = Ingestor::new(
+        db.clone(),
+        InboundPolicy {
+            thread_window: chrono::Duration::hours(args.thread_window_hours),
+            max_message_bytes: (args.max_inbound_mb * 1024 * 1024) as usize,
+        },
+    );
     let secret = |value: Option<String>| value.filter(|value| !value.trim().is_empty());
     state.channels = ChannelSecrets {
         twilio_auth_token: secret(args.twilio_auth_token),

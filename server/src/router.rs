@@ -44,7 +44,7 @@ static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route
 pub fn router(state: AppState, sessions: SessionManagerLayer<Sessions>, https: bool) -> Router {
     let routes = ROUTES.clone();
     let options = state.leptos_options.clone();
-    let api = crate::api::routes(&state.inbound);
+    let api = crate::api::routes(state.inbound.policy());
     Router::new()
         .merge(api)
         .route("/healthz", get(healthz))

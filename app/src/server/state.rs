@@ -1,6 +1,6 @@
 use super::{
     accounts::Links, api_keys::RateLimits, auth::SessionPolicy, db::Db, events::Hub,
-    inbound::InboundPolicy, search::Vocabulary, throttle::LoginThrottle,
+    inbound::{InboundPolicy, Ingestor}, search::Vocabulary, throttle::LoginThrottle,
 };
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -22,8 +22,8 @@ pub struct AppState {
     pub erasure_grace: chrono::Duration,
     /// This node's live ticket events, fed by `events::pump`.
     pub events: Hub,
-    /// How inbound messages thread, and how large they may be.
-    pub inbound: InboundPolicy,
+    /// Takes inbound messages: how they thread, how large they may be, and the commit path.
+    pub inbound: Ingestor,
     /// Each API key's request budget on this node.
     pub api_limits: Arc<RateLimits>,
     /// The secrets that verify the channel providers' webhooks.
@@ -42,9 +42,11 @@ pub struct ChannelSecrets {
 }
 
 impl AppState {
+    /// Starts the node's inbound writer (see [`Ingestor`]): call within the runtime.
     pub fn new(leptos_options: LeptosOptions, db: Db, sessions: SessionPolicy, links: Links) -> Self {
         Self {
             leptos_options,
+            inbound: Ingestor::new(db.clone(), InboundPolicy::default()),
             db,
             sessions,
             throttle: Arc::default(),
@@ -52,7 +54,6 @@ impl AppState {
             vocabulary: Arc::default(),
             erasure_grace: super::privacy::DEFAULT_GRACE,
             events: Hub::default(),
-            inbound: InboundPolicy::default(),
             api_limits: Arc::default(),
             channels: ChannelSecrets::default(),
         }

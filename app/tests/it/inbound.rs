@@ -14,7 +14,7 @@ use app::{
         db::Db,
         identity::Identifier,
         inbound::{
-            self, InboundMessage, InboundPolicy, Threaded,
+            self, InboundMessage, InboundPolicy, Ingestor, Threaded,
             calls::{self, CallEvent, CallEventKind, Direction},
             email, twilio,
         },
@@ -336,4 +336,34 @@ both_backends!(call_events_with_unusable_facts_are_refused, |db: Db| async move 
     let script = CallEvent { recording_url: Some("javascript:alert(1)".into()), ..call_event("pbx-3", CallEventKind::Ended) };
     assert!(calls::record(&db, &policy(), &script).await.unwrap_err().to_string().contains("http(s)"));
     assert_eq!(count(&db, "select count(*) from interactions").await, 0);
+});
+
+both_backends!(messages_committed_together_are_each_threaded_and_recorded_once, |db: Db| async move {
+    let ingestor = Ingestor::new(db.clone(), policy());
+    // A burst: two senders, and one message delivered twice at the same moment.
+    let mut burst: Vec<InboundMessage> = (0..12)
+        .map(|n| whatsapp(if n % 2 == 0 { "+447911123456" } else { "+447911123555" }, &format!("SMg{n}"), &format!("part {n}")))
+        .collect();
+    burst.push(whatsapp("+447911123456", "SMg0", "part 0"));
+    let handles: Vec<_> = burst
+        .into_iter()
+        .map(|message| {
+            let ingestor = ingestor.clone();
+            tokio::spawn(async move { ingestor.ingest(message).await.unwrap() })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for handle in handles {
+        results.push(handle.await.unwrap());
+    }
+    let tickets: std::collections::BTreeSet<i64> = results.iter().map(|r| r.ticket_id).collect();
+    assert_eq!(tickets.len(), 2, "one conversation per sender: {results:?}");
+    assert_eq!(count(&db, "select count(*) from interactions").await, 12);
+    assert_eq!(results.iter().filter(|r| r.duplicate()).count(), 1);
+
+    // A bad message is refused alone and writes nothing.
+    let mut empty_file = whatsapp("+447911123456", "SMg-bad", "see file");
+    empty_file.files.push(inbound::inbound_file("photo.jpg", Some("image/jpeg"), Vec::new()));
+    assert!(ingestor.ingest(empty_file).await.unwrap_err().to_string().contains("“photo.jpg” is empty"));
+    assert_eq!(count(&db, "select count(*) from interactions").await, 12);
 });

@@ -102,18 +102,16 @@ fn http_get(port: u16, path: &str) -> Option<String> {
     Some(response)
 }
 
-#[tokio::test]
-async fn serve_answers_probes_and_stops_cleanly_on_sigterm() {
-    let t = TestDb::new(Backend::Sqlite).await;
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
-        .env("DATABASE_URL", &t.url)
+/// `helpdesk serve` on `port`, once it answers its readiness probe with the probe's answer.
+/// Logs go to `logs`: a pipe nobody reads would fill and stall the server.
+fn serve_on(database_url: &str, port: u16, logs: Stdio) -> (std::process::Child, String) {
+    let server = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .env("DATABASE_URL", database_url)
         .env("LOG_LEVEL", "info")
         .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
-        .stderr(Stdio::piped())
+        .stderr(logs)
         .spawn()
         .unwrap();
-
     let started = Instant::now();
     let ready = loop {
         if let Some(response) = http_get(port, "/readyz") {
@@ -122,6 +120,18 @@ async fn serve_answers_probes_and_stops_cleanly_on_sigterm() {
         assert!(started.elapsed() < Duration::from_secs(20), "server did not come up");
         std::thread::sleep(Duration::from_millis(50));
     };
+    (server, ready)
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+#[tokio::test]
+async fn serve_answers_probes_and_stops_cleanly_on_sigterm() {
+    let t = TestDb::new(Backend::Sqlite).await;
+    let port = free_port();
+    let (mut server, ready) = serve_on(&t.url, port, Stdio::piped());
     assert!(ready.starts_with("HTTP/1.1 200"), "{ready}");
     assert!(http_get(port, "/healthz").unwrap().ends_with("ok"));
 
@@ -176,4 +186,82 @@ async fn api_keys_are_created_listed_and_revoked_from_the_command_line() {
     assert!(app::server::api_keys::authenticate(&t.db, secret).await.unwrap().is_none());
     let out = helpdesk(&t.url, &["api-key", "revoke", "1"], "");
     assert!(!out.status.success(), "a revoked key cannot be revoked twice");
+}
+
+/// Posts one SMS to the API; the status line of the answer, or `None` if the server is gone.
+fn post_sms(port: u16, key: &str, message_id: &str) -> Option<String> {
+    let body = format!(
+        r#"{{"channel":"sms","from":{{"phone":"+447911123456"}},"body":"Are you there?","message_id":"{message_id}"}}"#
+    );
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    write!(
+        stream,
+        "POST /api/v1/messages HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {key}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    response.lines().next().map(str::to_owned)
+}
+
+/// The server is killed (SIGKILL) while integrations keep posting: every message it
+/// acknowledged is there after a restart, and a provider's retry of one is not recorded twice.
+async fn acknowledged_messages_survive_a_crash_on(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    let (_, key) = app::server::api_keys::create(&t.db, "crash test", &[app::model::ApiScope::MessagesWrite], 100_000, None)
+        .await
+        .unwrap();
+    let port = free_port();
+    let (mut server, _) = serve_on(&t.url, port, Stdio::null());
+
+    let clients: Vec<_> = (0..4)
+        .map(|client| {
+            let key = key.clone();
+            std::thread::spawn(move || {
+                let mut acknowledged = Vec::new();
+                for n in 0.. {
+                    let id = format!("crash-{client}-{n}");
+                    match post_sms(port, &key, &id) {
+                        Some(status) if status.starts_with("HTTP/1.1 201") => acknowledged.push(id),
+                        Some(status) if status.starts_with("HTTP/1.1 503") => {}
+                        Some(status) => panic!("{id}: {status}"),
+                        None => break,
+                    }
+                }
+                acknowledged
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(Command::new("kill").args(["-KILL", &server.id().to_string()]).status().unwrap().success());
+    server.wait().unwrap();
+    let acknowledged: Vec<String> = clients.into_iter().flat_map(|client| client.join().unwrap()).collect();
+    assert!(acknowledged.len() >= 20, "only {} messages before the crash", acknowledged.len());
+
+    let (mut server, ready) = serve_on(&t.url, port, Stdio::null());
+    assert!(ready.starts_with("HTTP/1.1 200"), "{ready}");
+    let recorded = app::with_db!(&t.db, |pool| sqlx::query_scalar::<_, String>(
+        "select provider_message_id from interactions where channel = 'sms'"
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap());
+    let missing: Vec<&String> = acknowledged.iter().filter(|id| !recorded.contains(id)).collect();
+    assert!(missing.is_empty(), "acknowledged but lost: {missing:?}");
+    let retried = post_sms(port, &key, &acknowledged[0]).unwrap();
+    assert!(retried.starts_with("HTTP/1.1 200"), "{retried}");
+    assert!(Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap().success());
+    server.wait().unwrap();
+}
+
+#[tokio::test]
+async fn acknowledged_messages_survive_a_crash_on_sqlite() {
+    acknowledged_messages_survive_a_crash_on(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn acknowledged_messages_survive_a_crash_on_postgres() {
+    acknowledged_messages_survive_a_crash_on(Backend::Postgres).await;
 }

@@ -37,6 +37,8 @@ use crate::{
 };
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
+use sqlx::SqlitePool;
+use tokio::sync::{mpsc, oneshot};
 
 /// How inbound messages are threaded and how large they may be.
 #[derive(Clone, Debug)]
@@ -107,160 +109,305 @@ impl Ingested {
     }
 }
 
-/// Records an inbound message on its customer's timeline and in its conversation, committed
-/// before this returns.
-pub async fn ingest(db: &Db, policy: &InboundPolicy, message: &InboundMessage) -> Result<Ingested, AppError> {
+/// Who sent a message and what it names, worked out before its transaction.
+struct Sender {
+    customer_id: i64,
+    provider_id: String,
+    token: Option<i64>,
+    replies_to: Vec<String>,
+}
+
+/// Checks a message and resolves its sender; a message recorded before is answered at once.
+async fn prepare(db: &Db, policy: &InboundPolicy, message: &InboundMessage) -> Result<Result<Sender, Ingested>, AppError> {
     check(policy, message)?;
-    let provider_id = message.provider_message_id.trim();
-    if let Some(done) = recorded(db, message.channel, provider_id).await? {
-        return Ok(done);
+    let provider_id = message.provider_message_id.trim().to_owned();
+    if let Some(done) = recorded(db, message.channel, &provider_id).await? {
+        return Ok(Err(done));
     }
     let customer_id = identity::resolve_identity(db, &with_same_number(&message.from), &message.display_name).await?.customer_id;
-    let now = clock::now();
-    let token = message.subject.as_deref().and_then(ticket_token);
-    let replies_to: Vec<String> = message.replies_to.iter().map(|id| message_id(id)).collect();
-    let ingested = with_db!(db, |pool| {
+    Ok(Ok(Sender {
+        customer_id,
+        provider_id,
+        token: message.subject.as_deref().and_then(ticket_token),
+        replies_to: message.replies_to.iter().map(|id| message_id(id)).collect(),
+    }))
+}
+
+/// Threads and records a prepared message in the caller's transaction. Evaluates to `None`
+/// when a concurrent delivery of the same message committed first (nothing was written);
+/// database errors return from the enclosing function or block.
+macro_rules! record_in {
+    ($tx:ident, $policy:expr, $message:expr, $sender:expr, $now:expr) => {{
+        let (policy, message, sender, now): (&InboundPolicy, &InboundMessage, &Sender, DateTime<Utc>) = ($policy, $message, $sender, $now);
+            // Writing first takes SQLite's write lock at once and, on PostgreSQL, locks the
+            // customer's row: one customer's messages thread one at a time, so two arriving
+            // together never start two tickets.
+            sqlx::query("update customers set last_contact_at = $1 where id = $2")
+                .bind(now)
+                .bind(sender.customer_id)
+                .execute(&mut *$tx)
+                .await?;
+
+            let mut found: Option<(i64, String, DateTime<Utc>)> = None;
+            for id in &sender.replies_to {
+                found = sqlx::query_as(
+                    "select t.id, t.status, t.last_activity_at from interactions i join tickets t on t.id = i.ticket_id
+                     where i.channel = 'email' and i.provider_message_id = $1",
+                )
+                .bind(id)
+                .fetch_optional(&mut *$tx)
+                .await?;
+                if found.is_some() {
+                    break;
+                }
+            }
+            if found.is_none() && let Some(token) = sender.token {
+                found = sqlx::query_as("select id, status, last_activity_at from tickets where id = $1 and customer_id = $2")
+                    .bind(token)
+                    .bind(sender.customer_id)
+                    .fetch_optional(&mut *$tx)
+                    .await?;
+            }
+            if found.is_none() {
+                found = sqlx::query_as(
+                    "select id, status, last_activity_at from tickets
+                     where customer_id = $1 and last_activity_at >= $2
+                     order by status = 'closed', last_activity_at desc, id desc limit 1",
+                )
+                .bind(sender.customer_id)
+                .bind(now - policy.thread_window)
+                .fetch_optional(&mut *$tx)
+                .await?;
+            }
+            let found = found.map(|(id, status, at)| Ok::<_, AppError>((id, decode_text::<TicketStatus>(&status)?, at))).transpose()?;
+            let threaded = plan(found, now, policy.thread_window);
+
+            let ticket_id = match (threaded, found) {
+                (Threaded::Joined, Some((id, ..))) => {
+                    // The customer answered: a ticket waiting on them needs an agent again.
+                    sqlx::query(
+                        "update tickets set status = case when status = 'pending' then 'open' else status end,
+                             last_activity_at = $1, updated_at = $1 where id = $2",
+                    )
+                    .bind(now)
+                    .bind(id)
+                    .execute(&mut *$tx)
+                    .await?;
+                    id
+                }
+                (Threaded::Reopened, Some((id, ..))) => {
+                    sqlx::query(
+                        "update tickets set status = 'open', solved_at = null, disposition = null,
+                             last_activity_at = $1, updated_at = $1 where id = $2",
+                    )
+                    .bind(now)
+                    .bind(id)
+                    .execute(&mut *$tx)
+                    .await?;
+                    sqlx::query(
+                        "insert into interactions (customer_id, ticket_id, kind, channel, body, created_at)
+                         values ($1, $2, 'status_change', $3, 'Reopened by the customer''s reply', $4)",
+                    )
+                    .bind(sender.customer_id)
+                    .bind(id)
+                    .bind(message.channel.as_str())
+                    .bind(now)
+                    .execute(&mut *$tx)
+                    .await?;
+                    ticket_event!(&mut *$tx, id, TicketEventKind::Status, now)?;
+                    id
+                }
+                _ => {
+                    let follow_up_of = match threaded {
+                        Threaded::FollowUp { of } => Some(of),
+                        _ => None,
+                    };
+                    sqlx::query_scalar::<_, i64>(
+                        "insert into tickets (customer_id, subject, status, priority, channel, follow_up_of,
+                                              last_activity_at, created_at, updated_at)
+                         values ($1, $2, 'new', 'normal', $3, $4, $5, $5, $5) returning id",
+                    )
+                    .bind(sender.customer_id)
+                    .bind(new_subject(message))
+                    .bind(message.channel.as_str())
+                    .bind(follow_up_of)
+                    .bind(now)
+                    .fetch_one(&mut *$tx)
+                    .await?
+                }
+            };
+
+            let inserted = sqlx::query_scalar::<_, i64>(
+                "insert into interactions (customer_id, ticket_id, kind, channel, body, provider_message_id, created_at)
+                 values ($1, $2, $3, $4, $5, $6, $7)
+                 on conflict (channel, provider_message_id) do nothing returning id",
+            )
+            .bind(sender.customer_id)
+            .bind(ticket_id)
+            .bind(message.kind.as_str())
+            .bind(message.channel.as_str())
+            .bind(message.body.trim())
+            .bind(&sender.provider_id)
+            .bind(now)
+            .fetch_optional(&mut *$tx)
+            .await?;
+            match inserted {
+                // A concurrent delivery of the same message committed first.
+                None => None,
+                Some(interaction_id) => {
+                    let owner = format!("inbound:{}", message.channel);
+                    for file in &message.files {
+                        sqlx::query(
+                            "insert into attachments (token, owner, interaction_id, file_name, content_type, size_bytes, content, created_at)
+                             values ($1, $2, $3, $4, $5, $6, $7, $8)",
+                        )
+                        .bind(random_token())
+                        .bind(&owner)
+                        .bind(interaction_id)
+                        .bind(&file.file_name)
+                        .bind(&file.content_type)
+                        .bind(file.content.len() as i64)
+                        .bind(&file.content)
+                        .bind(now)
+                        .execute(&mut *$tx)
+                        .await?;
+                    }
+                    ticket_event!(&mut *$tx, ticket_id, TicketEventKind::Message, now)?;
+                    Some(Ingested { interaction_id, ticket_id, customer_id: sender.customer_id, threaded: Some(threaded) })
+                }
+            }
+    }};
+}
+
+/// Records an inbound message on its customer's timeline and in its conversation, committed
+/// before this returns, in a transaction of its own.
+pub async fn ingest(db: &Db, policy: &InboundPolicy, message: &InboundMessage) -> Result<Ingested, AppError> {
+    let sender = match prepare(db, policy, message).await? {
+        Ok(sender) => sender,
+        Err(done) => return Ok(done),
+    };
+    let outcome = with_db!(db, |pool| {
         let mut tx = pool.begin().await?;
-        // Writing first takes SQLite's write lock at once and, on PostgreSQL, locks the
-        // customer's row: one customer's messages thread one at a time, so two arriving
-        // together never start two tickets.
-        sqlx::query("update customers set last_contact_at = $1 where id = $2")
-            .bind(now)
-            .bind(customer_id)
-            .execute(&mut *tx)
-            .await?;
-
-        let mut found: Option<(i64, String, DateTime<Utc>)> = None;
-        for id in &replies_to {
-            found = sqlx::query_as(
-                "select t.id, t.status, t.last_activity_at from interactions i join tickets t on t.id = i.ticket_id
-                 where i.channel = 'email' and i.provider_message_id = $1",
-            )
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if found.is_some() {
-                break;
-            }
+        let outcome = record_in!(tx, policy, message, &sender, clock::now());
+        match outcome {
+            Some(_) => tx.commit().await?,
+            None => tx.rollback().await?,
         }
-        if found.is_none() && let Some(token) = token {
-            found = sqlx::query_as("select id, status, last_activity_at from tickets where id = $1 and customer_id = $2")
-                .bind(token)
-                .bind(customer_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        }
-        if found.is_none() {
-            found = sqlx::query_as(
-                "select id, status, last_activity_at from tickets
-                 where customer_id = $1 and last_activity_at >= $2
-                 order by status = 'closed', last_activity_at desc, id desc limit 1",
-            )
-            .bind(customer_id)
-            .bind(now - policy.thread_window)
-            .fetch_optional(&mut *tx)
-            .await?;
-        }
-        let found = found.map(|(id, status, at)| Ok::<_, AppError>((id, decode_text::<TicketStatus>(&status)?, at))).transpose()?;
-        let threaded = plan(found, now, policy.thread_window);
-
-        let ticket_id = match (threaded, found) {
-            (Threaded::Joined, Some((id, ..))) => {
-                // The customer answered: a ticket waiting on them needs an agent again.
-                sqlx::query(
-                    "update tickets set status = case when status = 'pending' then 'open' else status end,
-                         last_activity_at = $1, updated_at = $1 where id = $2",
-                )
-                .bind(now)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-                id
-            }
-            (Threaded::Reopened, Some((id, ..))) => {
-                sqlx::query(
-                    "update tickets set status = 'open', solved_at = null, disposition = null,
-                         last_activity_at = $1, updated_at = $1 where id = $2",
-                )
-                .bind(now)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query(
-                    "insert into interactions (customer_id, ticket_id, kind, channel, body, created_at)
-                     values ($1, $2, 'status_change', $3, 'Reopened by the customer''s reply', $4)",
-                )
-                .bind(customer_id)
-                .bind(id)
-                .bind(message.channel.as_str())
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                ticket_event!(&mut *tx, id, TicketEventKind::Status, now)?;
-                id
-            }
-            _ => {
-                let follow_up_of = match threaded {
-                    Threaded::FollowUp { of } => Some(of),
-                    _ => None,
-                };
-                sqlx::query_scalar::<_, i64>(
-                    "insert into tickets (customer_id, subject, status, priority, channel, follow_up_of,
-                                          last_activity_at, created_at, updated_at)
-                     values ($1, $2, 'new', 'normal', $3, $4, $5, $5, $5) returning id",
-                )
-                .bind(customer_id)
-                .bind(new_subject(message))
-                .bind(message.channel.as_str())
-                .bind(follow_up_of)
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?
-            }
-        };
-
-        let inserted = sqlx::query_scalar::<_, i64>(
-            "insert into interactions (customer_id, ticket_id, kind, channel, body, provider_message_id, created_at)
-             values ($1, $2, $3, $4, $5, $6, $7)
-             on conflict (channel, provider_message_id) do nothing returning id",
-        )
-        .bind(customer_id)
-        .bind(ticket_id)
-        .bind(message.kind.as_str())
-        .bind(message.channel.as_str())
-        .bind(message.body.trim())
-        .bind(provider_id)
-        .bind(now)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(interaction_id) = inserted else {
-            // A concurrent delivery of the same message committed first.
-            tx.rollback().await?;
-            return recorded(db, message.channel, provider_id).await?.ok_or(AppError::Unavailable);
-        };
-        let owner = format!("inbound:{}", message.channel);
-        for file in &message.files {
-            sqlx::query(
-                "insert into attachments (token, owner, interaction_id, file_name, content_type, size_bytes, content, created_at)
-                 values ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(random_token())
-            .bind(&owner)
-            .bind(interaction_id)
-            .bind(&file.file_name)
-            .bind(&file.content_type)
-            .bind(file.content.len() as i64)
-            .bind(&file.content)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
-        ticket_event!(&mut *tx, ticket_id, TicketEventKind::Message, now)?;
-        tx.commit().await?;
-        Ingested { interaction_id, ticket_id, customer_id, threaded: Some(threaded) }
+        outcome
     });
-    events::committed();
-    Ok(ingested)
+    if outcome.is_some() {
+        events::committed();
+    }
+    settle(db, message.channel, &sender.provider_id, outcome).await
+}
+
+/// The answer for a message once its transaction is over: what was recorded, or what the
+/// concurrent delivery that won recorded.
+async fn settle(db: &Db, channel: Channel, provider_id: &str, outcome: Option<Ingested>) -> Result<Ingested, AppError> {
+    match outcome {
+        Some(ingested) => Ok(ingested),
+        None => recorded(db, channel, provider_id).await?.ok_or(AppError::Unavailable),
+    }
+}
+
+/// Inbound messages as the server takes them. On SQLite one writer commits whatever has
+/// queued up in one transaction (group commit): a synchronous commit costs a disk flush, and
+/// SQLite has one writer anyway, so flushing once for many messages multiplies throughput.
+/// Each message keeps its own savepoint, so a bad one fails alone. PostgreSQL commits
+/// concurrently and groups flushes itself: each message gets its own transaction there.
+#[derive(Clone)]
+pub struct Ingestor {
+    db: Db,
+    policy: InboundPolicy,
+    queue: Option<mpsc::Sender<Job>>,
+}
+
+struct Job {
+    message: InboundMessage,
+    sender: Sender,
+    done: oneshot::Sender<Result<Option<Ingested>, AppError>>,
+}
+
+/// The most messages one group commit takes.
+const MAX_GROUP: usize = 256;
+
+impl Ingestor {
+    /// Starts the SQLite writer task: call within the server's runtime.
+    pub fn new(db: Db, policy: InboundPolicy) -> Self {
+        let queue = match &db {
+            Db::Sqlite(pool) => {
+                let (queue, jobs) = mpsc::channel(4 * MAX_GROUP);
+                tokio::spawn(write_groups(pool.clone(), policy.clone(), jobs));
+                Some(queue)
+            }
+            Db::Postgres(_) => None,
+        };
+        Self { db, policy, queue }
+    }
+
+    pub fn policy(&self) -> &InboundPolicy {
+        &self.policy
+    }
+
+    /// Records `message`, committed before this returns (see [`ingest`]).
+    pub async fn ingest(&self, message: InboundMessage) -> Result<Ingested, AppError> {
+        let Some(queue) = &self.queue else {
+            return ingest(&self.db, &self.policy, &message).await;
+        };
+        let sender = match prepare(&self.db, &self.policy, &message).await? {
+            Ok(sender) => sender,
+            Err(done) => return Ok(done),
+        };
+        let (channel, provider_id) = (message.channel, sender.provider_id.clone());
+        let (done, outcome) = oneshot::channel();
+        queue.send(Job { message, sender, done }).await.map_err(|_| AppError::Unavailable)?;
+        let outcome = outcome.await.map_err(|_| AppError::Unavailable)??;
+        settle(&self.db, channel, &provider_id, outcome).await
+    }
+}
+
+/// The SQLite writer: takes the first waiting message and every one queued behind it, and
+/// commits them together.
+async fn write_groups(pool: SqlitePool, policy: InboundPolicy, mut jobs: mpsc::Receiver<Job>) {
+    while let Some(first) = jobs.recv().await {
+        let mut group = vec![first];
+        while group.len() < MAX_GROUP {
+            match jobs.try_recv() {
+                Ok(job) => group.push(job),
+                Err(_) => break,
+            }
+        }
+        match commit_group(&pool, &policy, &group).await {
+            Ok(outcomes) => {
+                events::committed();
+                for (job, outcome) in group.into_iter().zip(outcomes) {
+                    let _ = job.done.send(outcome);
+                }
+            }
+            Err(error) => {
+                for job in group {
+                    let _ = job.done.send(Err(error.clone()));
+                }
+            }
+        }
+    }
+}
+
+async fn commit_group(pool: &SqlitePool, policy: &InboundPolicy, group: &[Job]) -> Result<Vec<Result<Option<Ingested>, AppError>>, AppError> {
+    let now = clock::now();
+    let mut tx = pool.begin().await?;
+    let mut outcomes = Vec::with_capacity(group.len());
+    for job in group {
+        let mut savepoint = sqlx::Acquire::begin(&mut *tx).await?;
+        let outcome: Result<Option<Ingested>, AppError> = async { Ok(record_in!(savepoint, policy, &job.message, &job.sender, now)) }.await;
+        match outcome {
+            Ok(_) => savepoint.commit().await?,
+            Err(_) => savepoint.rollback().await?,
+        }
+        outcomes.push(outcome);
+    }
+    tx.commit().await?;
+    Ok(outcomes)
 }
 
 /// The sender's identifiers, with a phone number also as a WhatsApp number and the other way
@@ -325,6 +472,9 @@ fn check(policy: &InboundPolicy, message: &InboundMessage) -> Result<(), AppErro
     }
     if message.files.len() > 4 * MAX_ATTACHMENTS {
         return Err(AppError::invalid(format!("A message carries at most {} files.", 4 * MAX_ATTACHMENTS)));
+    }
+    if let Some(empty) = message.files.iter().find(|file| file.content.is_empty()) {
+        return Err(AppError::invalid(format!("“{}” is empty.", empty.file_name)));
     }
     let size = message.body.len() + message.files.iter().map(|file| file.content.len()).sum::<usize>();
     if size > policy.max_message_bytes {
