@@ -34,3 +34,23 @@ create table calls (
     recording_url    text,
     disposition      text
 );
+
+-- Agents' replies by SMS, WhatsApp and Messenger, queued in the reply's transaction and
+-- delivered through the provider's API by a worker, with the same retries as mail.
+create table channel_outbox (
+    id              integer primary key,
+    interaction_id  integer not null references interactions (id),
+    channel         text not null check (channel in ('sms', 'whatsapp', 'social')),
+    to_address      text not null,
+    body            text not null,
+    attempts        integer not null default 0,
+    next_attempt_at timestamp,
+    claimed_until   timestamp,
+    last_error      text,
+    provider_id     text,
+    sent_at         timestamp,
+    failed_at       timestamp,
+    created_at      timestamp not null
+);
+create index channel_outbox_pending on channel_outbox (id) where sent_at is null and failed_at is null;
+create index channel_outbox_interaction on channel_outbox (interaction_id);

@@ -13,6 +13,7 @@ use app::{
         auth::SessionPolicy,
         attachments, events,
         mail::{self, MailSender},
+        outbound::{self, ChannelSender, Meta, Twilio},
         inbound::{InboundPolicy, Ingestor},
         privacy,
         db::{Db, DbError},
@@ -105,6 +106,24 @@ async fn serve(db: Db, args: ServeArgs) -> Result<(), CommandError> {
         meta_app_secret: secret(args.meta_app_secret),
         meta_verify_token: secret(args.meta_verify_token),
     };
+    let twilio = match (secret(args.twilio_account_sid), &state.channels.twilio_auth_token) {
+        (Some(account_sid), Some(auth_token)) => Some(Twilio {
+            api_url: args.twilio_api_url,
+            account_sid,
+            auth_token: auth_token.clone(),
+            sms_from: secret(args.twilio_sms_from),
+            whatsapp_from: secret(args.twilio_whatsapp_from),
+        }),
+        _ => None,
+    };
+    let meta = secret(args.meta_page_token).map(|page_token| Meta { graph_url: args.meta_graph_url, page_token });
+    let channel_delivery = if twilio.is_some() || meta.is_some() {
+        let sender = ChannelSender::new(twilio, meta).map_err(CommandError::Config)?;
+        Some(tokio::spawn(outbound::deliver_every(db.clone(), sender, Duration::from_secs(2))))
+    } else {
+        tracing::warn!("neither Twilio nor Meta is set up: replies by SMS, WhatsApp and Messenger wait in the outbox");
+        None
+    };
     let mail = match &args.smtp_url {
         Some(url) => {
             let sender = MailSender::new(url, &args.mail_from).map_err(|error| CommandError::Config(error.to_string()))?;
@@ -132,8 +151,8 @@ async fn serve(db: Db, args: ServeArgs) -> Result<(), CommandError> {
     cleanup.abort();
     live.abort();
     housekeeping.abort();
-    if let Some(mail) = mail {
-        mail.abort();
+    for worker in [mail, channel_delivery].into_iter().flatten() {
+        worker.abort();
     }
     served.map_err(CommandError::Serve)?;
     tracing::info!("stopped: in-flight requests finished");

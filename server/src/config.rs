@@ -142,6 +142,30 @@ pub struct ServeArgs {
     /// The verify token entered in the Meta app's webhook settings.
     #[arg(long, env = "META_VERIFY_TOKEN", hide_env_values = true)]
     pub meta_verify_token: Option<String>,
+
+    /// The Twilio account replies by SMS and WhatsApp are sent through (with TWILIO_AUTH_TOKEN).
+    #[arg(long, env = "TWILIO_ACCOUNT_SID")]
+    pub twilio_account_sid: Option<String>,
+
+    /// The number (E.164) or Messaging Service SID (MG…) SMS replies are sent from.
+    #[arg(long, env = "TWILIO_SMS_FROM")]
+    pub twilio_sms_from: Option<String>,
+
+    /// The WhatsApp sender number (E.164) replies are sent from.
+    #[arg(long, env = "TWILIO_WHATSAPP_FROM")]
+    pub twilio_whatsapp_from: Option<String>,
+
+    /// Twilio's REST API.
+    #[arg(long, env = "TWILIO_API_URL", default_value = "https://api.twilio.com")]
+    pub twilio_api_url: String,
+
+    /// The Facebook page's access token replies by Messenger and Instagram are sent with.
+    #[arg(long, env = "META_PAGE_TOKEN", hide_env_values = true)]
+    pub meta_page_token: Option<String>,
+
+    /// Meta's Graph API, with its version.
+    #[arg(long, env = "META_GRAPH_URL", default_value = "https://graph.facebook.com/v19.0")]
+    pub meta_graph_url: String,
 }
 
 #[derive(Debug, Args)]

@@ -18,10 +18,10 @@ use lettre::{
 };
 
 /// Rows one pass claims; the rest wait for the next pass.
-const BATCH: i64 = 20;
+pub(crate) const BATCH: i64 = 20;
 /// How long a claim holds: longer than one SMTP conversation may take, so a node that dies
 /// mid-send gives its mail back to the queue.
-const CLAIM: Duration = Duration::seconds(120);
+pub(crate) const CLAIM: Duration = Duration::seconds(120);
 /// After this many temporary failures (about four hours of backoff) the mail is given up.
 const MAX_ATTEMPTS: i32 = 8;
 
@@ -76,28 +76,42 @@ struct Claimed {
     interaction_id: Option<i64>,
 }
 
-const CLAIM_DUE: &str = "update mail_outbox set claimed_until = $1, attempts = attempts + 1
-     where id in (select id from mail_outbox
-                  where sent_at is null and failed_at is null
-                    and (next_attempt_at is null or next_attempt_at <= $2)
-                    and (claimed_until is null or claimed_until <= $2)
-                  order by id limit $3 {lock})
-     returning id, to_address, subject, body_text, message_id, in_reply_to, references_ids,
-               attempts, interaction_id";
+/// Claims due rows of an outbox table for one delivery pass and answers their columns.
+/// SQLite runs one writer at a time, so its update claims alone; PostgreSQL nodes skip each
+/// other's rows instead of waiting on them.
+macro_rules! claim_due {
+    ($db:expr, $row:ty, $table:literal, $columns:literal, $now:expr) => {{
+        let sql = concat!(
+            "update ", $table, " set claimed_until = $1, attempts = attempts + 1
+             where id in (select id from ", $table, "
+                          where sent_at is null and failed_at is null
+                            and (next_attempt_at is null or next_attempt_at <= $2)
+                            and (claimed_until is null or claimed_until <= $2)
+                          order by id limit $3 {lock})
+             returning ", $columns
+        );
+        let lock = if matches!($db, Db::Postgres(_)) { "for update skip locked" } else { "" };
+        with_db!($db, |pool| {
+            sqlx::query_as::<_, $row>(&sql.replace("{lock}", lock))
+                .bind($now + $crate::server::mail::CLAIM)
+                .bind($now)
+                .bind($crate::server::mail::BATCH)
+                .fetch_all(pool)
+                .await?
+        })
+    }};
+}
+pub(crate) use claim_due;
 
 /// Sends the mail that is due at `now`, once each, and records how each attempt went.
 pub async fn deliver_due(db: &Db, sender: &MailSender, now: DateTime<Utc>) -> Result<DeliveryReport, AppError> {
-    let claimed = with_db!(db, |pool| {
-        // SQLite runs one writer at a time, so its update claims alone; PostgreSQL nodes skip
-        // each other's rows instead of waiting on them.
-        let lock = if matches!(db, Db::Postgres(_)) { "for update skip locked" } else { "" };
-        sqlx::query_as::<_, Claimed>(&CLAIM_DUE.replace("{lock}", lock))
-            .bind(now + CLAIM)
-            .bind(now)
-            .bind(BATCH)
-            .fetch_all(pool)
-            .await?
-    });
+    let claimed = claim_due!(
+        db,
+        Claimed,
+        "mail_outbox",
+        "id, to_address, subject, body_text, message_id, in_reply_to, references_ids, attempts, interaction_id",
+        now
+    );
     let mut report = DeliveryReport::default();
     for mail in claimed {
         let message_id = match &mail.message_id {
@@ -108,37 +122,68 @@ pub async fn deliver_due(db: &Db, sender: &MailSender, now: DateTime<Utc>) -> Re
             Ok(message) => sender.transport.send(message).await.map(|_| ()).map_err(Failure::from),
             Err(reason) => Err(Failure::Permanent(reason)),
         };
-        match outcome {
-            Ok(()) => {
-                report.sent += 1;
-                finish(db, mail.id, "sent_at = $2, last_error = $3", now, None).await?;
-            }
-            Err(Failure::Temporary(reason)) if mail.attempts < MAX_ATTEMPTS => {
-                report.retrying += 1;
-                tracing::warn!(mail = mail.id, attempt = mail.attempts, %reason, "mail not delivered; will retry");
-                let retry_at = now + backoff(mail.attempts);
-                finish(db, mail.id, "next_attempt_at = $2, last_error = $3", retry_at, Some(&reason)).await?;
-            }
-            Err(Failure::Temporary(reason) | Failure::Permanent(reason)) => {
-                report.failed += 1;
-                tracing::error!(mail = mail.id, attempts = mail.attempts, %reason, "mail given up");
-                finish(db, mail.id, "failed_at = $2, last_error = $3", now, Some(&reason)).await?;
-            }
-        }
+        settle(db, "mail_outbox", mail.id, mail.attempts, outcome, now, &mut report).await?;
     }
     Ok(report)
 }
 
+/// Records how one delivery attempt from an outbox table went: sent; due again after the
+/// backoff; or given up, at once for a permanent failure and after the last retry otherwise.
+pub(crate) async fn settle(
+    db: &Db,
+    table: &str,
+    id: i64,
+    attempts: i32,
+    outcome: Result<(), Failure>,
+    now: DateTime<Utc>,
+    report: &mut DeliveryReport,
+) -> Result<(), AppError> {
+    let (set, at, reason) = match outcome {
+        Ok(()) => {
+            report.sent += 1;
+            ("sent_at = $2, last_error = $3", now, None)
+        }
+        Err(Failure::Temporary(reason)) if attempts < MAX_ATTEMPTS => {
+            report.retrying += 1;
+            tracing::warn!(table, id, attempt = attempts, %reason, "not delivered; will retry");
+            ("next_attempt_at = $2, last_error = $3", now + backoff(attempts), Some(reason))
+        }
+        Err(Failure::Temporary(reason) | Failure::Permanent(reason)) => {
+            report.failed += 1;
+            tracing::error!(table, id, attempts, %reason, "delivery given up");
+            ("failed_at = $2, last_error = $3", now, Some(reason))
+        }
+    };
+    with_db!(db, |pool| {
+        sqlx::query(&format!("update {table} set {set}, claimed_until = null where id = $1"))
+            .bind(id)
+            .bind(at)
+            .bind(reason)
+            .execute(pool)
+            .await?;
+    });
+    Ok(())
+}
+
 /// Delivers what is due every `period`, until the task is dropped.
 pub async fn deliver_every(db: Db, sender: MailSender, period: std::time::Duration) {
+    run_every("mail", period, || deliver_due(&db, &sender, clock::now())).await
+}
+
+/// Runs a delivery pass every `period`, logging what each did, until the task is dropped.
+pub(crate) async fn run_every<F, Fut>(what: &'static str, period: std::time::Duration, mut pass: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<DeliveryReport, AppError>>,
+{
     let mut ticks = tokio::time::interval(period);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
-        match deliver_due(&db, &sender, clock::now()).await {
+        match pass().await {
             Ok(DeliveryReport { sent: 0, retrying: 0, failed: 0 }) => {}
-            Ok(report) => tracing::info!(?report, "mail delivery pass"),
-            Err(error) => tracing::error!(%error, "mail delivery pass failed; retrying"),
+            Ok(report) => tracing::info!(what, ?report, "delivery pass"),
+            Err(error) => tracing::error!(what, %error, "delivery pass failed; retrying"),
         }
     }
 }
@@ -149,7 +194,7 @@ fn backoff(attempts: i32) -> Duration {
     Duration::seconds((30_i64 << doublings).min(3600))
 }
 
-enum Failure {
+pub(crate) enum Failure {
     /// The server or the network may do better later (4xx, connection refused, timeout).
     Temporary(String),
     /// Retrying cannot help (5xx: no such mailbox, refused sender; an unusable address).
@@ -213,18 +258,6 @@ fn compose(sender: &MailSender, mail: &Claimed, message_id: &str) -> Result<Mess
 
 /// Records the end of an attempt and releases the claim. `set` names the columns it sets,
 /// with `$2` the time and `$3` the reason (both always used: PostgreSQL refuses unused ones).
-async fn finish(db: &Db, id: i64, set: &str, at: DateTime<Utc>, reason: Option<&str>) -> Result<(), AppError> {
-    with_db!(db, |pool| {
-        sqlx::query(&format!("update mail_outbox set {set}, claimed_until = null where id = $1"))
-            .bind(id)
-            .bind(at)
-            .bind(reason)
-            .execute(pool)
-            .await?;
-    });
-    Ok(())
-}
-
 /// A reply going out by email, queued with its timeline entry.
 #[derive(Clone, Debug)]
 pub struct EmailReply {
@@ -274,12 +307,16 @@ macro_rules! queue_reply {
 }
 pub(crate) use queue_reply;
 
-/// Where each reply by email on a ticket stands, by timeline entry.
+/// Where each reply sent by email or through a provider stands, by timeline entry.
 pub async fn deliveries(db: &Db, ticket_id: i64) -> Result<HashMap<i64, Delivery>, AppError> {
     let rows = with_db!(db, |pool| {
         sqlx::query_as::<_, (i64, bool, bool, Option<String>)>(
             "select m.interaction_id, m.sent_at is not null, m.failed_at is not null, m.last_error
              from mail_outbox m join interactions i on i.id = m.interaction_id
+             where i.ticket_id = $1
+             union all
+             select c.interaction_id, c.sent_at is not null, c.failed_at is not null, c.last_error
+             from channel_outbox c join interactions i on i.id = c.interaction_id
              where i.ticket_id = $1",
         )
         .bind(ticket_id)

@@ -18,6 +18,7 @@ pub mod inbound;
 pub mod kb;
 pub mod macros;
 pub mod mail;
+pub mod outbound;
 pub mod password;
 pub mod privacy;
 pub mod requests;

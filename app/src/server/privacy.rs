@@ -196,6 +196,8 @@ const ERASE_STATEMENTS: &[&str] = &[
     "delete from attachments where interaction_id in (select id from interactions where customer_id = $1)",
     "update calls set customer_number = '[erased]', recording_url = null
      where interaction_id in (select id from interactions where customer_id = $1)",
+    "update channel_outbox set to_address = '[erased]', body = '[erased]'
+     where interaction_id in (select id from interactions where customer_id = $1)",
 ];
 
 async fn erase(db: &Db, request_id: i64, user_id: i64) -> Result<(), AppError> {

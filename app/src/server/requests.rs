@@ -84,7 +84,7 @@ pub async fn reply(
         provider_message_id: None,
         author_id: Some(customer.id),
         files: Claim { owner: &attachments::owner_of_user(customer.id), tokens: uploads },
-        email: None,
+        outbound: None,
     };
     tickets::record_interaction(db, entry).await?;
     if matches!(status, TicketStatus::Pending | TicketStatus::Solved) {

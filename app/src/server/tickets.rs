@@ -5,6 +5,7 @@ use super::{
     clock,
     events::{self, ticket_event},
     mail::{self, EmailReply},
+    outbound,
     db::{Db, decode_text, with_db},
 };
 use crate::{
@@ -77,8 +78,16 @@ pub struct NewInteraction<'a> {
     pub author_id: Option<i64>,
     /// Files uploaded for this message, claimed in its transaction.
     pub files: Claim<'a>,
-    /// For a reply by email: the mail that carries it, queued in the same transaction.
-    pub email: Option<EmailReply>,
+    /// For a reply to the customer: what carries it, queued in the same transaction.
+    pub outbound: Option<Outbound>,
+}
+
+/// How a reply leaves: by email, or by a provider's API to the customer's address on the
+/// reply's channel (SMS, WhatsApp, Messenger).
+#[derive(Clone, Debug)]
+pub enum Outbound {
+    Email(EmailReply),
+    Message { to: String },
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -123,8 +132,12 @@ pub async fn record_interaction(db: &Db, entry: NewInteraction<'_>) -> Result<Re
             return Ok(Recorded::Duplicate(existing));
         };
         claim_uploads!(tx, id, entry.files)?;
-        if let (Some(email), Some(ticket_id)) = (&entry.email, entry.ticket_id) {
-            mail::queue_reply!(tx, ticket_id, id, entry.body, email, now);
+        match (&entry.outbound, entry.ticket_id) {
+            (Some(Outbound::Email(email)), Some(ticket_id)) => mail::queue_reply!(tx, ticket_id, id, entry.body, email, now),
+            (Some(Outbound::Message { to }), _) => {
+                outbound::queue_message!(tx, id, entry.channel, to, entry.body, now);
+            }
+            _ => {}
         }
         if let Some(ticket_id) = entry.ticket_id {
             // The first message out is the ticket's first response, whatever the channel.

@@ -10,7 +10,7 @@ use super::{
     macros,
     mail::{self, EmailReply},
     staff,
-    tickets::{self, NewInteraction},
+    tickets::{self, NewInteraction, Outbound},
 };
 use crate::{
     error::AppError,
@@ -345,7 +345,7 @@ pub async fn reply(db: &Db, agent: &CurrentUser, ticket_id: i64, reply: AgentRep
         Some(macro_id) => Some(usable_macro(db, macro_id, summary.status).await?),
         None => None,
     };
-    let (kind, channel, email) = if reply.internal {
+    let (kind, channel, outbound) = if reply.internal {
         (InteractionKind::Note, summary.channel, None)
     } else {
         if summary.status == TicketStatus::Closed {
@@ -360,11 +360,11 @@ pub async fn reply(db: &Db, agent: &CurrentUser, ticket_id: i64, reply: AgentRep
                 reply.channel
             )));
         }
-        let email = match reply.channel {
-            Channel::Email => email_reply(&identities, &summary),
-            _ => None,
+        let outbound = match reply.channel {
+            Channel::Email => email_reply(&identities, &summary).map(Outbound::Email),
+            channel => address_on(&identities, channel).map(|to| Outbound::Message { to }),
         };
-        (InteractionKind::MessageOut, reply.channel, email)
+        (InteractionKind::MessageOut, reply.channel, outbound)
     };
     let entry = NewInteraction {
         customer_id: summary.customer_id,
@@ -375,7 +375,7 @@ pub async fn reply(db: &Db, agent: &CurrentUser, ticket_id: i64, reply: AgentRep
         provider_message_id: None,
         author_id: Some(agent.id),
         files: Claim { owner: &attachments::owner_of_user(agent.id), tokens: reply.uploads },
-        email,
+        outbound,
     };
     let recorded = tickets::record_interaction(db, entry).await?;
     if let (true, tickets::Recorded::New(note_id)) = (reply.internal, recorded) {
@@ -404,6 +404,19 @@ fn email_reply(identities: &[Identity], summary: &TicketSummary) -> Option<Email
         false => format!("Re: {subject}"),
     };
     Some(EmailReply { to: to.value.clone(), subject: format!("{subject} [#{}]", summary.id) })
+}
+
+/// The customer's address for a reply through a provider: their phone number for SMS (and
+/// for WhatsApp when no WhatsApp number is known), their Messenger id. The portal and chat
+/// need none: the customer reads the reply there.
+fn address_on(identities: &[Identity], channel: Channel) -> Option<String> {
+    let kinds: &[IdentityKind] = match channel {
+        Channel::Sms => &[IdentityKind::Phone],
+        Channel::Whatsapp => &[IdentityKind::Whatsapp, IdentityKind::Phone],
+        Channel::Social => &[IdentityKind::Facebook],
+        _ => return None,
+    };
+    kinds.iter().find_map(|kind| identities.iter().find(|identity| identity.kind == *kind)).map(|identity| identity.value.clone())
 }
 
 async fn record_mentions(db: &Db, agent: &CurrentUser, note_id: i64, body: &str) -> Result<(), AppError> {

@@ -45,7 +45,7 @@ async fn message(db: &Db, customer_id: i64, ticket_id: Option<i64>, channel: Cha
             provider_message_id: None,
             author_id: None,
             files: Default::default(),
-            email: None,
+            outbound: None,
         },
     )
     .await
@@ -262,7 +262,7 @@ both_backends!(a_redelivered_message_is_stored_once, |db: Db| async move {
         provider_message_id: Some("SM123"),
         author_id: None,
         files: Default::default(),
-        email: None,
+        outbound: None,
     };
     let first = tickets::record_interaction(&db, entry()).await.unwrap();
     let Recorded::New(id) = first else { panic!("{first:?}") };

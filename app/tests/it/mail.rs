@@ -80,7 +80,7 @@ async fn email_ticket(db: &Db, address: &str, first_message_id: &str) -> i64 {
         provider_message_id: Some(first_message_id),
         author_id: None,
         files: Default::default(),
-        email: None,
+        outbound: None,
     };
     tickets::record_interaction(db, entry).await.unwrap();
     ticket_id

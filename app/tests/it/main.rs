@@ -7,5 +7,6 @@ mod help_center;
 mod inbound;
 mod mail;
 mod migrations;
+mod outbound;
 mod portal_activity;
 mod workspace;

@@ -57,7 +57,7 @@ async fn inbound(db: &Db, customer_id: i64, ticket_id: i64, channel: Channel, bo
         provider_message_id: None,
         author_id: None,
         files: Default::default(),
-        email: None,
+        outbound: None,
     };
     tickets::record_interaction(db, entry).await.unwrap();
 }

@@ -149,7 +149,7 @@ async fn ticket_with_history(db: &Db, messages: usize) -> Result<i64, Error> {
             provider_message_id: None,
             author_id: None,
             files: Default::default(),
-            email: None,
+            outbound: None,
         };
         tickets::record_interaction(db, entry).await?;
     }

@@ -266,7 +266,7 @@ pub async fn seed_conversations(db: &Db, agent_id: i64, customer_login_id: i64) 
                         provider_message_id: None,
                         author_id: by_agent.then_some(agent_id),
                         files: Default::default(),
-                        email: None,
+                        outbound: None,
                     },
                 )
                 .await?;

@@ -305,6 +305,7 @@ fn Desk(
 /// One entry of the conversation as agents read it: who wrote it, on which channel, and
 /// internal notes set apart.
 fn entry_view(entry: Interaction, customer_name: &str) -> impl IntoView + use<> {
+    let channel = entry.channel;
     let (class, speaker) = match entry.kind {
         InteractionKind::MessageIn => ("message--customer", customer_name.to_owned()),
         InteractionKind::MessageOut => ("message--agent", entry.author_name.clone().unwrap_or_else(|| "Support".into())),
@@ -323,19 +324,23 @@ fn entry_view(entry: Interaction, customer_name: &str) -> impl IntoView + use<> 
             </p>
             <p class="message__body">{entry.body}</p>
             {attachment_links(entry.attachments)}
-            {entry.delivery.map(delivery_note)}
+            {entry.delivery.map(|delivery| delivery_note(delivery, channel))}
         </li>
     }
 }
 
 /// Where a reply sent by email stands; a failure says what the agent can do about it.
-fn delivery_note(delivery: Delivery) -> impl IntoView {
+fn delivery_note(delivery: Delivery, channel: Channel) -> impl IntoView {
+    let by = match channel {
+        Channel::Email => "email".to_owned(),
+        other => other.label().to_owned(),
+    };
     let (class, text) = match delivery {
-        Delivery::Pending { last_error: None } => ("delivery", "Queued for email delivery".to_owned()),
+        Delivery::Pending { last_error: None } => ("delivery", format!("Queued for {by} delivery")),
         Delivery::Pending { last_error: Some(reason) } => {
             ("delivery delivery--retrying", format!("Not delivered yet, trying again: {reason}"))
         }
-        Delivery::Sent => ("delivery", "Sent by email".to_owned()),
+        Delivery::Sent => ("delivery", format!("Sent by {by}")),
         Delivery::Failed { reason } => (
             "delivery delivery--failed",
             format!("Not delivered: {reason}. Check the address, or reply on another channel."),
