@@ -77,6 +77,11 @@ if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
     || die "could not install aiosmtpd with pip"
 fi
 
+# Dovecot: the real IMAP server the mailbox polling tests read from (each test starts its own).
+if [[ ! -x /usr/sbin/dovecot ]]; then
+  apt_install dovecot-imapd
+fi
+
 # PostgreSQL for the scale-out backend's tests.
 pg_host="${PGHOST_TEST:-127.0.0.1}"
 if ! pg_isready -q -h "$pg_host" -p 5432 2>/dev/null; then

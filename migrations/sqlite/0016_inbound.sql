@@ -54,3 +54,37 @@ create table channel_outbox (
 );
 create index channel_outbox_pending on channel_outbox (id) where sent_at is null and failed_at is null;
 create index channel_outbox_interaction on channel_outbox (interaction_id);
+
+-- Mailboxes polled over IMAP, as an administrator set them up. UIDs below last_uid have been
+-- taken; a new UIDVALIDITY means the server renumbered, and the folder is read again (the
+-- unique Message-IDs keep that from recording anything twice). A claim keeps two nodes from
+-- polling one mailbox at the same time.
+create table mailboxes (
+    id             integer primary key,
+    name           text not null unique,
+    host           text not null,
+    port           integer not null check (port between 1 and 65535),
+    security       text not null check (security in ('tls', 'starttls', 'none')),
+    username       text not null,
+    password       text not null,
+    folder         text not null,
+    uid_validity   integer,
+    last_uid       integer not null default 0,
+    claimed_until  timestamp,
+    last_polled_at timestamp,
+    last_error     text,
+    created_at     timestamp not null
+);
+
+-- Mail taken from a mailbox that could not be recorded (no sender, an unreadable charset…),
+-- kept whole with the reason, for an administrator to look at.
+create table quarantined_mail (
+    id         integer primary key,
+    mailbox_id integer not null references mailboxes (id) on delete cascade,
+    uid_validity integer not null,
+    uid        integer not null,
+    reason     text not null,
+    raw        blob not null,
+    created_at timestamp not null,
+    unique (mailbox_id, uid_validity, uid)
+);

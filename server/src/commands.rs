@@ -1,7 +1,7 @@
 //! What each subcommand does.
 
 use crate::{
-    config::{ApiKeyCommand, Cli, Command, CreateAdminArgs, OutboxArgs, SeedArgs, ServeArgs},
+    config::{ApiKeyCommand, Cli, Command, CreateAdminArgs, MailboxCommand, OutboxArgs, SeedArgs, ServeArgs},
     router::{router, session_layer},
 };
 use app::{
@@ -14,7 +14,10 @@ use app::{
         attachments, events,
         mail::{self, MailSender},
         outbound::{self, ChannelSender, Meta, Twilio},
-        inbound::{InboundPolicy, Ingestor},
+        inbound::{
+            InboundPolicy, Ingestor,
+            imap::{self, NewMailbox, Security},
+        },
         privacy,
         db::{Db, DbError},
         seed::{self, DEMO_LOGINS, DEMO_PASSWORD, SeedOutcome, SeedSize},
@@ -68,6 +71,7 @@ pub async fn run(cli: Cli) -> Result<(), CommandError> {
         Command::Seed(args) => seed(&db, args).await,
         Command::Outbox(args) => outbox(&db, args).await,
         Command::ApiKey(command) => api_key(&db, command).await,
+        Command::Mailbox(command) => mailbox(&db, command).await,
     };
     db.close().await;
     outcome
@@ -134,6 +138,7 @@ async fn serve(db: Db, args: ServeArgs) -> Result<(), CommandError> {
             None
         }
     };
+    let polling = tokio::spawn(imap::poll_every(db.clone(), state.inbound.clone(), Duration::from_secs(args.imap_poll_seconds)));
     let live = tokio::spawn(events::pump(db, state.events.clone()));
     let hub = state.events.clone();
     let app = router(state, session_layer(sessions, https), https);
@@ -151,6 +156,7 @@ async fn serve(db: Db, args: ServeArgs) -> Result<(), CommandError> {
     cleanup.abort();
     live.abort();
     housekeeping.abort();
+    polling.abort();
     for worker in [mail, channel_delivery].into_iter().flatten() {
         worker.abort();
     }
@@ -306,6 +312,43 @@ async fn api_key(db: &Db, command: ApiKeyCommand) -> Result<(), CommandError> {
         ApiKeyCommand::Revoke { id } => {
             api_keys::revoke(db, id, None).await?;
             print(format!("Revoked API key #{id}."))?;
+        }
+    }
+    Ok(())
+}
+
+async fn mailbox(db: &Db, command: MailboxCommand) -> Result<(), CommandError> {
+    let mut out = std::io::stdout().lock();
+    let mut print = |line: String| writeln!(out, "{line}").map_err(CommandError::Output);
+    match command {
+        MailboxCommand::Add { name, host, port, security, username, folder } => {
+            let security = Security::parse(&security)?;
+            let mut password = String::new();
+            std::io::stdin().lock().read_line(&mut password).map_err(CommandError::Input)?;
+            let password = password.trim_end_matches(['\r', '\n']).to_owned();
+            let mailbox = NewMailbox { name, host, port, security, username, password, folder };
+            let id = imap::add_mailbox(db, &mailbox).await?;
+            print(format!("Added mailbox #{id} \"{}\"; serve polls it.", mailbox.name))?;
+        }
+        MailboxCommand::List => {
+            for mailbox in imap::mailboxes(db).await? {
+                let polled = match (&mailbox.last_polled_at, &mailbox.last_error) {
+                    (_, Some(error)) => format!("failing: {error}"),
+                    (Some(at), None) => format!("polled {}", at.format("%Y-%m-%d %H:%M")),
+                    (None, None) => "not polled yet".to_owned(),
+                };
+                print(format!(
+                    "#{}\t{}\t{}@{}:{} ({})\t{}\tlast UID {}\t{polled}",
+                    mailbox.id, mailbox.name, mailbox.username, mailbox.host, mailbox.port, mailbox.security, mailbox.folder, mailbox.last_uid
+                ))?;
+                for (uid, reason) in imap::quarantined(db, mailbox.id).await? {
+                    print(format!("\tquarantined UID {uid}: {reason}"))?;
+                }
+            }
+        }
+        MailboxCommand::Remove { id } => {
+            imap::remove_mailbox(db, id).await?;
+            print(format!("Removed mailbox #{id}."))?;
         }
     }
     Ok(())

@@ -54,6 +54,33 @@ pub enum Command {
     /// Keys for the REST API and the inbound endpoints: create, list, revoke.
     #[command(subcommand)]
     ApiKey(ApiKeyCommand),
+    /// IMAP mailboxes whose mail becomes tickets: add, list (with quarantined mail), remove.
+    #[command(subcommand)]
+    Mailbox(MailboxCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailboxCommand {
+    /// Add a mailbox to poll; the password is read from the first line of standard input.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        host: String,
+        #[arg(long, default_value_t = 993)]
+        port: u16,
+        /// tls (port 993), starttls (port 143) or none (a server on this machine only).
+        #[arg(long, default_value = "tls")]
+        security: String,
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "INBOX")]
+        folder: String,
+    },
+    /// List the mailboxes, their last poll and the mail they quarantined.
+    List,
+    /// Stop polling a mailbox.
+    Remove { id: i64 },
 }
 
 #[derive(Debug, Subcommand)]
@@ -162,6 +189,10 @@ pub struct ServeArgs {
     /// The Facebook page's access token replies by Messenger and Instagram are sent with.
     #[arg(long, env = "META_PAGE_TOKEN", hide_env_values = true)]
     pub meta_page_token: Option<String>,
+
+    /// Seconds between two polls of the IMAP mailboxes (`helpdesk mailbox add`).
+    #[arg(long, env = "IMAP_POLL_SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(5..=3600))]
+    pub imap_poll_seconds: u64,
 
     /// Meta's Graph API, with its version.
     #[arg(long, env = "META_GRAPH_URL", default_value = "https://graph.facebook.com/v19.0")]

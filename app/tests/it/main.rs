@@ -4,6 +4,7 @@
 mod attachments;
 mod data_model;
 mod help_center;
+mod imap;
 mod inbound;
 mod mail;
 mod migrations;

@@ -265,3 +265,25 @@ async fn acknowledged_messages_survive_a_crash_on_sqlite() {
 async fn acknowledged_messages_survive_a_crash_on_postgres() {
     acknowledged_messages_survive_a_crash_on(Backend::Postgres).await;
 }
+
+#[tokio::test]
+async fn mailboxes_are_added_listed_and_removed_from_the_command_line() {
+    let t = TestDb::new(Backend::Sqlite).await;
+    let add = ["mailbox", "add", "--name", "Support", "--host", "imap.example.com", "--username", "support@example.com"];
+    let out = helpdesk(&t.url, &add, "s3cret-imap-password\n");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("Added mailbox #1"));
+
+    let listed = text(&helpdesk(&t.url, &["mailbox", "list"], "").stdout);
+    assert!(listed.contains("support@example.com@imap.example.com:993 (tls)") && listed.contains("not polled yet"), "{listed}");
+    assert!(!listed.contains("s3cret"), "the password is never shown");
+
+    let mut bad = add.to_vec();
+    bad.extend(["--security", "ssl3"]);
+    let out = helpdesk(&t.url, &bad, "x\n");
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("use tls, starttls or none"), "{}", text(&out.stderr));
+
+    assert!(helpdesk(&t.url, &["mailbox", "remove", "1"], "").status.success());
+    assert!(text(&helpdesk(&t.url, &["mailbox", "list"], "").stdout).trim().is_empty());
+}

@@ -21,6 +21,7 @@
 
 pub mod calls;
 pub mod email;
+pub mod imap;
 pub mod meta;
 pub mod twilio;
 
