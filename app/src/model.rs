@@ -78,6 +78,7 @@ text_enum!(
         TicketsRead = "tickets:read",
         TicketsWrite = "tickets:write",
         CustomersRead = "customers:read",
+        CustomersWrite = "customers:write",
     }
 );
 

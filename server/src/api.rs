@@ -4,9 +4,12 @@
 
 use app::{
     error::AppError,
-    model::{ApiScope, Channel, IdentityKind, InteractionKind},
+    model::{ApiScope, Channel, IdentityKind, InteractionKind, Priority, Tier, TicketStatus},
     server::{
         api_keys::{self, ApiKey},
+        customers::{self, ProfileChange},
+        identity,
+        tickets,
         identity::Identifier,
         inbound::{InboundMessage, InboundPolicy, Ingested, Threaded, calls, email, inbound_file, meta, twilio},
         state::AppState,
@@ -15,7 +18,7 @@ use app::{
 use axum::{
     Json, Router,
     body::Bytes,
-    extract::{DefaultBodyLimit, FromRequestParts, OriginalUri, Query, State},
+    extract::{DefaultBodyLimit, FromRequestParts, OriginalUri, Path, Query, State, rejection::PathRejection},
     http::{HeaderMap, StatusCode, header, request::Parts},
     response::{IntoResponse, Response},
     routing::{get, post},
@@ -39,6 +42,9 @@ pub fn routes(policy: &InboundPolicy) -> Router<AppState> {
         .route("/api/v1/messages", post(create_message))
         .route("/api/v1/inbound/email", post(inbound_email))
         .route("/api/v1/calls", post(call_event))
+        .route("/api/v1/tickets/{id}", get(ticket).patch(update_ticket))
+        .route("/api/v1/customers", get(find_customer))
+        .route("/api/v1/customers/{id}", get(customer).patch(update_customer))
         .route("/webhooks/twilio", post(twilio_webhook))
         .route("/webhooks/meta", get(meta_handshake).post(meta_webhook))
         .layer(DefaultBodyLimit::max(body_limit))
@@ -240,8 +246,7 @@ impl NewMessage {
 /// `POST /api/v1/messages`: an inbound message on any channel.
 async fn create_message(State(state): State<AppState>, client: Client, body: Bytes) -> Result<Response, ApiError> {
     client.require(ApiScope::MessagesWrite)?;
-    let message: NewMessage = serde_json::from_slice(&body)
-        .map_err(|error| ApiError::BadRequest(format!("The body is not a valid message: {error}.")))?;
+    let message: NewMessage = body_of(&body, "message")?;
     let ingested = state.inbound.ingest(message.into_inbound()?).await?;
     Ok(recorded(&ingested))
 }
@@ -259,8 +264,7 @@ async fn inbound_email(State(state): State<AppState>, client: Client, body: Byte
 /// is the first news of the call, 200 when it adds to a call already on the timeline.
 async fn call_event(State(state): State<AppState>, client: Client, body: Bytes) -> Result<Response, ApiError> {
     client.require(ApiScope::MessagesWrite)?;
-    let event: calls::CallEvent = serde_json::from_slice(&body)
-        .map_err(|error| ApiError::BadRequest(format!("The body is not a valid call event: {error}.")))?;
+    let event: calls::CallEvent = body_of(&body, "call event")?;
     let recorded = calls::record(&state.db, state.inbound.policy(), &event).await?;
     let status = if recorded.duplicate() { StatusCode::OK } else { StatusCode::CREATED };
     let body = json!({
@@ -339,4 +343,107 @@ async fn meta_webhook(State(state): State<AppState>, headers: HeaderMap, body: B
         state.inbound.ingest(message).await?;
     }
     Ok(StatusCode::OK.into_response())
+}
+
+/// A number from the path, or a 400 that says so.
+fn id_in(path: Result<Path<i64>, PathRejection>) -> Result<i64, ApiError> {
+    path.map(|Path(id)| id).map_err(|_| ApiError::BadRequest("The id in the address is not a number.".into()))
+}
+
+/// Parses a JSON body, naming what it should have been.
+fn body_of<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|error| ApiError::BadRequest(format!("The body is not a valid {what}: {error}.")))
+}
+
+/// `GET /api/v1/tickets/{id}`: the ticket and its whole conversation, internal notes included.
+async fn ticket(State(state): State<AppState>, client: Client, path: Result<Path<i64>, PathRejection>) -> Result<Response, ApiError> {
+    client.require(ApiScope::TicketsRead)?;
+    let thread = tickets::ticket_thread(&state.db, id_in(path)?).await?;
+    Ok(Json(thread).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TicketChange {
+    status: Option<TicketStatus>,
+    priority: Option<Priority>,
+    tags: Option<Vec<String>>,
+}
+
+/// `PATCH /api/v1/tickets/{id}`: status, priority and tags; answers the ticket as it is now.
+async fn update_ticket(
+    State(state): State<AppState>,
+    client: Client,
+    path: Result<Path<i64>, PathRejection>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    client.require(ApiScope::TicketsWrite)?;
+    let id = id_in(path)?;
+    let change: TicketChange = body_of(&body, "ticket change")?;
+    let current = tickets::summary(&state.db, id).await?;
+    if let Some(tags) = &change.tags {
+        let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
+        tickets::set_tags(&state.db, id, &tags).await?;
+    }
+    if let Some(priority) = change.priority.filter(|priority| *priority != current.priority) {
+        tickets::set_priority(&state.db, id, priority).await?;
+    }
+    if let Some(status) = change.status.filter(|status| *status != current.status) {
+        if current.status == TicketStatus::Closed {
+            return Err(AppError::invalid("A closed ticket cannot be reopened; record a new message to start a follow-up.").into());
+        }
+        tickets::set_status(&state.db, id, status, None).await?;
+    }
+    Ok(Json(tickets::ticket_thread(&state.db, id).await?).into_response())
+}
+
+/// A customer with every way to reach them.
+async fn customer_view(state: &AppState, id: i64) -> Result<Response, ApiError> {
+    let customer = customers::customer(&state.db, id).await?;
+    let identities = customers::identities(&state.db, id).await?;
+    Ok(Json(json!({ "customer": customer, "identities": identities })).into_response())
+}
+
+/// `GET /api/v1/customers/{id}`.
+async fn customer(State(state): State<AppState>, client: Client, path: Result<Path<i64>, PathRejection>) -> Result<Response, ApiError> {
+    client.require(ApiScope::CustomersRead)?;
+    customer_view(&state, id_in(path)?).await
+}
+
+/// `GET /api/v1/customers?identity=…`: the customer with this email address, phone number or
+/// handle, however it is written.
+async fn find_customer(
+    State(state): State<AppState>,
+    client: Client,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    client.require(ApiScope::CustomersRead)?;
+    let identity = query
+        .get("identity")
+        .ok_or_else(|| ApiError::BadRequest("Say whom to find: ?identity=an email address, phone number or handle.".into()))?;
+    let id = identity::find_customer(&state.db, identity).await.map_err(|_| ApiError::App(AppError::NotFound))?;
+    customer_view(&state, id).await
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CustomerChange {
+    display_name: Option<String>,
+    tier: Option<Tier>,
+    attributes: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// `PATCH /api/v1/customers/{id}`: name, tier and custom attributes (audited).
+async fn update_customer(
+    State(state): State<AppState>,
+    client: Client,
+    path: Result<Path<i64>, PathRejection>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    client.require(ApiScope::CustomersWrite)?;
+    let id = id_in(path)?;
+    let change: CustomerChange = body_of(&body, "customer change")?;
+    let profile = ProfileChange { display_name: change.display_name.as_deref(), tier: change.tier, attributes: change.attributes };
+    customers::update_profile(&state.db, id, profile, None).await?;
+    customer_view(&state, id).await
 }

@@ -308,9 +308,99 @@ both_backends!(a_telephony_system_reports_a_call_event_by_event, |db: Db| async 
     assert!(json_of(response).await["error"].as_str().unwrap().contains("unknown variant `rang`"));
 });
 
+async fn call_api(app: &Router, method: &str, path: &str, key: &str, body: Option<Value>) -> (StatusCode, Value) {
+    let request = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::AUTHORIZATION, format!("Bearer {key}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(body.map_or(Body::empty(), |body| Body::from(body.to_string())))
+        .unwrap();
+    let (status, response) = send(app, request).await;
+    (status, json_of(response).await)
+}
+
+both_backends!(integrations_read_and_update_tickets_within_their_scopes, |db: Db| async move {
+    let app = app(&db).await;
+    let (_, created) = post_message(&app, &writer(&db).await, &sms("SM-t1", "Where is my order 1182?")).await;
+    let path = format!("/api/v1/tickets/{}", created["ticket_id"]);
+    let reader = key_with(&db, ApiScope::TicketsRead).await;
+    let (status, thread) = call_api(&app, "GET", &path, &reader, None).await;
+    assert_eq!(status, StatusCode::OK, "{thread}");
+    assert_eq!(thread["interactions"][0]["body"], "Where is my order 1182?");
+    assert_eq!(thread["ticket"]["summary"]["status"], "new");
+
+    let (status, refused) = call_api(&app, "PATCH", &path, &reader, Some(json!({ "status": "solved" }))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(refused["error"], "This API key lacks the tickets:write scope.");
+
+    let editor = key_with(&db, ApiScope::TicketsWrite).await;
+    let change = json!({ "status": "pending", "priority": "high", "tags": ["Shipping", "order-1182"] });
+    let (status, changed) = call_api(&app, "PATCH", &path, &editor, Some(change)).await;
+    assert_eq!(status, StatusCode::OK, "{changed}");
+    assert_eq!((changed["ticket"]["summary"]["status"].as_str(), changed["ticket"]["summary"]["priority"].as_str()), (Some("pending"), Some("high")));
+    assert_eq!(changed["ticket"]["tags"], json!(["order-1182", "shipping"]));
+
+    let (status, answer) = call_api(&app, "PATCH", &path, &editor, Some(json!({ "status": "archived" }))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(answer["error"].as_str().unwrap().contains("unknown variant `archived`"), "{answer}");
+    call_api(&app, "PATCH", &path, &editor, Some(json!({ "status": "closed" }))).await;
+    let (status, answer) = call_api(&app, "PATCH", &path, &editor, Some(json!({ "status": "open" }))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    assert_eq!(call_api(&app, "GET", "/api/v1/tickets/999999", &reader, None).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(call_api(&app, "GET", "/api/v1/tickets/latest", &reader, None).await.0, StatusCode::BAD_REQUEST);
+});
+
+both_backends!(integrations_find_read_and_update_customers, |db: Db| async move {
+    let app = app(&db).await;
+    let (_, created) = post_message(&app, &writer(&db).await, &sms("SM-c1", "Hello")).await;
+    let reader = key_with(&db, ApiScope::CustomersRead).await;
+    let (status, found) = call_api(&app, "GET", "/api/v1/customers?identity=%2B44%207911%20123456", &reader, None).await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    assert_eq!(found["customer"]["id"], created["customer_id"]);
+    let kinds: Vec<&str> = found["identities"].as_array().unwrap().iter().map(|i| i["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["phone", "whatsapp"], "one number, both ways to reach them");
+    assert_eq!(call_api(&app, "GET", "/api/v1/customers?identity=nobody@example.com", &reader, None).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(call_api(&app, "GET", "/api/v1/customers", &reader, None).await.0, StatusCode::BAD_REQUEST);
+
+    let path = format!("/api/v1/customers/{}", created["customer_id"]);
+    let editor = key_with(&db, ApiScope::CustomersWrite).await;
+    let change = json!({ "display_name": "Ana Silva", "tier": "premium", "attributes": { "plan": "Pro", "seats": 12 } });
+    let (status, changed) = call_api(&app, "PATCH", &path, &editor, Some(change)).await;
+    assert_eq!(status, StatusCode::OK, "{changed}");
+    assert_eq!((changed["customer"]["display_name"].as_str(), changed["customer"]["tier"].as_str()), (Some("Ana Silva"), Some("premium")));
+    assert_eq!(changed["customer"]["attributes"]["seats"], 12);
+    let (status, refused) = call_api(&app, "PATCH", &path, &editor, Some(json!({ "display_name": "  " }))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(call_api(&app, "GET", &path, &editor, None).await.0, StatusCode::FORBIDDEN, "write is not read");
+});
+
 /// The operations the tests above exercise, all of which the document must describe.
-const EXERCISED: [(&str, &str); 4] =
-    [("post", "/api/v1/messages"), ("post", "/api/v1/inbound/email"), ("post", "/api/v1/calls"), ("get", "/api/v1/openapi.json")];
+const EXERCISED: [(&str, &str); 9] = [
+    ("post", "/api/v1/messages"),
+    ("post", "/api/v1/inbound/email"),
+    ("post", "/api/v1/calls"),
+    ("get", "/api/v1/tickets/{id}"),
+    ("patch", "/api/v1/tickets/{id}"),
+    ("get", "/api/v1/customers"),
+    ("get", "/api/v1/customers/{id}"),
+    ("patch", "/api/v1/customers/{id}"),
+    ("get", "/api/v1/openapi.json"),
+];
+
+/// The object's keys, sorted.
+fn keys(value: &Value) -> Vec<String> {
+    let mut keys: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
+    keys.sort();
+    keys
+}
+
+/// The schema's required fields, sorted.
+fn required(schema: &Value) -> Vec<String> {
+    let mut fields: Vec<String> = schema["required"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect();
+    fields.sort();
+    fields
+}
 
 both_backends!(the_openapi_document_describes_what_the_server_does, |db: Db| async move {
     let app = app(&db).await;
@@ -325,7 +415,8 @@ both_backends!(the_openapi_document_describes_what_the_server_does, |db: Db| asy
         for method in operations.as_object().unwrap().keys() {
             documented.push((method.clone(), path.clone()));
             // Every documented operation exists: without a key it is refused, never missing.
-            let request = Request::builder().method(method.to_uppercase().as_str()).uri(path).body(Body::empty()).unwrap();
+            let uri = path.replace("{id}", "1");
+            let request = Request::builder().method(method.to_uppercase().as_str()).uri(uri).body(Body::empty()).unwrap();
             let (status, _) = send(&app, request).await;
             assert!(![StatusCode::NOT_FOUND, StatusCode::METHOD_NOT_ALLOWED].contains(&status), "{method} {path}: {status}");
         }
@@ -334,15 +425,23 @@ both_backends!(the_openapi_document_describes_what_the_server_does, |db: Db| asy
         assert!(documented.contains(&(method.to_owned(), path.to_owned())), "{method} {path} is not documented");
     }
 
-    // A real answer carries exactly the documented fields.
+    // Real answers carry exactly the documented fields.
+    let schemas = &document["components"]["schemas"];
     let (_, recorded) = post_message(&app, &writer(&db).await, &sms("SM-doc", "Hello")).await;
-    let schema = &document["components"]["schemas"]["Recorded"];
-    let mut required: Vec<&str> = schema["required"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
-    let mut answered: Vec<&str> = recorded.as_object().unwrap().keys().map(String::as_str).collect();
-    required.sort();
-    answered.sort();
-    assert_eq!(required, answered);
-    let conversations: Vec<&Value> = schema["properties"]["conversation"]["enum"].as_array().unwrap().iter().collect();
+    assert_eq!(required(&schemas["Recorded"]), keys(&recorded));
+    let everything = key(&db, ApiScope::ALL, 600).await;
+    let (_, thread) = call_api(&app, "GET", &format!("/api/v1/tickets/{}", recorded["ticket_id"]), &everything, None).await;
+    assert_eq!(required(&schemas["TicketThread"]), keys(&thread));
+    assert_eq!(required(&schemas["TicketThread"]["properties"]["ticket"]), keys(&thread["ticket"]));
+    let entry_schema = &schemas["TicketThread"]["properties"]["interactions"]["items"];
+    for field in required(entry_schema) {
+        assert!(thread["interactions"][0].get(&field).is_some(), "interaction field {field}");
+    }
+    let (_, view) = call_api(&app, "GET", &format!("/api/v1/customers/{}", recorded["customer_id"]), &everything, None).await;
+    assert_eq!(required(&schemas["CustomerView"]), keys(&view));
+    assert_eq!(required(&schemas["CustomerView"]["properties"]["customer"]), keys(&view["customer"]));
+    assert_eq!(required(&schemas["CustomerView"]["properties"]["identities"]["items"]), keys(&view["identities"][0]));
+    let conversations: Vec<&Value> = schemas["Recorded"]["properties"]["conversation"]["enum"].as_array().unwrap().iter().collect();
     assert!(conversations.contains(&&recorded["conversation"]));
     // The message fields the server accepts are the documented ones.
     let accepted = document["components"]["schemas"]["NewMessage"]["properties"].as_object().unwrap();
