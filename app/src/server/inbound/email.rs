@@ -226,6 +226,28 @@ mod tests {
         assert!(parse(b"From: a@example.com\r\n\r\nbody", &small).unwrap_err().to_string().contains("larger than"));
     }
 
+    /// The fuzz target's property on every truncation and on byte flips of a rich message:
+    /// a message or a reason, never a panic (cargo-fuzz explores further; see fuzz/).
+    #[test]
+    fn truncated_and_corrupted_mail_is_answered_never_a_panic() {
+        let raw = include_bytes!("../../../../fuzz/seeds/email/multipart.eml");
+        for cut in 0..raw.len() {
+            let _ = parse(&raw[..cut], &policy());
+        }
+        let mut state = 0x9e37_79b9_u32;
+        for _ in 0..2_000 {
+            let mut corrupted = raw.to_vec();
+            for _ in 0..4 {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                let at = state as usize % corrupted.len();
+                corrupted[at] = (state >> 8) as u8;
+            }
+            let _ = parse(&corrupted, &policy());
+        }
+    }
+
     #[test]
     fn a_message_without_message_id_is_named_by_its_content() {
         let raw = b"From: ana@example.com\r\nSubject: x\r\n\r\nbody";

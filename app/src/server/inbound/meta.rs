@@ -164,6 +164,15 @@ mod tests {
     }
 
     #[test]
+    fn every_truncation_of_a_delivery_is_answered_never_a_panic() {
+        let body = include_bytes!("../../../../fuzz/seeds/meta/message.json");
+        for cut in 0..body.len() {
+            let _ = messages(&body[..cut]);
+            verify("app-secret", &body[..cut], std::str::from_utf8(&body[..cut.min(71)]).unwrap_or_default());
+        }
+    }
+
+    #[test]
     fn truncated_or_foreign_deliveries_are_refused() {
         assert!(messages(br#"{"object":"page","entry":[{"#).unwrap_err().to_string().contains("not a Messenger"));
         assert!(messages(br#"{"object":"user","entry":[]}"#).unwrap_err().to_string().contains("not handled"));
