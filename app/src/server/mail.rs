@@ -11,6 +11,7 @@ use super::{
 };
 use crate::{error::AppError, model::Delivery};
 use chrono::{DateTime, Duration, Utc};
+use futures_util::{StreamExt, TryStreamExt, stream};
 use std::collections::HashMap;
 use lettre::{
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
@@ -18,7 +19,9 @@ use lettre::{
 };
 
 /// Rows one pass claims; the rest wait for the next pass.
-pub(crate) const BATCH: i64 = 20;
+pub(crate) const BATCH: i64 = 50;
+/// Messages handed to the mail server (or a provider's API) at the same time.
+pub(crate) const CONCURRENT_SENDS: usize = 8;
 /// How long a claim holds: longer than one SMTP conversation may take, so a node that dies
 /// mid-send gives its mail back to the queue.
 pub(crate) const CLAIM: Duration = Duration::seconds(120);
@@ -112,17 +115,26 @@ pub async fn deliver_due(db: &Db, sender: &MailSender, now: DateTime<Utc>) -> Re
         "id, to_address, subject, body_text, message_id, in_reply_to, references_ids, attempts, interaction_id",
         now
     );
+    // Several conversations with the mail server at once (the transport pools connections):
+    // each one spends most of its time waiting for the server's answers.
+    let attempts: Vec<(i64, i32, Result<(), Failure>)> = stream::iter(claimed)
+        .map(|mail| async move {
+            let message_id = match &mail.message_id {
+                Some(id) => id.clone(),
+                None => assign_message_id(db, &mail, sender).await?,
+            };
+            let outcome = match compose(sender, &mail, &message_id) {
+                Ok(message) => sender.transport.send(message).await.map(|_| ()).map_err(Failure::from),
+                Err(reason) => Err(Failure::Permanent(reason)),
+            };
+            Ok::<_, AppError>((mail.id, mail.attempts, outcome))
+        })
+        .buffer_unordered(CONCURRENT_SENDS)
+        .try_collect()
+        .await?;
     let mut report = DeliveryReport::default();
-    for mail in claimed {
-        let message_id = match &mail.message_id {
-            Some(id) => id.clone(),
-            None => assign_message_id(db, &mail, sender).await?,
-        };
-        let outcome = match compose(sender, &mail, &message_id) {
-            Ok(message) => sender.transport.send(message).await.map(|_| ()).map_err(Failure::from),
-            Err(reason) => Err(Failure::Permanent(reason)),
-        };
-        settle(db, "mail_outbox", mail.id, mail.attempts, outcome, now, &mut report).await?;
+    for (id, attempts, outcome) in attempts {
+        settle(db, "mail_outbox", id, attempts, outcome, now, &mut report).await?;
     }
     Ok(report)
 }
@@ -180,10 +192,17 @@ where
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
-        match pass().await {
-            Ok(DeliveryReport { sent: 0, retrying: 0, failed: 0 }) => {}
-            Ok(report) => tracing::info!(what, ?report, "delivery pass"),
-            Err(error) => tracing::error!(what, %error, "delivery pass failed; retrying"),
+        // A pass that found work is followed by another at once: a backlog drains at the
+        // speed of the server, not one batch per period.
+        loop {
+            match pass().await {
+                Ok(DeliveryReport { sent: 0, retrying: 0, failed: 0 }) => break,
+                Ok(report) => tracing::info!(what, ?report, "delivery pass"),
+                Err(error) => {
+                    tracing::error!(what, %error, "delivery pass failed; retrying");
+                    break;
+                }
+            }
         }
     }
 }

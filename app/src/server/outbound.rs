@@ -5,10 +5,11 @@
 use super::{
     clock,
     db::{Db, with_db},
-    mail::{DeliveryReport, Failure, claim_due, run_every, settle},
+    mail::{CONCURRENT_SENDS, DeliveryReport, Failure, claim_due, run_every, settle},
 };
 use crate::{error::AppError, model::Channel};
 use chrono::{DateTime, Utc};
+use futures_util::{StreamExt, stream};
 use reqwest::StatusCode;
 use serde_json::json;
 use std::time::Duration;
@@ -158,12 +159,19 @@ struct Claimed {
 /// Sends the replies that are due at `now`, once each, and records how each attempt went.
 pub async fn deliver_due(db: &Db, sender: &ChannelSender, now: DateTime<Utc>) -> Result<DeliveryReport, AppError> {
     let claimed = claim_due!(db, Claimed, "channel_outbox", "id, channel, to_address, body, attempts", now);
+    let attempts: Vec<(Claimed, Result<String, Failure>)> = stream::iter(claimed)
+        .map(|message| async move {
+            let outcome = match message.channel.parse::<Channel>() {
+                Ok(channel) => sender.send(channel, &message.to_address, &message.body).await,
+                Err(error) => Err(Failure::Permanent(error.to_string())),
+            };
+            (message, outcome)
+        })
+        .buffer_unordered(CONCURRENT_SENDS)
+        .collect()
+        .await;
     let mut report = DeliveryReport::default();
-    for message in claimed {
-        let outcome = match message.channel.parse::<Channel>() {
-            Ok(channel) => sender.send(channel, &message.to_address, &message.body).await,
-            Err(error) => Err(Failure::Permanent(error.to_string())),
-        };
+    for (message, outcome) in attempts {
         if let Ok(provider_id) = &outcome {
             with_db!(db, |pool| {
                 sqlx::query("update channel_outbox set provider_id = $1 where id = $2")

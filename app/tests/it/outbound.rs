@@ -115,19 +115,24 @@ both_backends!(replies_by_sms_whatsapp_and_messenger_go_out_through_the_provider
     assert_eq!(outbound::deliver_due(&db, &provider.sender(), Utc::now()).await.unwrap(), report(0, 0, 0), "sent once");
     assert_eq!(deliveries(&db, &sam, conversation).await, vec![Delivery::Sent; 3]);
 
+    // Sent side by side, so in any order.
     let received = provider.received();
     assert_eq!(received.len(), 3);
     let twilio_auth = "Basic QUMwMTIzOnR3aWxpby10b2tlbg=="; // AC0123:twilio-token
-    assert_eq!((received[0].path.as_str(), received[0].authorization.as_str()), ("/2010-04-01/Accounts/AC0123/Messages.json", twilio_auth));
-    let sms = form(&received[0].body);
-    assert!(sms.contains(&("To".into(), "+447911123456".into())) && sms.contains(&("From".into(), "+14155550100".into())), "{sms:?}");
-    assert!(sms.contains(&("Body".into(), "Your parcel ships today.".into())));
-    let whatsapp = form(&received[1].body);
-    assert!(whatsapp.contains(&("To".into(), "whatsapp:+447911123456".into())), "{whatsapp:?}");
-    assert!(whatsapp.contains(&("From".into(), "whatsapp:+14155238886".into())));
-    assert_eq!((received[2].path.as_str(), received[2].query.as_str()), ("/v19.0/me/messages", "access_token=page-token"));
-    let messenger: Value = serde_json::from_str(&received[2].body).unwrap();
-    assert_eq!(messenger, json!({ "recipient": { "id": "24001" }, "messaging_type": "RESPONSE", "message": { "text": "Anything else?" } }));
+    let to_twilio: Vec<Vec<(String, String)>> = received
+        .iter()
+        .filter(|request| request.path == "/2010-04-01/Accounts/AC0123/Messages.json")
+        .inspect(|request| assert_eq!(request.authorization, twilio_auth))
+        .map(|request| form(&request.body))
+        .collect();
+    let sms = to_twilio.iter().find(|form| form.contains(&("To".into(), "+447911123456".into()))).expect("the SMS");
+    assert!(sms.contains(&("From".into(), "+14155550100".into())) && sms.contains(&("Body".into(), "Your parcel ships today.".into())), "{sms:?}");
+    let whatsapp = to_twilio.iter().find(|form| form.contains(&("To".into(), "whatsapp:+447911123456".into()))).expect("the WhatsApp message");
+    assert!(whatsapp.contains(&("From".into(), "whatsapp:+14155238886".into())), "{whatsapp:?}");
+    let messenger = received.iter().find(|request| request.path == "/v19.0/me/messages").expect("the Messenger message");
+    assert_eq!(messenger.query, "access_token=page-token");
+    let sent: Value = serde_json::from_str(&messenger.body).unwrap();
+    assert_eq!(sent, json!({ "recipient": { "id": "24001" }, "messaging_type": "RESPONSE", "message": { "text": "Anything else?" } }));
 });
 
 both_backends!(a_refused_number_is_shown_and_a_busy_provider_is_retried, |db: Db| async move {
