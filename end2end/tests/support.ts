@@ -70,3 +70,11 @@ export async function signedIn(browser: Browser, path: string, email: string): P
   await page.locator("body[data-hydrated]").waitFor();
   return page;
 }
+
+/** A new API key with these scopes, made as an administrator would: `helpdesk api-key create`. */
+export function apiKey(scopes: string[]): string {
+  const bin = process.env.HELPDESK_BIN ?? "../target/debug/helpdesk";
+  const args = ["api-key", "create", "--name", `browser test ${Date.now()}`, ...scopes.flatMap((scope) => ["--scope", scope])];
+  const printed = execFileSync(bin, args, { encoding: "utf8" }).trim().split("\n");
+  return printed[printed.length - 1];
+}

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { newCustomer, signIn, visitorRequest } from "./support";
+import { apiKey, newCustomer, signIn, visitorRequest } from "./support";
 
 test("an agent picks up a new request, notes, replies and solves it; the customer sees only the reply, and their answer arrives live", async ({ browser }) => {
   // Two people's whole journeys: registration, a request, and the agent's work on it.
@@ -193,4 +193,36 @@ test("a reply by email shows, under it, that it waits for the mail server", asyn
   await expect(sent).toContainText("Email");
   await expect(sent).toContainText("Queued for email delivery");
   await page.screenshot({ path: "test-results/screenshots/ticket-reply-by-email-1280.png", fullPage: true });
+});
+
+test("an SMS and a WhatsApp message from one number are one conversation, and the SMS reply waits for its provider", async ({ page, request }) => {
+  const key = apiKey(["messages:write"]);
+  const stamp = Date.now();
+  // A number nobody has used: the last digits from the clock.
+  const number = `+4479111${String(stamp).slice(-5)}`;
+  const post = (data: object) =>
+    request.post("/api/v1/messages", { headers: { Authorization: `Bearer ${key}` }, data });
+  const sms = await post({ channel: "sms", from: { phone: number, name: "Rosa Lima" }, body: `My parcel ${stamp} is lost`, message_id: `SM${stamp}a` });
+  expect(sms.status()).toBe(201);
+  const first = await sms.json();
+  const whatsapp = await post({ channel: "whatsapp", from: { whatsapp: number }, body: "Here is a photo of the label", message_id: `SM${stamp}b` });
+  expect((await whatsapp.json()).ticket_id).toBe(first.ticket_id);
+
+  await page.goto("/agent");
+  await signIn(page, "agent@northwind.test");
+  await expect(page.getByRole("heading", { level: 1, name: "Mine" })).toBeVisible();
+  await page.goto(`/agent/tickets/${first.ticket_id}`);
+  await page.locator("body[data-hydrated]").waitFor();
+  const conversation = page.getByRole("list", { name: "Conversation" });
+  await expect(conversation.locator(":scope > li").filter({ hasText: `My parcel ${stamp} is lost` })).toContainText("SMS");
+  await expect(conversation.locator(":scope > li").filter({ hasText: "photo of the label" })).toContainText("WhatsApp");
+  await expect(page.getByRole("region", { name: /Rosa Lima/ })).toContainText(number);
+
+  await page.getByLabel("Send by").selectOption("sms");
+  await page.getByLabel("Your reply").fill("Thanks Rosa, we have asked the courier.");
+  await page.getByRole("button", { name: "Send reply" }).click();
+  // This test server has no Twilio account set up: the reply is recorded and waits.
+  const sent = conversation.locator(":scope > li").filter({ hasText: "we have asked the courier" });
+  await expect(sent).toContainText("Queued for SMS delivery");
+  await page.screenshot({ path: "test-results/ticket-sms-reply.png", fullPage: true });
 });
