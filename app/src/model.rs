@@ -664,6 +664,19 @@ pub struct WorkspaceTicket {
 }
 
 impl Channel {
+    /// The channel's name inside a sentence ("opened by email", "by SMS").
+    pub fn in_sentence(self) -> &'static str {
+        match self {
+            Self::Portal => "portal",
+            Self::Email => "email",
+            Self::Chat => "chat",
+            Self::Sms => "SMS",
+            Self::Whatsapp => "WhatsApp",
+            Self::Social => "social message",
+            Self::Phone => "phone",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::Portal => "Portal",

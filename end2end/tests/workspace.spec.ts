@@ -213,6 +213,7 @@ test("an SMS and a WhatsApp message from one number are one conversation, and th
   await expect(page.getByRole("heading", { level: 1, name: "Mine" })).toBeVisible();
   await page.goto(`/agent/tickets/${first.ticket_id}`);
   await page.locator("body[data-hydrated]").waitFor();
+  await expect(page.getByText(/opened .* by SMS/)).toBeVisible();
   const conversation = page.getByRole("list", { name: "Conversation" });
   await expect(conversation.locator(":scope > li").filter({ hasText: `My parcel ${stamp} is lost` })).toContainText("SMS");
   await expect(conversation.locator(":scope > li").filter({ hasText: "photo of the label" })).toContainText("WhatsApp");

@@ -178,7 +178,7 @@ fn Conversation(thread: TicketThread, actions: RequestActions) -> impl IntoView 
         <h1 class="page__title">{ticket.summary.subject.clone()}</h1>
         <p class="request__meta">
             {status_badge(&ticket.summary)}
-            " Opened " {long_date(ticket.created_at)} " by " {ticket.summary.channel.label().to_lowercase()}
+            " Opened " {long_date(ticket.created_at)} " by " {ticket.summary.channel.in_sentence()}
         </p>
         <ol class="conversation" aria-label="Conversation">
             {thread.interactions.into_iter().map(message).collect_view()}

@@ -261,7 +261,7 @@ fn Desk(
                 <p class="desk__meta">
                     {status_badge(summary.status)}
                     " #" {summary.id} " · opened " {long_date(ticket.thread.ticket.created_at)} " by "
-                    {summary.channel.label().to_lowercase()}
+                    {summary.channel.in_sentence()}
                     {ticket.thread.ticket.disposition.map(|disposition| view! { " · " {disposition.label()} })}
                 </p>
                 <ol class="conversation conversation--desk" aria-label="Conversation">
