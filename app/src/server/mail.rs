@@ -6,7 +6,7 @@
 
 use super::{
     accounts::random_token,
-    clock,
+    clock, events,
     db::{Db, with_db},
 };
 use crate::{error::AppError, model::Delivery};
@@ -167,13 +167,26 @@ pub(crate) async fn settle(
         }
     };
     with_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
         sqlx::query(&format!("update {table} set {set}, claimed_until = null where id = $1"))
             .bind(id)
             .bind(at)
             .bind(reason)
-            .execute(pool)
+            .execute(&mut *tx)
             .await?;
+        // Open workspaces show the reply's new delivery state without a reload.
+        sqlx::query(&format!(
+            "insert into ticket_events (ticket_id, kind, created_at)
+             select i.ticket_id, 'message', $2 from {table} o join interactions i on i.id = o.interaction_id
+             where o.id = $1 and i.ticket_id is not null"
+        ))
+        .bind(id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
     });
+    events::committed();
     Ok(())
 }
 

@@ -8,6 +8,7 @@ use app::{
     model::{Channel, CurrentUser, Delivery, IdentityKind, InteractionKind, Role},
     server::{
         db::Db,
+        events,
         identity::Identifier,
         mail::{self, DeliveryReport, MailSender},
         tickets::{self, NewInteraction},
@@ -108,7 +109,11 @@ both_backends!(a_reply_by_email_arrives_threaded_under_the_customers_message, |d
 
     reply_by_email(&db, &sam, ticket, "Hi Ana,\nsorry about that: a new lid is on its way.").await;
     assert_eq!(deliveries(&db, &sam, ticket).await, [Delivery::Pending { last_error: None }]);
+    let before = events::latest(&db).await.unwrap();
     let first = mail::deliver_due(&db, &sender, Utc::now()).await.unwrap();
+    // Open workspaces hear of the new delivery state.
+    let news = events::since(&db, before, 10).await.unwrap();
+    assert!(news.iter().any(|event| event.ticket_id == ticket), "{news:?}");
     assert_eq!(first, report(1, 0, 0), "{:?}", deliveries(&db, &sam, ticket).await);
     // Delivered once: a second pass finds nothing to send.
     assert_eq!(mail::deliver_due(&db, &sender, Utc::now()).await.unwrap(), report(0, 0, 0));
