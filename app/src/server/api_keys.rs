@@ -6,7 +6,7 @@
 //! slow password hash would cap ingest at a few requests per second.
 
 use super::{
-    accounts::random_token,
+    accounts::{hash_token, random_token},
     audit::audit,
     clock,
     db::{Db, with_db},
@@ -14,7 +14,6 @@ use super::{
 use crate::{error::AppError, model::ApiScope};
 use chrono::{DateTime, Utc};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use std::{
     collections::HashMap,
     sync::Mutex,
@@ -76,7 +75,7 @@ pub async fn create(
         )
         .bind(name)
         .bind(&prefix)
-        .bind(hash(&secret))
+        .bind(hash_token(&secret))
         .bind(&scopes_text)
         .bind(rate_per_minute as i32)
         .bind(actor_id)
@@ -101,12 +100,12 @@ pub async fn create(
     Ok((key, secret))
 }
 
-type KeyRow = (i64, String, String, String, String, i32, DateTime<Utc>, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+type KeyRow = (i64, String, String, String, i32, DateTime<Utc>, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
 
 const KEY_COLUMNS: &str =
-    "id, name, prefix, secret_hash, scopes, rate_per_minute, created_at, last_used_at, revoked_at";
+    "id, name, prefix, scopes, rate_per_minute, created_at, last_used_at, revoked_at";
 
-fn from_row((id, name, prefix, _, scopes, rate, created_at, last_used_at, revoked_at): KeyRow) -> ApiKey {
+fn from_row((id, name, prefix, scopes, rate, created_at, last_used_at, revoked_at): KeyRow) -> ApiKey {
     ApiKey {
         id,
         name,
@@ -156,15 +155,17 @@ pub async fn authenticate(db: &Db, secret: &str) -> Result<Option<ApiKey>, AppEr
         return Ok(None);
     };
     let row = with_db!(db, |pool| {
-        sqlx::query_as::<_, KeyRow>(&format!("select {KEY_COLUMNS} from api_keys where prefix = $1"))
+        // Matching on the hash, as account links do: how long a comparison takes tells nothing
+        // about the secret.
+        sqlx::query_as::<_, KeyRow>(&format!("select {KEY_COLUMNS} from api_keys where prefix = $1 and secret_hash = $2"))
             .bind(prefix)
+            .bind(hash_token(secret))
             .fetch_optional(pool)
             .await?
     });
-    let Some(row) = row.filter(|row| constant_time_eq(row.3.as_bytes(), hash(secret).as_bytes())) else {
+    let Some(key) = row.map(from_row) else {
         return Ok(None);
     };
-    let key = from_row(row);
     if key.revoked_at.is_some() {
         return Ok(None);
     }
@@ -180,14 +181,6 @@ pub async fn authenticate(db: &Db, secret: &str) -> Result<Option<ApiKey>, AppEr
         });
     }
     Ok(Some(key))
-}
-
-fn hash(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
 }
 
 /// Per-key request budgets in this process: a bucket of a minute's requests, refilled

@@ -73,6 +73,12 @@ pub struct NewUpload<'a> {
     pub content: &'a [u8],
 }
 
+/// A stored file: $1 token, $2 owner, $3 its message (none until sent), $4 name, $5 media
+/// type, $6 size, $7 bytes, $8 now.
+pub(crate) const INSERT_ATTACHMENT: &str =
+    "insert into attachments (token, owner, interaction_id, file_name, content_type, size_bytes, content, created_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8)";
+
 /// Stores an uploaded file for `owner` and answers the token that attaches it to a message.
 pub async fn store(db: &Db, owner: &str, upload: NewUpload<'_>) -> Result<Upload, AppError> {
     let file_name = file_name(upload.file_name)?;
@@ -86,12 +92,10 @@ pub async fn store(db: &Db, owner: &str, upload: NewUpload<'_>) -> Result<Upload
     let token = random_token();
     let size_bytes = upload.content.len() as i64;
     with_db!(db, |pool| {
-        sqlx::query(
-            "insert into attachments (token, owner, file_name, content_type, size_bytes, content, created_at)
-             values ($1, $2, $3, $4, $5, $6, $7)",
-        )
+        sqlx::query(INSERT_ATTACHMENT)
         .bind(&token)
         .bind(owner)
+        .bind(None::<i64>)
         .bind(&file_name)
         .bind(content_type)
         .bind(size_bytes)

@@ -102,8 +102,7 @@ impl ChannelSender {
             .send()
             .await
             .map_err(|error| Failure::Temporary(format!("Twilio could not be reached: {error}")))?;
-        let id = answer(response, "sid", "message").await?;
-        Ok(id)
+        answer(response, "sid", "message").await
     }
 
     async fn send_meta(&self, to: &str, body: &str) -> Result<String, Failure> {

@@ -140,143 +140,140 @@ async fn prepare(db: &Db, policy: &InboundPolicy, message: &InboundMessage) -> R
 macro_rules! record_in {
     ($tx:ident, $policy:expr, $message:expr, $sender:expr, $now:expr) => {{
         let (policy, message, sender, now): (&InboundPolicy, &InboundMessage, &Sender, DateTime<Utc>) = ($policy, $message, $sender, $now);
-            // Writing first takes SQLite's write lock at once and, on PostgreSQL, locks the
-            // customer's row: one customer's messages thread one at a time, so two arriving
-            // together never start two tickets.
-            sqlx::query("update customers set last_contact_at = $1 where id = $2")
-                .bind(now)
-                .bind(sender.customer_id)
-                .execute(&mut *$tx)
-                .await?;
-
-            let mut found: Option<(i64, String, DateTime<Utc>)> = None;
-            for id in &sender.replies_to {
-                found = sqlx::query_as(
-                    "select t.id, t.status, t.last_activity_at from interactions i join tickets t on t.id = i.ticket_id
-                     where i.channel = 'email' and i.provider_message_id = $1",
-                )
-                .bind(id)
-                .fetch_optional(&mut *$tx)
-                .await?;
-                if found.is_some() {
-                    break;
-                }
-            }
-            if found.is_none() && let Some(token) = sender.token {
-                found = sqlx::query_as("select id, status, last_activity_at from tickets where id = $1 and customer_id = $2")
-                    .bind(token)
-                    .bind(sender.customer_id)
-                    .fetch_optional(&mut *$tx)
-                    .await?;
-            }
-            if found.is_none() {
-                found = sqlx::query_as(
-                    "select id, status, last_activity_at from tickets
-                     where customer_id = $1 and last_activity_at >= $2
-                     order by status = 'closed', last_activity_at desc, id desc limit 1",
-                )
-                .bind(sender.customer_id)
-                .bind(now - policy.thread_window)
-                .fetch_optional(&mut *$tx)
-                .await?;
-            }
-            let found = found.map(|(id, status, at)| Ok::<_, AppError>((id, decode_text::<TicketStatus>(&status)?, at))).transpose()?;
-            let threaded = plan(found, now, policy.thread_window);
-
-            let ticket_id = match (threaded, found) {
-                (Threaded::Joined, Some((id, ..))) => {
-                    // The customer answered: a ticket waiting on them needs an agent again.
-                    sqlx::query(
-                        "update tickets set status = case when status = 'pending' then 'open' else status end,
-                             last_activity_at = $1, updated_at = $1 where id = $2",
-                    )
-                    .bind(now)
-                    .bind(id)
-                    .execute(&mut *$tx)
-                    .await?;
-                    id
-                }
-                (Threaded::Reopened, Some((id, ..))) => {
-                    sqlx::query(
-                        "update tickets set status = 'open', solved_at = null, disposition = null,
-                             last_activity_at = $1, updated_at = $1 where id = $2",
-                    )
-                    .bind(now)
-                    .bind(id)
-                    .execute(&mut *$tx)
-                    .await?;
-                    sqlx::query(
-                        "insert into interactions (customer_id, ticket_id, kind, channel, body, created_at)
-                         values ($1, $2, 'status_change', $3, 'Reopened by the customer''s reply', $4)",
-                    )
-                    .bind(sender.customer_id)
-                    .bind(id)
-                    .bind(message.channel.as_str())
-                    .bind(now)
-                    .execute(&mut *$tx)
-                    .await?;
-                    ticket_event!(&mut *$tx, id, TicketEventKind::Status, now)?;
-                    id
-                }
-                _ => {
-                    let follow_up_of = match threaded {
-                        Threaded::FollowUp { of } => Some(of),
-                        _ => None,
-                    };
-                    sqlx::query_scalar::<_, i64>(
-                        "insert into tickets (customer_id, subject, status, priority, channel, follow_up_of,
-                                              last_activity_at, created_at, updated_at)
-                         values ($1, $2, 'new', 'normal', $3, $4, $5, $5, $5) returning id",
-                    )
-                    .bind(sender.customer_id)
-                    .bind(new_subject(message))
-                    .bind(message.channel.as_str())
-                    .bind(follow_up_of)
-                    .bind(now)
-                    .fetch_one(&mut *$tx)
-                    .await?
-                }
-            };
-
-            let inserted = sqlx::query_scalar::<_, i64>(
-                "insert into interactions (customer_id, ticket_id, kind, channel, body, provider_message_id, created_at)
-                 values ($1, $2, $3, $4, $5, $6, $7)
-                 on conflict (channel, provider_message_id) do nothing returning id",
-            )
-            .bind(sender.customer_id)
-            .bind(ticket_id)
-            .bind(message.kind.as_str())
-            .bind(message.channel.as_str())
-            .bind(message.body.trim())
-            .bind(&sender.provider_id)
+        // Writing first takes SQLite's write lock at once and, on PostgreSQL, locks the
+        // customer's row: one customer's messages thread one at a time, so two arriving
+        // together never start two tickets.
+        sqlx::query("update customers set last_contact_at = $1 where id = $2")
             .bind(now)
+            .bind(sender.customer_id)
+            .execute(&mut *$tx)
+            .await?;
+
+        let mut found: Option<(i64, String, DateTime<Utc>)> = None;
+        for id in &sender.replies_to {
+            found = sqlx::query_as(
+                "select t.id, t.status, t.last_activity_at from interactions i join tickets t on t.id = i.ticket_id
+                 where i.channel = 'email' and i.provider_message_id = $1",
+            )
+            .bind(id)
             .fetch_optional(&mut *$tx)
             .await?;
-            match inserted {
-                // A concurrent delivery of the same message committed first.
-                None => None,
-                Some(interaction_id) => {
-                    let owner = format!("inbound:{}", message.channel);
-                    for file in &message.files {
-                        sqlx::query(
-                            "insert into attachments (token, owner, interaction_id, file_name, content_type, size_bytes, content, created_at)
-                             values ($1, $2, $3, $4, $5, $6, $7, $8)",
-                        )
-                        .bind(random_token())
-                        .bind(&owner)
-                        .bind(interaction_id)
-                        .bind(&file.file_name)
-                        .bind(&file.content_type)
-                        .bind(file.content.len() as i64)
-                        .bind(&file.content)
-                        .bind(now)
-                        .execute(&mut *$tx)
-                        .await?;
-                    }
-                    ticket_event!(&mut *$tx, ticket_id, TicketEventKind::Message, now)?;
-                    Some(Ingested { interaction_id, ticket_id, customer_id: sender.customer_id, threaded: Some(threaded) })
-                }
+            if found.is_some() {
+                break;
             }
+        }
+        if found.is_none() && let Some(token) = sender.token {
+            found = sqlx::query_as("select id, status, last_activity_at from tickets where id = $1 and customer_id = $2")
+                .bind(token)
+                .bind(sender.customer_id)
+                .fetch_optional(&mut *$tx)
+                .await?;
+        }
+        if found.is_none() {
+            found = sqlx::query_as(
+                "select id, status, last_activity_at from tickets
+                 where customer_id = $1 and last_activity_at >= $2
+                 order by status = 'closed', last_activity_at desc, id desc limit 1",
+            )
+            .bind(sender.customer_id)
+            .bind(now - policy.thread_window)
+            .fetch_optional(&mut *$tx)
+            .await?;
+        }
+        let found = found.map(|(id, status, at)| Ok::<_, AppError>((id, decode_text::<TicketStatus>(&status)?, at))).transpose()?;
+        let threaded = plan(found, now, policy.thread_window);
+
+        let ticket_id = match (threaded, found) {
+            (Threaded::Joined, Some((id, ..))) => {
+                // The customer answered: a ticket waiting on them needs an agent again.
+                sqlx::query(
+                    "update tickets set status = case when status = 'pending' then 'open' else status end,
+                         last_activity_at = $1, updated_at = $1 where id = $2",
+                )
+                .bind(now)
+                .bind(id)
+                .execute(&mut *$tx)
+                .await?;
+                id
+            }
+            (Threaded::Reopened, Some((id, ..))) => {
+                sqlx::query(
+                    "update tickets set status = 'open', solved_at = null, disposition = null,
+                         last_activity_at = $1, updated_at = $1 where id = $2",
+                )
+                .bind(now)
+                .bind(id)
+                .execute(&mut *$tx)
+                .await?;
+                sqlx::query(
+                    "insert into interactions (customer_id, ticket_id, kind, channel, body, created_at)
+                     values ($1, $2, 'status_change', $3, 'Reopened by the customer''s reply', $4)",
+                )
+                .bind(sender.customer_id)
+                .bind(id)
+                .bind(message.channel.as_str())
+                .bind(now)
+                .execute(&mut *$tx)
+                .await?;
+                ticket_event!(&mut *$tx, id, TicketEventKind::Status, now)?;
+                id
+            }
+            _ => {
+                let follow_up_of = match threaded {
+                    Threaded::FollowUp { of } => Some(of),
+                    _ => None,
+                };
+                sqlx::query_scalar::<_, i64>(
+                    "insert into tickets (customer_id, subject, status, priority, channel, follow_up_of,
+                                          last_activity_at, created_at, updated_at)
+                     values ($1, $2, 'new', 'normal', $3, $4, $5, $5, $5) returning id",
+                )
+                .bind(sender.customer_id)
+                .bind(new_subject(message))
+                .bind(message.channel.as_str())
+                .bind(follow_up_of)
+                .bind(now)
+                .fetch_one(&mut *$tx)
+                .await?
+            }
+        };
+
+        let inserted = sqlx::query_scalar::<_, i64>(
+            "insert into interactions (customer_id, ticket_id, kind, channel, body, provider_message_id, created_at)
+             values ($1, $2, $3, $4, $5, $6, $7)
+             on conflict (channel, provider_message_id) do nothing returning id",
+        )
+        .bind(sender.customer_id)
+        .bind(ticket_id)
+        .bind(message.kind.as_str())
+        .bind(message.channel.as_str())
+        .bind(message.body.trim())
+        .bind(&sender.provider_id)
+        .bind(now)
+        .fetch_optional(&mut *$tx)
+        .await?;
+        match inserted {
+            // A concurrent delivery of the same message committed first.
+            None => None,
+            Some(interaction_id) => {
+                let owner = format!("inbound:{}", message.channel);
+                for file in &message.files {
+                    sqlx::query(attachments::INSERT_ATTACHMENT)
+                    .bind(random_token())
+                    .bind(&owner)
+                    .bind(interaction_id)
+                    .bind(&file.file_name)
+                    .bind(&file.content_type)
+                    .bind(file.content.len() as i64)
+                    .bind(&file.content)
+                    .bind(now)
+                    .execute(&mut *$tx)
+                    .await?;
+                }
+                ticket_event!(&mut *$tx, ticket_id, TicketEventKind::Message, now)?;
+                Some(Ingested { interaction_id, ticket_id, customer_id: sender.customer_id, threaded: Some(threaded) })
+            }
+        }
     }};
 }
 
