@@ -157,6 +157,11 @@ text_enum!(
 );
 
 text_enum!(
+    /// Who placed a phone call: the customer (inbound) or us (outbound).
+    CallDirection { Inbound = "inbound", Outbound = "outbound" }
+);
+
+text_enum!(
     /// What a timeline entry records.
     InteractionKind {
         MessageIn = "message_in",

@@ -3,7 +3,7 @@
 use crate::{
     error::AppError,
     model::{
-        Channel, Disposition, InboxChoices, InboxCounts, InboxQuery, Macro, Page, PageCursor, Priority, TicketStatus,
+        CallDirection, Channel, Disposition, InboxChoices, InboxCounts, InboxQuery, Macro, Page, PageCursor, Priority, TicketStatus,
         TicketSummary, Viewer, WorkspaceTicket,
     },
 };
@@ -12,7 +12,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::{
     model::{CurrentUser, Role},
-    server::{attachments, ctx, macros, workspace},
+    server::{attachments, ctx, inbound::calls, macros, workspace},
 };
 
 #[cfg(feature = "ssr")]
@@ -89,6 +89,26 @@ pub async fn send_agent_reply(
             let uploads = attachments::tokens(&attachments)?;
             let reply = workspace::AgentReply { body: &body, channel, internal, then, uploads: &uploads, macro_id };
             workspace::reply(&ctx::db()?, &agent, ticket_id, reply).await
+        }
+        .await,
+    )
+}
+
+/// A phone call the agent had with the ticket's customer, logged in the conversation.
+#[server(prefix = "/rpc")]
+pub async fn log_call(
+    ticket_id: i64,
+    direction: CallDirection,
+    number: String,
+    minutes: u32,
+    #[server(default)] outcome: String,
+    #[server(default)] notes: String,
+) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            let agent = staff_on(ticket_id).await?;
+            let call = calls::LoggedCall { direction, number: &number, minutes, outcome: &outcome, notes: &notes };
+            calls::log(&ctx::db()?, &agent, ticket_id, call).await.map(drop)
         }
         .await,
     )

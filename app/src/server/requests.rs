@@ -85,6 +85,7 @@ pub async fn reply(
         author_id: Some(customer.id),
         files: Claim { owner: &attachments::owner_of_user(customer.id), tokens: uploads },
         outbound: None,
+        call: None,
     };
     tickets::record_interaction(db, entry).await?;
     if matches!(status, TicketStatus::Pending | TicketStatus::Solved) {

@@ -4,6 +4,7 @@ use super::{
     attachments::{self, Claim, claim_uploads},
     clock,
     events::{self, ticket_event},
+    inbound::calls::{CallRecord, insert_call},
     mail::{self, EmailReply},
     outbound,
     db::{Db, decode_text, with_db},
@@ -80,6 +81,8 @@ pub struct NewInteraction<'a> {
     pub files: Claim<'a>,
     /// For a reply to the customer: what carries it, queued in the same transaction.
     pub outbound: Option<Outbound>,
+    /// For a call an agent logs: its facts.
+    pub call: Option<CallRecord>,
 }
 
 /// How a reply leaves: by email, or by a provider's API to the customer's address on the
@@ -138,6 +141,9 @@ pub async fn record_interaction(db: &Db, entry: NewInteraction<'_>) -> Result<Re
                 outbound::queue_message!(tx, id, entry.channel, to, entry.body, now);
             }
             _ => {}
+        }
+        if let Some(call) = &entry.call {
+            insert_call!(tx, id, call);
         }
         if let Some(ticket_id) = entry.ticket_id {
             // The first message out is the ticket's first response, whatever the channel.

@@ -376,6 +376,7 @@ pub async fn reply(db: &Db, agent: &CurrentUser, ticket_id: i64, reply: AgentRep
         author_id: Some(agent.id),
         files: Claim { owner: &attachments::owner_of_user(agent.id), tokens: reply.uploads },
         outbound,
+        call: None,
     };
     let recorded = tickets::record_interaction(db, entry).await?;
     if let (true, tickets::Recorded::New(note_id)) = (reply.internal, recorded) {

@@ -46,6 +46,7 @@ async fn message(db: &Db, customer_id: i64, ticket_id: Option<i64>, channel: Cha
             author_id: None,
             files: Default::default(),
             outbound: None,
+            call: None,
         },
     )
     .await
@@ -263,6 +264,7 @@ both_backends!(a_redelivered_message_is_stored_once, |db: Db| async move {
         author_id: None,
         files: Default::default(),
         outbound: None,
+        call: None,
     };
     let first = tickets::record_interaction(&db, entry()).await.unwrap();
     let Recorded::New(id) = first else { panic!("{first:?}") };

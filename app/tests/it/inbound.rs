@@ -8,14 +8,15 @@ use super::{
 };
 use app::{
     both_backends,
-    model::{Channel, IdentityKind, InteractionKind, Role, TicketStatus},
+    error::AppError,
+    model::{CallDirection, Channel, IdentityKind, InteractionKind, Role, TicketStatus},
     server::{
         attachments,
         db::Db,
         identity::Identifier,
         inbound::{
             self, InboundMessage, InboundPolicy, Ingestor, Threaded,
-            calls::{self, CallEvent, CallEventKind, Direction},
+            calls::{self, CallEvent, CallEventKind},
             email, twilio,
         },
         mail, tickets, workspace,
@@ -271,7 +272,7 @@ fn call_event(call_id: &str, event: CallEventKind) -> CallEvent {
     CallEvent {
         call_id: call_id.to_owned(),
         event,
-        direction: Direction::Inbound,
+        direction: CallDirection::Inbound,
         customer_number: "+44 7911 123456".to_owned(),
         agent_email: None,
         at: None,
@@ -336,6 +337,46 @@ both_backends!(call_events_with_unusable_facts_are_refused, |db: Db| async move 
     let script = CallEvent { recording_url: Some("javascript:alert(1)".into()), ..call_event("pbx-3", CallEventKind::Ended) };
     assert!(calls::record(&db, &policy(), &script).await.unwrap_err().to_string().contains("http(s)"));
     assert_eq!(count(&db, "select count(*) from interactions").await, 0);
+});
+
+fn logged<'a>(number: &'a str, minutes: u32, notes: &'a str) -> calls::LoggedCall<'a> {
+    calls::LoggedCall { direction: CallDirection::Outbound, number, minutes, outcome: "callback Friday", notes }
+}
+
+both_backends!(an_agent_logs_a_call_in_the_conversation_with_its_facts, |db: Db| async move {
+    let sam = login(&db, "Sam", Role::Agent, None).await;
+    let chat = inbound::ingest(&db, &policy(), &whatsapp("+447911123456", "SM1", "Please ring me")).await.unwrap();
+
+    calls::log(&db, &sam, chat.ticket_id, logged("+44 7911 123456", 6, "Walked her through the refund form.")).await.unwrap();
+    let thread = workspace::ticket(&db, &sam, chat.ticket_id).await.unwrap().thread;
+    let call = thread.interactions.last().unwrap();
+    assert_eq!((call.kind, call.channel, call.author_name.as_deref()), (InteractionKind::Call, Channel::Phone, Some("Sam")));
+    assert_eq!(
+        call.body,
+        "Outbound call with +447911123456, made by Sam, 6 min 0 s.\nOutcome: callback Friday\n\nWalked her through the refund form."
+    );
+    let facts = with_db!(&db, |pool| sqlx::query_as::<_, (String, Option<i64>, Option<i32>, bool)>(
+        "select direction, agent_id, duration_seconds, started_at < ended_at from calls where interaction_id = $1"
+    )
+    .bind(call.id)
+    .fetch_one(pool)
+    .await
+    .unwrap());
+    assert_eq!(facts, ("outbound".to_owned(), Some(sam.id), Some(360), true));
+
+    // Unusable facts are refused and write nothing.
+    let long = "x".repeat(101);
+    let refused = [
+        (logged("07911 123456", 6, ""), "country code"),
+        (logged("+447911123456", 1_441, ""), "at most 24 hours"),
+        (calls::LoggedCall { outcome: &long, ..logged("+447911123456", 1, "") }, "at most 100"),
+    ];
+    for (call, expected) in refused {
+        let error = calls::log(&db, &sam, chat.ticket_id, call).await.unwrap_err().to_string();
+        assert!(error.contains(expected), "{error}");
+    }
+    assert_eq!(calls::log(&db, &sam, chat.ticket_id + 1, logged("+447911123456", 1, "")).await, Err(AppError::NotFound));
+    assert_eq!(count(&db, "select count(*) from calls").await, 1);
 });
 
 both_backends!(messages_committed_together_are_each_threaded_and_recorded_once, |db: Db| async move {

@@ -82,6 +82,7 @@ async fn email_ticket(db: &Db, address: &str, first_message_id: &str) -> i64 {
         author_id: None,
         files: Default::default(),
         outbound: None,
+        call: None,
     };
     tickets::record_interaction(db, entry).await.unwrap();
     ticket_id

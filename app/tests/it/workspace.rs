@@ -58,6 +58,7 @@ async fn inbound(db: &Db, customer_id: i64, ticket_id: i64, channel: Channel, bo
         author_id: None,
         files: Default::default(),
         outbound: None,
+        call: None,
     };
     tickets::record_interaction(db, entry).await.unwrap();
 }

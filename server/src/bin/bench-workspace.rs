@@ -150,6 +150,7 @@ async fn ticket_with_history(db: &Db, messages: usize) -> Result<i64, Error> {
             author_id: None,
             files: Default::default(),
             outbound: None,
+            call: None,
         };
         tickets::record_interaction(db, entry).await?;
     }

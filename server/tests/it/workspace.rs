@@ -5,7 +5,7 @@ use crate::support;
 
 use app::{
     api::{
-        agent::{InboxPage, OpenTicket, SendAgentReply, SetTicketStatus},
+        agent::{InboxPage, LogCall, OpenTicket, SendAgentReply, SetTicketStatus},
         requests::MyRequest,
     },
     both_backends,
@@ -68,4 +68,23 @@ both_backends!(bad_workspace_input_is_refused_with_a_reason, |db: Db| async move
     for body in [&empty.body, &fax.body, &reason.body, &stale.body] {
         assert!(!body.to_lowercase().contains("select "), "no SQL in answers: {body}");
     }
+});
+
+both_backends!(only_staff_log_calls_and_a_logged_call_joins_the_conversation, |db: Db| async move {
+    let app = app(&db).await;
+    let agent = signed_in(&app, "agent@northwind.test").await;
+    let ana = signed_in(&app, "customer@northwind.test").await;
+    let ticket = scalar(&db, INVOICE_TICKET).await;
+    let form = format!("ticket_id={ticket}&direction=inbound&number=%2B447911123456&minutes=3&notes=Asked+about+VAT");
+
+    assert_eq!(call(&app, LogCall::PATH, &form, Some(&ana)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(call(&app, LogCall::PATH, &form, None).await.status, StatusCode::UNAUTHORIZED);
+    let minutes = form.replace("minutes=3", "minutes=many");
+    assert_eq!(call(&app, LogCall::PATH, &minutes, Some(&agent)).await.status, StatusCode::BAD_REQUEST);
+
+    let logged = call(&app, LogCall::PATH, &form, Some(&agent)).await;
+    assert_eq!(logged.status, StatusCode::OK, "{}", logged.body);
+    let opened = call(&app, OpenTicket::PATH, &format!("ticket_id={ticket}"), Some(&agent)).await;
+    assert!(opened.body.contains("Inbound call with +447911123456, answered by"), "{}", opened.body);
+    assert!(opened.body.contains("Asked about VAT"));
 });

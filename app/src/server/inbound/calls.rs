@@ -6,12 +6,13 @@
 use super::{InboundMessage, InboundPolicy, Ingested, ingest};
 use crate::{
     error::AppError,
-    model::{Channel, IdentityKind, InteractionKind, TicketEventKind},
+    model::{CallDirection, Channel, CurrentUser, IdentityKind, InteractionKind, TicketEventKind},
     server::{
         clock,
         db::{Db, with_db},
         events::{self, ticket_event},
         identity::{self, Identifier},
+        tickets::{self, NewInteraction, Recorded},
         users,
     },
 };
@@ -26,22 +27,6 @@ pub enum CallEventKind {
     Ended,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Direction {
-    Inbound,
-    Outbound,
-}
-
-impl Direction {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Inbound => "inbound",
-            Self::Outbound => "outbound",
-        }
-    }
-}
-
 /// One event of one call, as the telephony system reports it.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -49,7 +34,7 @@ pub struct CallEvent {
     /// The telephony system's id for the call; every event of the call carries it.
     pub call_id: String,
     pub event: CallEventKind,
-    pub direction: Direction,
+    pub direction: CallDirection,
     /// The customer's number: the caller of an inbound call, the callee of an outbound one.
     pub customer_number: String,
     /// The agent who took or made the call, by their login email.
@@ -162,6 +147,111 @@ pub async fn record(db: &Db, policy: &InboundPolicy, event: &CallEvent) -> Resul
     Ok(recorded)
 }
 
+/// A call an agent had outside the telephony integration, told in their own words.
+pub struct LoggedCall<'a> {
+    pub direction: CallDirection,
+    /// The customer's number, in any usual notation.
+    pub number: &'a str,
+    pub minutes: u32,
+    /// How it ended, e.g. "resolved" or "callback tomorrow"; may be empty.
+    pub outcome: &'a str,
+    /// What was said; may be empty.
+    pub notes: &'a str,
+}
+
+/// The facts of a logged call, stored in its entry's transaction.
+#[derive(Clone, Debug)]
+pub struct CallRecord {
+    pub direction: CallDirection,
+    pub customer_number: String,
+    pub agent_id: i64,
+    pub ended_at: DateTime<Utc>,
+    pub duration_seconds: i32,
+    pub disposition: Option<String>,
+}
+
+/// Stores a logged call's facts in the caller's transaction: `$tx`, its interaction, the
+/// [`CallRecord`].
+macro_rules! insert_call {
+    ($tx:expr, $interaction_id:expr, $call:expr) => {
+        sqlx::query(
+            "insert into calls (interaction_id, direction, customer_number, agent_id, started_at, answered_at,
+                                ended_at, duration_seconds, disposition)
+             values ($1, $2, $3, $4, $5, $5, $6, $7, $8)",
+        )
+        .bind($interaction_id)
+        .bind($call.direction.as_str())
+        .bind(&$call.customer_number)
+        .bind($call.agent_id)
+        .bind($call.ended_at - chrono::Duration::seconds(i64::from($call.duration_seconds)))
+        .bind($call.ended_at)
+        .bind($call.duration_seconds)
+        .bind(&$call.disposition)
+        .execute(&mut *$tx)
+        .await?
+    };
+}
+pub(crate) use insert_call;
+
+const MAX_CALL_MINUTES: u32 = 24 * 60;
+const MAX_NOTES_CHARS: usize = 10_000;
+
+/// Logs a call the agent had with the ticket's customer: one call entry in the conversation,
+/// read like those the telephony system reports, followed by the agent's notes.
+pub async fn log(db: &Db, agent: &CurrentUser, ticket_id: i64, call: LoggedCall<'_>) -> Result<i64, AppError> {
+    let number = identity::normalize(IdentityKind::Phone, call.number)?;
+    if call.minutes > MAX_CALL_MINUTES {
+        return Err(AppError::invalid("A call lasts at most 24 hours (1440 minutes)."));
+    }
+    let outcome = call.outcome.trim();
+    if outcome.chars().count() > 100 {
+        return Err(AppError::invalid("An outcome has at most 100 characters."));
+    }
+    let notes = call.notes.trim();
+    if notes.chars().count() > MAX_NOTES_CHARS {
+        return Err(AppError::invalid(format!("Call notes have at most {MAX_NOTES_CHARS} characters.")));
+    }
+    let summary = tickets::summary(db, ticket_id).await?;
+    let record = CallRecord {
+        direction: call.direction,
+        customer_number: number,
+        agent_id: agent.id,
+        ended_at: clock::now(),
+        duration_seconds: (call.minutes * 60) as i32,
+        disposition: (!outcome.is_empty()).then(|| outcome.to_owned()),
+    };
+    let facts = Facts {
+        direction: call.direction.as_str().to_owned(),
+        customer_number: record.customer_number.clone(),
+        agent_name: Some(agent.display_name.clone()),
+        answered: true,
+        ended: true,
+        duration_seconds: Some(record.duration_seconds),
+        recording_url: None,
+        disposition: record.disposition.clone(),
+    };
+    let mut body = describe(&facts);
+    if !notes.is_empty() {
+        body.push_str("\n\n");
+        body.push_str(notes);
+    }
+    let entry = NewInteraction {
+        customer_id: summary.customer_id,
+        ticket_id: Some(ticket_id),
+        kind: InteractionKind::Call,
+        channel: Channel::Phone,
+        body: &body,
+        provider_message_id: None,
+        author_id: Some(agent.id),
+        files: Default::default(),
+        outbound: None,
+        call: Some(record),
+    };
+    match tickets::record_interaction(db, entry).await? {
+        Recorded::New(id) | Recorded::Duplicate(id) => Ok(id),
+    }
+}
+
 async fn staff_by_email(db: &Db, raw: &str) -> Result<i64, AppError> {
     let email = users::normalize_email(raw)?;
     let id = with_db!(db, |pool| {
@@ -183,6 +273,9 @@ fn capitalized(word: &str) -> String {
 fn describe(facts: &Facts) -> String {
     let mut text = format!("{} call with {}", capitalized(&facts.direction), facts.customer_number);
     match (&facts.agent_name, facts.answered || facts.duration_seconds.is_some()) {
+        (Some(agent), true) if facts.direction == CallDirection::Outbound.as_str() => {
+            text.push_str(&format!(", made by {agent}"))
+        }
         (Some(agent), true) => text.push_str(&format!(", answered by {agent}")),
         (Some(agent), false) => text.push_str(&format!(", for {agent}")),
         (None, _) => {}

@@ -267,6 +267,7 @@ pub async fn seed_conversations(db: &Db, agent_id: i64, customer_login_id: i64) 
                         author_id: by_agent.then_some(agent_id),
                         files: Default::default(),
                         outbound: None,
+                        call: None,
                     },
                 )
                 .await?;

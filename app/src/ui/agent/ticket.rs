@@ -2,6 +2,7 @@
 //! ticket's fields editable in place, and the customer beside it.
 
 use super::{
+    calls::{CallDraft, CallLog},
     customer::{CustomerCard, ProfileActions},
     keys::{ShortcutHelp, focus_first, on_shortcut},
     live::{Heard, follow_ticket_events},
@@ -10,7 +11,7 @@ use super::{
 };
 use crate::{
     api::agent::{
-        ApplyMacro, AssignTicket, LeaveTicket, SendAgentReply, SetTicketPriority, SetTicketStatus, SetTicketTags,
+        ApplyMacro, AssignTicket, LeaveTicket, LogCall, SendAgentReply, SetTicketPriority, SetTicketStatus, SetTicketTags,
         leave_ticket, macro_list, open_ticket, ticket_presence,
     },
     error::AppError,
@@ -40,6 +41,7 @@ struct TicketActions {
     assign: ServerAction<AssignTicket>,
     tags: ServerAction<SetTicketTags>,
     apply: ServerAction<ApplyMacro>,
+    call: ServerAction<LogCall>,
     profile: ProfileActions,
 }
 
@@ -51,6 +53,7 @@ impl TicketActions {
             + self.assign.version().get()
             + self.tags.version().get()
             + self.apply.version().get()
+            + self.call.version().get()
             + self.profile.version()
     }
 }
@@ -66,6 +69,7 @@ pub fn AgentTicketPage() -> impl IntoView {
         assign: ServerAction::new(),
         tags: ServerAction::new(),
         apply: ServerAction::new(),
+        call: ServerAction::new(),
         profile: ProfileActions::new(),
     };
     let ticket = Resource::new(move || (id(), actions.version()), |(id, _)| async move {
@@ -78,12 +82,18 @@ pub fn AgentTicketPage() -> impl IntoView {
     let macros = Resource::new(|| (), |_| macro_list());
     // Lives with the page, so a reload of the ticket (after any change) keeps what is typed.
     let draft = Draft::new();
+    let call_draft = CallDraft::new();
     // A sent message empties the box; a refused one stays for the agent to fix.
     Effect::new(move |_| {
         if matches!(actions.reply.value().get(), Some(Ok(()))) {
             draft.body.set(String::new());
             draft.staged.set(None);
             draft.files.clear();
+        }
+    });
+    Effect::new(move |_| {
+        if matches!(actions.call.value().get(), Some(Ok(()))) {
+            call_draft.clear();
         }
     });
     view! {
@@ -132,7 +142,7 @@ pub fn AgentTicketPage() -> impl IntoView {
                             Suspend::new(async move {
                                 let macros = macros.await.unwrap_or_default();
                                 match ticket.await {
-                                    Ok(ticket) => view! { <Desk ticket macros agent_name actions draft others=others.viewers /> }.into_any(),
+                                    Ok(ticket) => view! { <Desk ticket macros agent_name actions draft call_draft others=others.viewers /> }.into_any(),
                                     Err(error) => view! { <div class="page page--narrow"><ErrorPanel error /></div> }.into_any(),
                                 }
                             })
@@ -242,6 +252,7 @@ fn Desk(
     agent_name: String,
     actions: TicketActions,
     draft: Draft,
+    call_draft: CallDraft,
     others: RwSignal<Vec<Viewer>>,
 ) -> impl IntoView {
     let summary = ticket.thread.ticket.summary.clone();
@@ -282,6 +293,12 @@ fn Desk(
                     actions
                     draft
                     others
+                />
+                <CallLog
+                    ticket_id=summary.id
+                    identities=ticket.customer.identities.clone()
+                    action=actions.call
+                    draft=call_draft
                 />
             </section>
             <aside class="desk__side" aria-label="Ticket and customer">
