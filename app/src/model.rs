@@ -588,6 +588,52 @@ pub struct AccountOverview {
     pub pending_erasure: Option<DateTime<Utc>>,
 }
 
+/// A key of the public REST API as it is listed: never its secret.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiKey {
+    pub id: i64,
+    pub name: String,
+    pub prefix: String,
+    pub scopes: Vec<ApiScope>,
+    pub rate_per_minute: u32,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl ApiKey {
+    /// Refuses a request this key has no scope for, naming the scope it needs.
+    pub fn require(&self, scope: ApiScope) -> Result<(), String> {
+        match self.scopes.contains(&scope) {
+            true => Ok(()),
+            false => Err(format!("This API key lacks the {} scope.", scope.as_str())),
+        }
+    }
+}
+
+/// A key just created, with its secret: the only time anyone sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedApiKey {
+    pub key: ApiKey,
+    pub secret: String,
+}
+
+/// A polled IMAP mailbox as admins see it: where it reads, how the last poll went, and how
+/// many messages it could not record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailboxStatus {
+    pub id: i64,
+    pub name: String,
+    pub username: String,
+    pub host: String,
+    pub port: i32,
+    pub security: String,
+    pub folder: String,
+    pub last_polled_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub quarantined: i64,
+}
+
 /// A team as admins manage it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TeamOverview {
@@ -666,6 +712,19 @@ pub struct WorkspaceTicket {
     pub reply_channel: Channel,
     pub agents: Vec<Choice>,
     pub teams: Vec<Choice>,
+}
+
+impl ApiScope {
+    /// What the scope allows, for the admin who grants it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::MessagesWrite => "Send in messages and calls",
+            Self::TicketsRead => "Read tickets",
+            Self::TicketsWrite => "Update tickets",
+            Self::CustomersRead => "Read customers",
+            Self::CustomersWrite => "Update customers",
+        }
+    }
 }
 
 impl Channel {

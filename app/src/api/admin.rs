@@ -2,14 +2,16 @@
 
 use crate::{
     error::AppError,
-    model::{Choice, Macro, MacroFields, Role, StaffMember, TeamOverview},
+    model::{ApiKey, ApiScope, Choice, CreatedApiKey, Macro, MacroFields, MailboxStatus, Role, StaffMember, TeamOverview},
 };
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use crate::server::{
     accounts::{self, Invitation},
-    ctx, macros,
+    api_keys, ctx,
+    inbound::imap::{self, NewMailbox, Security},
+    macros,
     staff::{self, TeamChange},
 };
 
@@ -131,6 +133,85 @@ async fn change_team(team_id: i64, change: TeamChange) -> Result<(), AppError> {
         async {
             let admin = ctx::require(&[Role::Admin]).await?;
             staff::change_team(&ctx::db()?, admin.id, team_id, change).await
+        }
+        .await,
+    )
+}
+
+/// Every API key, newest first, revoked ones included.
+#[server(prefix = "/rpc")]
+pub async fn api_key_list() -> Result<Vec<ApiKey>, AppError> {
+    ctx::respond(
+        async {
+            ctx::require(&[Role::Admin]).await?;
+            api_keys::list(&ctx::db()?).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc")]
+pub async fn create_api_key(name: String, scopes: Vec<ApiScope>, rate_per_minute: u32) -> Result<CreatedApiKey, AppError> {
+    ctx::respond(
+        async {
+            let admin = ctx::require(&[Role::Admin]).await?;
+            let (key, secret) = api_keys::create(&ctx::db()?, &name, &scopes, rate_per_minute, Some(admin.id)).await?;
+            Ok(CreatedApiKey { key, secret })
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc")]
+pub async fn revoke_api_key(key_id: i64) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            let admin = ctx::require(&[Role::Admin]).await?;
+            api_keys::revoke(&ctx::db()?, key_id, Some(admin.id)).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc")]
+pub async fn mailbox_list() -> Result<Vec<MailboxStatus>, AppError> {
+    ctx::respond(
+        async {
+            ctx::require(&[Role::Admin]).await?;
+            imap::statuses(&ctx::db()?).await
+        }
+        .await,
+    )
+}
+
+/// A mailbox for the server to poll; `security` is tls, starttls or none.
+#[server(prefix = "/rpc")]
+pub async fn add_mailbox(
+    name: String,
+    host: String,
+    port: u16,
+    security: String,
+    username: String,
+    password: String,
+    folder: String,
+) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            ctx::require(&[Role::Admin]).await?;
+            let security = Security::parse(&security)?;
+            let mailbox = NewMailbox { name, host, port, security, username, password, folder };
+            imap::add_mailbox(&ctx::db()?, &mailbox).await.map(drop)
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc")]
+pub async fn remove_mailbox(mailbox_id: i64) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            ctx::require(&[Role::Admin]).await?;
+            imap::remove_mailbox(&ctx::db()?, mailbox_id).await
         }
         .await,
     )

@@ -11,7 +11,10 @@ use super::{
     clock,
     db::{Db, with_db},
 };
-use crate::{error::AppError, model::ApiScope};
+use crate::{
+    error::AppError,
+    model::{ApiKey, ApiScope},
+};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use std::{
@@ -21,29 +24,6 @@ use std::{
 };
 
 pub const DEFAULT_RATE_PER_MINUTE: u32 = 600;
-
-/// A key as it is listed: never its secret.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ApiKey {
-    pub id: i64,
-    pub name: String,
-    pub prefix: String,
-    pub scopes: Vec<ApiScope>,
-    pub rate_per_minute: u32,
-    pub created_at: DateTime<Utc>,
-    pub last_used_at: Option<DateTime<Utc>>,
-    pub revoked_at: Option<DateTime<Utc>>,
-}
-
-impl ApiKey {
-    /// Refuses a request this key has no scope for, naming the scope it needs.
-    pub fn require(&self, scope: ApiScope) -> Result<(), String> {
-        match self.scopes.contains(&scope) {
-            true => Ok(()),
-            false => Err(format!("This API key lacks the {} scope.", scope.as_str())),
-        }
-    }
-}
 
 /// Creates a key and answers it with its secret, the only time the secret is shown.
 pub async fn create(

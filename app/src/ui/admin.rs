@@ -1,9 +1,11 @@
 //! Admin tools, for administrators only: who works here and in which role, the teams they
-//! work in, and the macros agents answer with.
+//! work in, the macros agents answer with, and the channels and API keys that bring messages in.
 
+mod channels;
 mod macros;
 mod teams;
 
+pub use channels::ChannelsAdmin;
 pub use macros::MacrosAdmin;
 pub use teams::TeamsAdmin;
 
@@ -26,16 +28,18 @@ enum AdminSection {
     Staff,
     Teams,
     Macros,
+    Channels,
 }
 
 impl AdminSection {
-    const ALL: [Self; 3] = [Self::Staff, Self::Teams, Self::Macros];
+    const ALL: [Self; 4] = [Self::Staff, Self::Teams, Self::Macros, Self::Channels];
 
     fn path(self) -> &'static str {
         match self {
             Self::Staff => "/admin",
             Self::Teams => "/admin/teams",
             Self::Macros => "/admin/macros",
+            Self::Channels => "/admin/channels",
         }
     }
 
@@ -44,6 +48,7 @@ impl AdminSection {
             Self::Staff => "Staff & roles",
             Self::Teams => "Teams",
             Self::Macros => "Macros",
+            Self::Channels => "Channels & API",
         }
     }
 }

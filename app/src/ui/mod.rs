@@ -92,6 +92,7 @@ lazy_pages! {
     AdminHomeRoute => admin::AdminHome,
     TeamsAdminRoute => admin::TeamsAdmin,
     MacrosAdminRoute => admin::MacrosAdmin,
+    ChannelsAdminRoute => admin::ChannelsAdmin,
 }
 
 #[component]
@@ -149,6 +150,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("admin") view={Lazy::<AdminHomeRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("admin/teams") view={Lazy::<TeamsAdminRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("admin/macros") view={Lazy::<MacrosAdminRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("admin/channels") view={Lazy::<ChannelsAdminRoute>::new()} ssr=SsrMode::Async />
                     </Routes>
                 </ErrorBoundary>
             </main>

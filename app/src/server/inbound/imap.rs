@@ -7,6 +7,7 @@
 use super::{Ingestor, email};
 use crate::{
     error::AppError,
+    model::MailboxStatus,
     server::{
         clock,
         db::{Db, with_db},
@@ -126,6 +127,35 @@ pub async fn mailboxes(db: &Db) -> Result<Vec<Mailbox>, AppError> {
             .fetch_all(pool)
             .await?
     }))
+}
+
+/// Every mailbox with how its polling goes, for the admin page.
+pub async fn statuses(db: &Db) -> Result<Vec<MailboxStatus>, AppError> {
+    type Row = (i64, String, String, String, i32, String, String, Option<DateTime<Utc>>, Option<String>, i64);
+    let rows = with_db!(db, |pool| {
+        sqlx::query_as::<_, Row>(
+            "select m.id, m.name, m.username, m.host, m.port, m.security, m.folder, m.last_polled_at, m.last_error,
+                    (select count(*) from quarantined_mail q where q.mailbox_id = m.id)
+             from mailboxes m order by m.id",
+        )
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, username, host, port, security, folder, last_polled_at, last_error, quarantined)| MailboxStatus {
+            id,
+            name,
+            username,
+            host,
+            port,
+            security,
+            folder,
+            last_polled_at,
+            last_error,
+            quarantined,
+        })
+        .collect())
 }
 
 pub async fn remove_mailbox(db: &Db, id: i64) -> Result<(), AppError> {
