@@ -4,9 +4,9 @@
 
 use app::{
     error::AppError,
-    model::{ApiScope, Channel, IdentityKind, InteractionKind, Priority, Tier, TicketStatus},
+    model::{ApiKey, ApiScope, Channel, IdentityKind, InteractionKind, Priority, Tier, TicketStatus},
     server::{
-        api_keys::{self, ApiKey},
+        api_keys,
         customers::{self, ProfileChange},
         identity,
         tickets,

@@ -151,7 +151,12 @@ pub async fn api_key_list() -> Result<Vec<ApiKey>, AppError> {
 }
 
 #[server(prefix = "/rpc")]
-pub async fn create_api_key(name: String, scopes: Vec<ApiScope>, rate_per_minute: u32) -> Result<CreatedApiKey, AppError> {
+pub async fn create_api_key(
+    name: String,
+    // None ticked arrives as no field at all; the service then names what is missing.
+    #[server(default)] scopes: Vec<ApiScope>,
+    rate_per_minute: u32,
+) -> Result<CreatedApiKey, AppError> {
     ctx::respond(
         async {
             let admin = ctx::require(&[Role::Admin]).await?;

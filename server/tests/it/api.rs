@@ -2,10 +2,11 @@
 //! rates, bad input answered specifically, retries recorded once, Twilio's signatures, and
 //! the OpenAPI document matching what the server does.
 
-use crate::support::{app, app_configured, scalar, PUBLIC_URL};
+use crate::support::{app, app_configured, call, scalar, signed_in, PUBLIC_URL};
 use app::{
+    api::admin::{AddMailbox, ApiKeyList, CreateApiKey, MailboxList, RemoveMailbox, RevokeApiKey},
     both_backends,
-    model::ApiScope,
+    model::{ApiScope, CreatedApiKey},
     server::{api_keys, auth::SessionPolicy, db::Db, tickets},
 };
 use axum::{
@@ -17,6 +18,7 @@ use axum::{
 use base64::{Engine, engine::general_purpose::STANDARD};
 use hmac::{Hmac, Mac};
 use http_body_util::BodyExt;
+use leptos::server_fn::ServerFn;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
@@ -448,4 +450,58 @@ both_backends!(the_openapi_document_describes_what_the_server_does, |db: Db| asy
     for field in ["channel", "kind", "from", "subject", "body", "message_id", "in_reply_to", "attachments"] {
         assert!(accepted.contains_key(field), "{field}");
     }
+});
+
+both_backends!(admins_manage_keys_and_mailboxes_from_the_admin_area_and_nobody_else_does, |db: Db| async move {
+    let app = app(&db).await;
+    let admin = signed_in(&app, "admin@northwind.test").await;
+    let agent = signed_in(&app, "agent@northwind.test").await;
+    let create = "scopes[0]=customers:read&name=Shop&rate_per_minute=60";
+    let mailbox = "name=Support&host=127.0.0.1&port=143&security=starttls&username=support&password=s3cret&folder=INBOX";
+    for (path, form) in [
+        (CreateApiKey::PATH, create),
+        (ApiKeyList::PATH, ""),
+        (RevokeApiKey::PATH, "key_id=1"),
+        (AddMailbox::PATH, mailbox),
+        (MailboxList::PATH, ""),
+        (RemoveMailbox::PATH, "mailbox_id=1"),
+    ] {
+        assert_eq!(call(&app, path, form, Some(&agent)).await.status, StatusCode::FORBIDDEN, "{path}");
+    }
+
+    // A key created in the admin area works on the API until it is revoked there.
+    let created = call(&app, CreateApiKey::PATH, create, Some(&admin)).await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    let created: CreatedApiKey = serde_json::from_str(&created.body).unwrap();
+    assert_eq!(created.key.scopes, [ApiScope::CustomersRead]);
+    let lookup = |key: String| {
+        let app = app.clone();
+        async move {
+            let request = Request::get("/api/v1/customers?identity=ana@example.com")
+                .header(header::AUTHORIZATION, format!("Bearer {key}"))
+                .body(Body::empty())
+                .unwrap();
+            send(&app, request).await.0
+        }
+    };
+    assert_ne!(lookup(created.secret.clone()).await, StatusCode::UNAUTHORIZED);
+    let listed = call(&app, ApiKeyList::PATH, "", Some(&admin)).await;
+    assert!(listed.body.contains("\"Shop\"") && !listed.body.contains(&created.secret), "the secret is never listed again");
+    let no_scope = call(&app, CreateApiKey::PATH, "name=Empty&rate_per_minute=60", Some(&admin)).await;
+    assert_eq!(no_scope.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", no_scope.body);
+    assert!(no_scope.body.contains("at least one scope"));
+    let revoked = call(&app, RevokeApiKey::PATH, &format!("key_id={}", created.key.id), Some(&admin)).await;
+    assert_eq!(revoked.status, StatusCode::OK, "{}", revoked.body);
+    assert_eq!(lookup(created.secret).await, StatusCode::UNAUTHORIZED);
+
+    // Mailboxes: added, listed without their password, refused twice or with unknown security.
+    assert_eq!(call(&app, AddMailbox::PATH, mailbox, Some(&admin)).await.status, StatusCode::OK);
+    assert_eq!(call(&app, AddMailbox::PATH, mailbox, Some(&admin)).await.status, StatusCode::CONFLICT);
+    let insecure = call(&app, AddMailbox::PATH, &mailbox.replace("starttls", "ssl3"), Some(&admin)).await;
+    assert_eq!(insecure.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", insecure.body);
+    let listed = call(&app, MailboxList::PATH, "", Some(&admin)).await;
+    assert!(listed.body.contains("\"Support\"") && !listed.body.contains("s3cret"), "{}", listed.body);
+    let id = scalar(&db, "select id from mailboxes").await;
+    assert_eq!(call(&app, RemoveMailbox::PATH, &format!("mailbox_id={id}"), Some(&admin)).await.status, StatusCode::OK);
+    assert_eq!(call(&app, RemoveMailbox::PATH, &format!("mailbox_id={id}"), Some(&admin)).await.status, StatusCode::NOT_FOUND);
 });
