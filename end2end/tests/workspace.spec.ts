@@ -195,7 +195,7 @@ test("a reply by email shows, under it, that it waits for the mail server", asyn
   await page.screenshot({ path: "test-results/screenshots/ticket-reply-by-email-1280.png", fullPage: true });
 });
 
-test("an SMS and a WhatsApp message from one number are one conversation, and the SMS reply waits for its provider", async ({ page, request }) => {
+test("an SMS and a WhatsApp message from one number are one conversation, the SMS reply waits for its provider, and the agent logs their call", async ({ page, request }) => {
   const key = apiKey(["messages:write"]);
   const stamp = Date.now();
   // A number nobody has used: the last digits from the clock.
@@ -226,4 +226,21 @@ test("an SMS and a WhatsApp message from one number are one conversation, and th
   const sent = conversation.locator(":scope > li").filter({ hasText: "we have asked the courier" });
   await expect(sent).toContainText("Queued for SMS delivery");
   await page.screenshot({ path: "test-results/ticket-sms-reply.png", fullPage: true });
+
+  // Rosa rings instead; the agent logs the call, her number already filled in.
+  await page.getByText("Log a phone call").click();
+  const callForm = page.getByRole("form", { name: "Log a phone call" });
+  await expect(callForm.getByLabel("Phone number")).toHaveValue(number);
+  await callForm.getByLabel("The customer called").check();
+  await callForm.getByLabel("Minutes").fill("abc");
+  await callForm.getByLabel("Minutes").fill("4");
+  await callForm.getByLabel("Outcome").fill("Courier rebooked");
+  await callForm.getByLabel("What was said").fill("She will be home on Friday.");
+  await page.screenshot({ path: "test-results/ticket-log-call.png", fullPage: true });
+  await callForm.getByRole("button", { name: "Log call" }).click();
+  const logged = conversation.locator(":scope > li").filter({ hasText: "Courier rebooked" });
+  await expect(logged).toContainText(`Inbound call with ${number}, answered by Sam Okafor, 4 min 0 s.`);
+  await expect(logged).toContainText("Phone");
+  await expect(logged).toContainText("She will be home on Friday.");
+  await expect(page.getByRole("form", { name: "Log a phone call" })).toBeHidden();
 });
