@@ -230,6 +230,58 @@ pub struct Article {
     pub related: Vec<ArticleSummary>,
 }
 
+text_enum!(
+    /// Where an article stands in its editors' workflow; only published ones are read.
+    ArticleStatus { Draft = "draft", InReview = "in_review", Published = "published", Archived = "archived" }
+);
+
+text_enum!(
+    /// Who may read an article: anyone, signed-in customers, or staff only.
+    Audience { Public = "public", Customers = "customers", Internal = "internal" }
+);
+
+/// The fields an editor writes; every save keeps them all as a revision.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleFields {
+    pub title: String,
+    pub summary: String,
+    pub body_markdown: String,
+    pub category_id: i64,
+    pub tags: Vec<String>,
+    pub audience: Audience,
+}
+
+/// An article as its editors see it, with the version a save must name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditableArticle {
+    pub id: i64,
+    pub slug: String,
+    pub status: ArticleStatus,
+    pub version: i32,
+    /// When it goes live by itself, if scheduled.
+    pub publish_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+    pub fields: ArticleFields,
+}
+
+/// One saved version of an article, as the history lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevisionSummary {
+    pub id: i64,
+    pub version: i32,
+    pub title: String,
+    pub author_name: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A line of a diff between two revisions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DiffLine {
+    Same(String),
+    Added(String),
+    Removed(String),
+}
+
 /// What the help-center home page shows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HelpCenterHome {
@@ -712,6 +764,38 @@ pub struct WorkspaceTicket {
     pub reply_channel: Channel,
     pub agents: Vec<Choice>,
     pub teams: Vec<Choice>,
+}
+
+impl Audience {
+    /// The widest audience a reader belongs to: anyone, a signed-in customer, or staff, who
+    /// read everything.
+    pub fn of_reader(user: Option<&CurrentUser>) -> Self {
+        match user {
+            None => Self::Public,
+            Some(user) if user.is_staff() => Self::Internal,
+            Some(_) => Self::Customers,
+        }
+    }
+
+    /// Its place from public (0) to internal (2): a reader sees articles up to their own.
+    pub fn rank(self) -> i32 {
+        match self {
+            Self::Public => 0,
+            Self::Customers => 1,
+            Self::Internal => 2,
+        }
+    }
+}
+
+impl ArticleStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Draft => "a draft",
+            Self::InReview => "in review",
+            Self::Published => "published",
+            Self::Archived => "archived",
+        }
+    }
 }
 
 impl ApiScope {

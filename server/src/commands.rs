@@ -11,6 +11,7 @@ use app::{
         accounts::{self, Links},
         api_keys,
         auth::SessionPolicy,
+        authoring,
         attachments, events,
         mail::{self, MailSender},
         outbound::{self, ChannelSender, Meta, Twilio},
@@ -139,6 +140,7 @@ async fn serve(db: Db, args: ServeArgs) -> Result<(), CommandError> {
         }
     };
     let polling = tokio::spawn(imap::poll_every(db.clone(), state.inbound.clone(), Duration::from_secs(args.imap_poll_seconds)));
+    let publishing = tokio::spawn(authoring::publish_every(db.clone(), Duration::from_secs(30)));
     let live = tokio::spawn(events::pump(db, state.events.clone()));
     let hub = state.events.clone();
     let app = router(state, session_layer(sessions, https), https);
@@ -157,6 +159,7 @@ async fn serve(db: Db, args: ServeArgs) -> Result<(), CommandError> {
     live.abort();
     housekeeping.abort();
     polling.abort();
+    publishing.abort();
     for worker in [mail, channel_delivery].into_iter().flatten() {
         worker.abort();
     }

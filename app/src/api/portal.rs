@@ -16,7 +16,7 @@ use crate::server::{
 
 #[server(prefix = "/rpc")]
 pub async fn help_center() -> Result<HelpCenterHome, AppError> {
-    ctx::respond(async { kb::help_center_home(&ctx::db()?).await }.await)
+    ctx::respond(async { kb::help_center_home(&ctx::db()?, ctx::reader().await?).await }.await)
 }
 
 #[server(prefix = "/rpc")]
@@ -24,7 +24,7 @@ pub async fn search_articles(query: String) -> Result<SearchResults, AppError> {
     ctx::respond(
         async {
             let state = ctx::state()?;
-            search::search(&state.db, &state.vocabulary, &query).await
+            search::search(&state.db, &state.vocabulary, &query, ctx::reader().await?).await
         }
         .await,
     )
@@ -32,12 +32,12 @@ pub async fn search_articles(query: String) -> Result<SearchResults, AppError> {
 
 #[server(prefix = "/rpc")]
 pub async fn published_article(slug: String) -> Result<Article, AppError> {
-    ctx::respond(async { kb::published_article(&ctx::db()?, &slug).await }.await)
+    ctx::respond(async { kb::published_article(&ctx::db()?, &slug, ctx::reader().await?).await }.await)
 }
 
 #[server(prefix = "/rpc")]
 pub async fn category_page(slug: String) -> Result<CategoryArticles, AppError> {
-    ctx::respond(async { kb::category_articles(&ctx::db()?, &slug).await }.await)
+    ctx::respond(async { kb::category_articles(&ctx::db()?, &slug, ctx::reader().await?).await }.await)
 }
 
 /// Counts a read and puts it on the reader's timeline. Called by the article page once it is
@@ -47,7 +47,7 @@ pub async fn note_article_read(slug: String) -> Result<(), AppError> {
     ctx::respond(
         async {
             match ctx::visit(true).await? {
-                Some(visit) => activity::article_read(&ctx::db()?, &visit, &slug).await,
+                Some(visit) => activity::article_read(&ctx::db()?, &visit, &slug, ctx::reader().await?).await,
                 None => Ok(()),
             }
         }
@@ -82,7 +82,8 @@ pub async fn rate_article(
             let Some(visit) = ctx::visit(true).await? else {
                 return Err(AppError::invalid("Votes are for readers; staff see the article's insight instead."));
             };
-            let feedback = activity::Feedback { slug: &slug, helpful, comment: &comment, deflected };
+            let reader = ctx::reader().await?;
+            let feedback = activity::Feedback { slug: &slug, helpful, comment: &comment, deflected, reader };
             activity::feedback(&ctx::db()?, &visit, feedback).await
         }
         .await,

@@ -6,9 +6,13 @@
 use super::{
     clock,
     db::{Db, with_db},
+    kb::readable,
     search,
 };
-use crate::{error::AppError, model::InteractionKind};
+use crate::{
+    error::AppError,
+    model::{Audience, InteractionKind},
+};
 
 /// Where the session keeps the visit id.
 pub const VISIT_KEY: &str = "visit";
@@ -30,15 +34,19 @@ pub struct Feedback<'a> {
     pub comment: &'a str,
     /// Given from the contact form's suggestions: the answer made a request unnecessary.
     pub deflected: bool,
+    /// Who answers: only an article they may read takes their vote.
+    pub reader: Audience,
 }
 
 /// Counts a read of a published article and puts it on the reader's timeline.
-pub async fn article_read(db: &Db, visit: &Visit, slug: &str) -> Result<(), AppError> {
+pub async fn article_read(db: &Db, visit: &Visit, slug: &str, reader: Audience) -> Result<(), AppError> {
     let title = with_db!(db, |pool| {
-        sqlx::query_scalar::<_, String>(
+        sqlx::query_scalar::<_, String>(concat!(
             "update articles set view_count = view_count + 1
-             where slug = $1 and status = 'published' returning title",
-        )
+             where id = (select a.id from articles a where a.slug = $2 and ", readable!(), ")
+             returning title",
+        ))
+        .bind(reader.rank())
         .bind(slug)
         .fetch_optional(pool)
         .await?
@@ -75,9 +83,11 @@ pub async fn feedback(db: &Db, visit: &Visit, feedback: Feedback<'_>) -> Result<
     let title = with_db!(db, |pool| {
         // Read before the transaction: on SQLite, one that reads before it writes fails at
         // once ("database is locked") when another write got in between, instead of waiting.
-        let Some((article_id, title)) = sqlx::query_as::<_, (i64, String)>(
-            "select id, title from articles where slug = $1 and status = 'published'",
-        )
+        let Some((article_id, title)) = sqlx::query_as::<_, (i64, String)>(concat!(
+            "select a.id, a.title from articles a where a.slug = $2 and ",
+            readable!()
+        ))
+        .bind(feedback.reader.rank())
         .bind(feedback.slug)
         .fetch_optional(pool)
         .await?

@@ -9,7 +9,7 @@ use super::{
 };
 use crate::{
     error::AppError,
-    model::{CurrentUser, Role},
+    model::{Audience, CurrentUser, Role},
 };
 use axum::{
     extract::ConnectInfo,
@@ -60,6 +60,11 @@ pub async fn auth_context() -> Result<auth::AuthContext, AppError> {
 pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
     let state = state()?;
     auth::current_user(&state.db, &session().await?, state.sessions).await
+}
+
+/// The audience the signed-in user (or an anonymous reader) belongs to, for the help center.
+pub async fn reader() -> Result<Audience, AppError> {
+    Ok(Audience::of_reader(current_user().await?.as_ref()))
 }
 
 /// The signed-in user, if their role is one of `roles`: the one authorization check every

@@ -1,10 +1,11 @@
 //! The knowledge base as the portal reads it: categories, popular articles and published
-//! articles rendered for the web (search has its own module).
+//! articles rendered for the web (search has its own module). Every query shows a reader only
+//! the articles of their audience or a wider one: `$1` is the reader's audience rank.
 
 use super::db::{Db, with_db};
 use crate::{
     error::AppError,
-    model::{Article, ArticleSummary, Category, CategoryArticles, HelpCenterHome},
+    model::{Article, ArticleSummary, Audience, Category, CategoryArticles, HelpCenterHome},
 };
 use chrono::{DateTime, Utc};
 
@@ -61,48 +62,59 @@ impl From<SummaryRow> for ArticleSummary {
     }
 }
 
-const CATEGORIES: &str = "
+/// Whether the reader whose audience rank is `$1` may read article `a`.
+macro_rules! readable {
+    () => {
+        "a.status = 'published'
+         and case a.audience when 'public' then 0 when 'customers' then 1 else 2 end <= $1"
+    };
+}
+pub(crate) use readable;
+
+const CATEGORIES: &str = concat!("
     select c.slug, c.name, c.description, count(a.id) as article_count
     from categories c
-    left join articles a on a.category_id = c.id and a.status = 'published'
+    left join articles a on a.category_id = c.id and ", readable!(), "
     group by c.id, c.slug, c.name, c.description, c.position
-    order by c.position, c.name";
+    order by c.position, c.name");
 
-const CATEGORY: &str = "
+const CATEGORY: &str = concat!("
     select c.slug, c.name, c.description, count(a.id) as article_count
     from categories c
-    left join articles a on a.category_id = c.id and a.status = 'published'
-    where c.slug = $1
-    group by c.id, c.slug, c.name, c.description";
+    left join articles a on a.category_id = c.id and ", readable!(), "
+    where c.slug = $2
+    group by c.id, c.slug, c.name, c.description");
 
-const CATEGORY_ARTICLES: &str = "
+const CATEGORY_ARTICLES: &str = concat!("
     select a.slug, a.title, a.summary, c.name as category, a.updated_at
     from articles a join categories c on c.id = a.category_id
-    where c.slug = $1 and a.status = 'published'
+    where c.slug = $2 and ", readable!(), "
     order by a.view_count desc, a.id
-    limit $2";
+    limit $3");
 
 const CATEGORY_PAGE_LIMIT: i64 = 100;
 
-const POPULAR: &str = "
+const POPULAR: &str = concat!("
     select a.slug, a.title, a.summary, c.name as category, a.updated_at
     from articles a join categories c on c.id = a.category_id
-    where a.status = 'published'
+    where ", readable!(), "
     order by a.view_count desc, a.id
-    limit $1";
+    limit $2");
 
-const ARTICLE: &str = "
+const ARTICLE: &str = concat!("
     select a.slug, a.title, c.name as category, c.slug as category_slug,
            a.body_markdown, a.body_html, a.updated_at
     from articles a join categories c on c.id = a.category_id
-    where a.slug = $1 and a.status = 'published'";
+    where a.slug = $2 and ", readable!());
 
-pub async fn help_center_home(db: &Db) -> Result<HelpCenterHome, AppError> {
+pub async fn help_center_home(db: &Db, reader: Audience) -> Result<HelpCenterHome, AppError> {
     let (categories, popular) = with_db!(db, |pool| {
         let categories = sqlx::query_as::<_, CategoryRow>(CATEGORIES)
+            .bind(reader.rank())
             .fetch_all(pool)
             .await?;
         let popular = sqlx::query_as::<_, SummaryRow>(POPULAR)
+            .bind(reader.rank())
             .bind(POPULAR_LIMIT)
             .fetch_all(pool)
             .await?;
@@ -115,16 +127,18 @@ pub async fn help_center_home(db: &Db) -> Result<HelpCenterHome, AppError> {
 }
 
 /// One category and its published articles, for the category page.
-pub async fn category_articles(db: &Db, slug: &str) -> Result<CategoryArticles, AppError> {
+pub async fn category_articles(db: &Db, slug: &str, reader: Audience) -> Result<CategoryArticles, AppError> {
     if slug.is_empty() || slug.len() > 200 {
         return Err(AppError::NotFound);
     }
     let (category, articles) = with_db!(db, |pool| {
         let category = sqlx::query_as::<_, CategoryRow>(CATEGORY)
+            .bind(reader.rank())
             .bind(slug)
             .fetch_optional(pool)
             .await?;
         let articles = sqlx::query_as::<_, SummaryRow>(CATEGORY_ARTICLES)
+            .bind(reader.rank())
             .bind(slug)
             .bind(CATEGORY_PAGE_LIMIT)
             .fetch_all(pool)
@@ -137,19 +151,21 @@ pub async fn category_articles(db: &Db, slug: &str) -> Result<CategoryArticles, 
     })
 }
 
-const RELATED: &str = "
+const RELATED: &str = concat!("
     select a.slug, a.title, a.summary, c.name as category, a.updated_at
     from articles a join categories c on c.id = a.category_id
-    where c.slug = $1 and a.slug <> $2 and a.status = 'published'
+    where c.slug = $2 and a.slug <> $3 and ", readable!(), "
     order by a.view_count desc, a.id
-    limit 3";
+    limit 3");
 
-pub async fn published_article(db: &Db, slug: &str) -> Result<Article, AppError> {
+/// A published article the reader may read; any other answers as if it did not exist.
+pub async fn published_article(db: &Db, slug: &str, reader: Audience) -> Result<Article, AppError> {
     if slug.is_empty() || slug.len() > 200 {
         return Err(AppError::NotFound);
     }
     let (row, related) = with_db!(db, |pool| {
         let Some(row) = sqlx::query_as::<_, ArticleRow>(ARTICLE)
+            .bind(reader.rank())
             .bind(slug)
             .fetch_optional(pool)
             .await?
@@ -157,6 +173,7 @@ pub async fn published_article(db: &Db, slug: &str) -> Result<Article, AppError>
             return Err(AppError::NotFound);
         };
         let related = sqlx::query_as::<_, SummaryRow>(RELATED)
+            .bind(reader.rank())
             .bind(&row.category_slug)
             .bind(slug)
             .fetch_all(pool)
@@ -242,70 +259,4 @@ mod tests {
         let table = plain_text("| Status | Meaning |\n|---|---|\n| Shipped | On its way |\n");
         assert_eq!(table, "Status Meaning. Shipped On its way.");
     }
-}
-
-/// Saves a new version of an article: the article shows it at once and the revision history
-/// keeps it, in one transaction.
-pub async fn revise_article(
-    db: &Db,
-    slug: &str,
-    title: &str,
-    body_markdown: &str,
-    author_id: Option<i64>,
-) -> Result<i64, AppError> {
-    let title = title.trim();
-    if title.is_empty() || title.chars().count() > 200 {
-        return Err(AppError::invalid("An article title has 1 to 200 characters."));
-    }
-    if body_markdown.trim().is_empty() {
-        return Err(AppError::invalid("An article needs a body."));
-    }
-    let now = super::clock::now();
-    Ok(with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
-        let article_id = sqlx::query_scalar::<_, i64>(
-            "update articles set title = $1, body_markdown = $2, body_text = $3, body_html = $4,
-                 updated_at = $5
-             where slug = $6 returning id",
-        )
-        .bind(title)
-        .bind(body_markdown)
-        .bind(plain_text(body_markdown))
-        .bind(render_web_html(body_markdown))
-        .bind(now)
-        .bind(slug)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(AppError::NotFound)?;
-        let revision_id = sqlx::query_scalar::<_, i64>(
-            "insert into article_revisions (article_id, title, body_markdown, author_id, created_at)
-             values ($1, $2, $3, $4, $5) returning id",
-        )
-        .bind(article_id)
-        .bind(title)
-        .bind(body_markdown)
-        .bind(author_id)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        revision_id
-    }))
-}
-
-/// An article's saved versions, newest first: (revision id, title, author, saved at).
-pub async fn revisions(
-    db: &Db,
-    slug: &str,
-) -> Result<Vec<(i64, String, Option<i64>, DateTime<Utc>)>, AppError> {
-    Ok(with_db!(db, |pool| {
-        sqlx::query_as::<_, (i64, String, Option<i64>, DateTime<Utc>)>(
-            "select r.id, r.title, r.author_id, r.created_at
-             from article_revisions r join articles a on a.id = r.article_id
-             where a.slug = $1 order by r.id desc",
-        )
-        .bind(slug)
-        .fetch_all(pool)
-        .await?
-    }))
 }

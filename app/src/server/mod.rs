@@ -7,6 +7,7 @@ pub mod api_keys;
 pub mod attachments;
 pub mod audit;
 pub mod auth;
+pub mod authoring;
 pub mod clock;
 pub mod contact;
 pub mod ctx;

@@ -2,10 +2,13 @@
 //! with a GIN index): ranked, with highlighted snippets, prefix matching while the reader is
 //! still typing, and typo correction when nothing matches.
 
-use super::db::{Db, with_db};
+use super::{
+    db::{Db, with_db},
+    kb::readable,
+};
 use crate::{
     error::AppError,
-    model::{ArticleSummary, SearchHit, SearchResults},
+    model::{ArticleSummary, Audience, SearchHit, SearchResults},
 };
 use chrono::{DateTime, Utc};
 use std::{
@@ -39,20 +42,21 @@ pub async fn search(
     db: &Db,
     vocabulary: &Vocabulary,
     query: &str,
+    reader: Audience,
 ) -> Result<SearchResults, AppError> {
     let terms = terms(query)?;
-    let mut hits = matches(db, &terms, Combine::AllTerms).await?;
+    let mut hits = matches(db, &terms, Combine::AllTerms, reader).await?;
     let mut corrected = None;
     if hits.is_empty()
         && let Some(fixed) = vocabulary.correct(db, &terms).await?
     {
-        hits = matches(db, &fixed, Combine::AllTerms).await?;
+        hits = matches(db, &fixed, Combine::AllTerms, reader).await?;
         if !hits.is_empty() {
             corrected = Some(fixed.join(" "));
         }
     }
     if hits.is_empty() && terms.len() > 1 {
-        hits = matches(db, &terms, Combine::AnyTerm).await?;
+        hits = matches(db, &terms, Combine::AnyTerm, reader).await?;
     }
     Ok(SearchResults { query: query.trim().to_owned(), corrected, hits })
 }
@@ -112,33 +116,33 @@ impl From<HitRow> for SearchHit {
 }
 
 /// Best first; the title weighs most, then the summary, then the body.
-const SQLITE_MATCHES: &str = "
+const SQLITE_MATCHES: &str = concat!("
     select a.slug, a.title, a.summary, c.name as category, a.updated_at,
            snippet(articles_fts, 2, char(57344), char(57345), '…', 24) as snippet
     from articles_fts
     join articles a on a.id = articles_fts.rowid
     join categories c on c.id = a.category_id
-    where articles_fts match $1 and a.status = 'published'
+    where articles_fts match $2 and ", readable!(), "
     order by bm25(articles_fts, 10.0, 4.0, 1.0), a.id
-    limit $2";
+    limit $3");
 
 /// The snippet is made for the page of results only, not for every match.
-const POSTGRES_MATCHES: &str = "
+const POSTGRES_MATCHES: &str = concat!("
     select hit.slug, hit.title, hit.summary, hit.category, hit.updated_at,
-           ts_headline('english', hit.body_text, to_tsquery('english', $1),
+           ts_headline('english', hit.body_text, to_tsquery('english', $2),
                'StartSel=' || chr(57344) || ', StopSel=' || chr(57345)
                || ', MaxWords=30, MinWords=15, MaxFragments=2, FragmentDelimiter=\" … \"') as snippet
     from (
         select a.slug, a.title, a.summary, c.name as category, a.updated_at, a.body_text, a.id,
-               ts_rank(a.search_vector, to_tsquery('english', $1)) as rank
+               ts_rank(a.search_vector, to_tsquery('english', $2)) as rank
         from articles a join categories c on c.id = a.category_id
-        where a.search_vector @@ to_tsquery('english', $1) and a.status = 'published'
+        where a.search_vector @@ to_tsquery('english', $2) and ", readable!(), "
         order by rank desc, a.id
-        limit $2
+        limit $3
     ) hit
-    order by hit.rank desc, hit.id";
+    order by hit.rank desc, hit.id");
 
-async fn matches(db: &Db, terms: &[String], combine: Combine) -> Result<Vec<SearchHit>, AppError> {
+async fn matches(db: &Db, terms: &[String], combine: Combine, reader: Audience) -> Result<Vec<SearchHit>, AppError> {
     let rows = match db {
         Db::Sqlite(pool) => {
             let joiner = match combine {
@@ -148,6 +152,7 @@ async fn matches(db: &Db, terms: &[String], combine: Combine) -> Result<Vec<Sear
             let expression =
                 terms.iter().map(|t| format!("\"{t}\"*")).collect::<Vec<_>>().join(joiner);
             sqlx::query_as::<_, HitRow>(SQLITE_MATCHES)
+                .bind(reader.rank())
                 .bind(expression)
                 .bind(LIMIT)
                 .fetch_all(pool)
@@ -161,6 +166,7 @@ async fn matches(db: &Db, terms: &[String], combine: Combine) -> Result<Vec<Sear
             let expression =
                 terms.iter().map(|t| format!("{t}:*")).collect::<Vec<_>>().join(joiner);
             sqlx::query_as::<_, HitRow>(POSTGRES_MATCHES)
+                .bind(reader.rank())
                 .bind(expression)
                 .bind(LIMIT)
                 .fetch_all(pool)
@@ -221,7 +227,7 @@ impl Vocabulary {
         }
         let version = with_db!(db, |pool| {
             sqlx::query_as::<_, (i64, Option<DateTime<Utc>>)>(
-                "select count(*), max(updated_at) from articles where status = 'published'",
+                "select count(*), max(updated_at) from articles where status = 'published' and audience <> 'internal'",
             )
             .fetch_one(pool)
             .await?
@@ -231,7 +237,7 @@ impl Vocabulary {
             _ => {
                 let texts = with_db!(db, |pool| {
                     sqlx::query_as::<_, (String, String)>(
-                        "select title, summary from articles where status = 'published'",
+                        "select title, summary from articles where status = 'published' and audience <> 'internal'",
                     )
                     .fetch_all(pool)
                     .await?

@@ -2,6 +2,7 @@
 //! single binary (one link of the whole application instead of one per file).
 
 mod attachments;
+mod authoring;
 mod data_model;
 mod help_center;
 mod imap;

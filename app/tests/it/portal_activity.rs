@@ -4,7 +4,7 @@
 use app::{
     both_backends,
     error::AppError,
-    model::{IdentityKind, InteractionKind},
+    model::{Audience, IdentityKind, InteractionKind},
     server::{
         activity::{self, Feedback, Visit},
         contact::{self, NewRequest, Requester},
@@ -45,8 +45,8 @@ both_backends!(a_known_readers_activity_goes_straight_to_their_timeline, |db: Db
     let kim = customer(&db, "kim@example.com").await;
     let visit = Visit { id: "visit-1".into(), customer_id: Some(kim) };
     activity::searched(&db, &visit, "reset password", 2).await.unwrap();
-    activity::article_read(&db, &visit, "reset-your-password").await.unwrap();
-    let feedback = Feedback { slug: "reset-your-password", helpful: false, comment: "No SMS option", deflected: false };
+    activity::article_read(&db, &visit, "reset-your-password", Audience::Public).await.unwrap();
+    let feedback = Feedback { slug: "reset-your-password", helpful: false, comment: "No SMS option", deflected: false, reader: Audience::Public };
     activity::feedback(&db, &visit, feedback).await.unwrap();
 
     assert_eq!(
@@ -64,7 +64,7 @@ both_backends!(an_anonymous_visit_joins_the_profile_when_its_owner_is_known, |db
     seed::seed(&db, SeedSize::default()).await.unwrap();
     let visit = anonymous("visit-2");
     activity::searched(&db, &visit, "refund", 1).await.unwrap();
-    activity::article_read(&db, &visit, "request-a-refund").await.unwrap();
+    activity::article_read(&db, &visit, "request-a-refund", Audience::Public).await.unwrap();
     let kim = customer(&db, "kim@example.com").await;
     assert!(timeline(&db, kim).await.is_empty(), "nothing is known about the visitor yet");
 
@@ -81,26 +81,26 @@ both_backends!(an_anonymous_visit_joins_the_profile_when_its_owner_is_known, |db
 both_backends!(reads_count_toward_popular_articles, |db: Db| async move {
     seed::seed(&db, SeedSize::default()).await.unwrap();
     let before = count(&db, "select view_count from articles where slug = 'track-your-order'").await;
-    activity::article_read(&db, &anonymous("v"), "track-your-order").await.unwrap();
+    activity::article_read(&db, &anonymous("v"), "track-your-order", Audience::Public).await.unwrap();
     let after = count(&db, "select view_count from articles where slug = 'track-your-order'").await;
     assert_eq!(after, before + 1);
-    let missing = activity::article_read(&db, &anonymous("v"), "no-such-article").await;
+    let missing = activity::article_read(&db, &anonymous("v"), "no-such-article", Audience::Public).await;
     assert_eq!(missing, Err(AppError::NotFound));
 });
 
 both_backends!(a_second_vote_replaces_the_first, |db: Db| async move {
     seed::seed(&db, SeedSize::default()).await.unwrap();
     let visit = anonymous("visit-3");
-    let vote = |helpful| Feedback { slug: "track-your-order", helpful, comment: "", deflected: false };
+    let vote = |helpful| Feedback { slug: "track-your-order", helpful, comment: "", deflected: false, reader: Audience::Public };
     activity::feedback(&db, &visit, vote(false)).await.unwrap();
     activity::feedback(&db, &visit, vote(true)).await.unwrap();
     assert_eq!(count(&db, "select count(*) from article_votes").await, 1);
     assert_eq!(count(&db, "select count(*) from article_votes where helpful").await, 1);
 
     let long = "x".repeat(activity::MAX_COMMENT_CHARS + 1);
-    let too_long = Feedback { slug: "track-your-order", helpful: true, comment: &long, deflected: false };
+    let too_long = Feedback { slug: "track-your-order", helpful: true, comment: &long, deflected: false, reader: Audience::Public };
     assert!(matches!(activity::feedback(&db, &visit, too_long).await, Err(AppError::Invalid(_))));
-    let draft = Feedback { slug: "no-such-article", helpful: true, comment: "", deflected: false };
+    let draft = Feedback { slug: "no-such-article", helpful: true, comment: "", deflected: false, reader: Audience::Public };
     assert_eq!(activity::feedback(&db, &visit, draft).await, Err(AppError::NotFound));
     assert!(matches!(activity::searched(&db, &visit, "  ", 0).await, Err(AppError::Invalid(_))));
 });
@@ -109,7 +109,7 @@ both_backends!(a_request_carries_what_the_visit_read_and_searched, |db: Db| asyn
     seed::seed(&db, SeedSize::default()).await.unwrap();
     let visit = anonymous("visit-4");
     activity::searched(&db, &visit, "password sms", 0).await.unwrap();
-    activity::article_read(&db, &visit, "reset-your-password").await.unwrap();
+    activity::article_read(&db, &visit, "reset-your-password", Audience::Public).await.unwrap();
     let requester = Requester::Visitor { name: "Kim Lee", email: "Kim@Example.com" };
     let sent = contact::send_request(&db, requester, Some(&visit), request("Cannot reset", None))
         .await
@@ -128,7 +128,7 @@ both_backends!(a_request_carries_what_the_visit_read_and_searched, |db: Db| asyn
 
     // Later activity in the same visit is on the profile but belongs to no ticket yet.
     let known = Visit { id: "visit-4".into(), customer_id: Some(kim) };
-    activity::article_read(&db, &known, "track-your-order").await.unwrap();
+    activity::article_read(&db, &known, "track-your-order", Audience::Public).await.unwrap();
     let requester = Requester::Visitor { name: "Kim Lee", email: "kim@example.com" };
     let again = contact::send_request(&db, requester, Some(&known), request("Another question", None))
         .await

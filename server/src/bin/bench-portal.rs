@@ -10,6 +10,7 @@
 //!    connections for `--seconds`: requests per second and latency. Client and server share
 //!    the process and the machine's cores, so the client's work counts against the server.
 
+use app::model::Audience;
 use app::server::{
     db::Db,
     search::{self, Vocabulary},
@@ -70,7 +71,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         let times = measure(args.iterations, |_| {
             let (db, vocabulary) = (&db, &vocabulary);
             async move {
-                search::search(db, vocabulary, query).await.expect("search answers");
+                search::search(db, vocabulary, query, Audience::Public).await.expect("search answers");
             }
         })
         .await;

@@ -198,8 +198,8 @@ async fn insert_articles(db: &Db, articles: Vec<NewArticle>) -> Result<(), AppEr
         }
         // Each article starts its history with the version it was published as.
         sqlx::query(
-            "insert into article_revisions (article_id, title, body_markdown, created_at)
-             select id, title, body_markdown, created_at from articles",
+            "insert into article_revisions (article_id, title, summary, body_markdown, created_at)
+             select id, title, summary, body_markdown, created_at from articles",
         )
         .execute(&mut *tx)
         .await?;
