@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod error;
+pub mod markdown;
 pub mod model;
 pub mod template;
 #[cfg(feature = "ssr")]

@@ -264,6 +264,19 @@ pub struct EditableArticle {
     pub fields: ArticleFields,
 }
 
+/// An article in the editors' list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleListItem {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub status: ArticleStatus,
+    pub audience: Audience,
+    pub category: String,
+    pub updated_at: DateTime<Utc>,
+    pub publish_at: Option<DateTime<Utc>>,
+}
+
 /// One saved version of an article, as the history lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RevisionSummary {

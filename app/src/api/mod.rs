@@ -4,6 +4,7 @@
 pub mod account;
 pub mod admin;
 pub mod agent;
+pub mod articles;
 pub mod auth;
 pub mod customers;
 pub mod portal;

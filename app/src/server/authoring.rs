@@ -7,11 +7,14 @@ use super::{
     audit::audit,
     clock,
     db::{Db, decode_text, with_db},
-    kb::{plain_text, render_web_html},
 };
 use crate::{
     error::AppError,
-    model::{ArticleFields, ArticleStatus, Audience, CurrentUser, DiffLine, EditableArticle, RevisionSummary, Role},
+    markdown::{plain_text, render_web_html},
+    model::{
+        ArticleFields, ArticleListItem, ArticleStatus, Audience, Choice, CurrentUser, DiffLine, EditableArticle, RevisionSummary,
+        Role,
+    },
 };
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -331,6 +334,57 @@ pub async fn publish_every(db: Db, period: std::time::Duration) {
             Err(error) => tracing::warn!(%error, "publishing scheduled articles failed"),
         }
     }
+}
+
+#[derive(sqlx::FromRow)]
+struct ListRow {
+    id: i64,
+    slug: String,
+    title: String,
+    status: String,
+    audience: String,
+    category: String,
+    updated_at: DateTime<Utc>,
+    publish_at: Option<DateTime<Utc>>,
+}
+
+/// Articles for the editors' list, most recently changed first; `status` narrows it.
+pub async fn list(db: &Db, status: Option<ArticleStatus>) -> Result<Vec<ArticleListItem>, AppError> {
+    let rows = with_db!(db, |pool| {
+        sqlx::query_as::<_, ListRow>(
+            "select a.id, a.slug, a.title, a.status, a.audience, c.name as category, a.updated_at, a.publish_at
+             from articles a join categories c on c.id = a.category_id
+             where $1 is null or a.status = $1
+             order by a.updated_at desc, a.id desc limit 500",
+        )
+        .bind(status.map(ArticleStatus::as_str))
+        .fetch_all(pool)
+        .await?
+    });
+    rows.into_iter()
+        .map(|row| {
+            Ok(ArticleListItem {
+                id: row.id,
+                slug: row.slug,
+                title: row.title,
+                status: decode_text(&row.status)?,
+                audience: decode_text(&row.audience)?,
+                category: row.category,
+                updated_at: row.updated_at,
+                publish_at: row.publish_at,
+            })
+        })
+        .collect()
+}
+
+/// The categories an article can be filed under, in the help center's order.
+pub async fn categories(db: &Db) -> Result<Vec<Choice>, AppError> {
+    let rows = with_db!(db, |pool| {
+        sqlx::query_as::<_, (i64, String)>("select id, name from categories order by position, name")
+            .fetch_all(pool)
+            .await?
+    });
+    Ok(rows.into_iter().map(|(id, name)| Choice { id, name }).collect())
 }
 
 #[derive(sqlx::FromRow)]

@@ -5,6 +5,7 @@
 use super::db::{Db, with_db};
 use crate::{
     error::AppError,
+    markdown::render_web_html,
     model::{Article, ArticleSummary, Audience, Category, CategoryArticles, HelpCenterHome},
 };
 use chrono::{DateTime, Utc};
@@ -204,59 +205,4 @@ pub async fn published_article(db: &Db, slug: &str, reader: Audience) -> Result<
         category_slug: row.category_slug,
         updated_at: row.updated_at,
     })
-}
-
-/// The markdown articles are written in: CommonMark with tables and strikethrough.
-const MARKDOWN_OPTIONS: pulldown_cmark::Options =
-    pulldown_cmark::Options::ENABLE_TABLES.union(pulldown_cmark::Options::ENABLE_STRIKETHROUGH);
-
-/// Markdown to HTML for the web portal, sanitized: article bodies are authored content and
-/// must never carry script into a customer's browser.
-pub fn render_web_html(markdown: &str) -> String {
-    use pulldown_cmark::{Parser, html};
-    let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut unsafe_html, Parser::new_ext(markdown, MARKDOWN_OPTIONS));
-    ammonia::clean(&unsafe_html)
-}
-
-/// The words a reader sees, without markdown syntax: what search indexes and quotes in its
-/// snippets.
-pub fn plain_text(markdown: &str) -> String {
-    use pulldown_cmark::{Event, Parser, TagEnd};
-    let mut text = String::with_capacity(markdown.len());
-    for event in Parser::new_ext(markdown, MARKDOWN_OPTIONS) {
-        match event {
-            Event::Text(words) | Event::Code(words) => text.push_str(&words),
-            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::TableCell) => text.push(' '),
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableHead | TagEnd::TableRow) => {
-                text.truncate(text.trim_end().len());
-                text.push_str(if text.ends_with(['.', ':', '!', '?']) { " " } else { ". " });
-            }
-            _ => {}
-        }
-    }
-    // Search marks its matches with private-use characters; an article must not fake one.
-    text.retain(|c| !matches!(c, '\u{E000}' | '\u{E001}'));
-    text.trim_end().to_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rendered_markdown_drops_scripts_and_keeps_structure() {
-        let html = render_web_html("## Steps\n\n1. Open **Settings**\n\n<script>alert(1)</script>");
-        assert!(html.contains("<h2>Steps</h2>"));
-        assert!(html.contains("<strong>Settings</strong>"));
-        assert!(!html.contains("<script"));
-    }
-
-    #[test]
-    fn plain_text_keeps_the_words_and_drops_the_syntax() {
-        let text = plain_text("## Steps\n\n1. Open **Settings**\n2. Choose `Billing`\n\n[Help](https://x.test)");
-        assert_eq!(text, "Steps. Open Settings. Choose Billing. Help.");
-        let table = plain_text("| Status | Meaning |\n|---|---|\n| Shipped | On its way |\n");
-        assert_eq!(table, "Status Meaning. Shipped On its way.");
-    }
 }

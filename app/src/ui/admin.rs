@@ -1,10 +1,12 @@
 //! Admin tools, for administrators only: who works here and in which role, the teams they
-//! work in, the macros agents answer with, and the channels and API keys that bring messages in.
+//! work in, the macros agents answer with, the knowledge base's articles, and the channels and API keys that bring messages in.
 
+mod articles;
 mod channels;
 mod macros;
 mod teams;
 
+pub use articles::{ArticleEditorPage, ArticlesAdmin};
 pub use channels::ChannelsAdmin;
 pub use macros::MacrosAdmin;
 pub use teams::TeamsAdmin;
@@ -28,17 +30,19 @@ enum AdminSection {
     Staff,
     Teams,
     Macros,
+    Articles,
     Channels,
 }
 
 impl AdminSection {
-    const ALL: [Self; 4] = [Self::Staff, Self::Teams, Self::Macros, Self::Channels];
+    const ALL: [Self; 5] = [Self::Staff, Self::Teams, Self::Macros, Self::Articles, Self::Channels];
 
     fn path(self) -> &'static str {
         match self {
             Self::Staff => "/admin",
             Self::Teams => "/admin/teams",
             Self::Macros => "/admin/macros",
+            Self::Articles => "/admin/articles",
             Self::Channels => "/admin/channels",
         }
     }
@@ -48,6 +52,7 @@ impl AdminSection {
             Self::Staff => "Staff & roles",
             Self::Teams => "Teams",
             Self::Macros => "Macros",
+            Self::Articles => "Articles",
             Self::Channels => "Channels & API",
         }
     }

@@ -93,6 +93,8 @@ lazy_pages! {
     TeamsAdminRoute => admin::TeamsAdmin,
     MacrosAdminRoute => admin::MacrosAdmin,
     ChannelsAdminRoute => admin::ChannelsAdmin,
+    ArticlesAdminRoute => admin::ArticlesAdmin,
+    ArticleEditorRoute => admin::ArticleEditorPage,
 }
 
 #[component]
@@ -151,6 +153,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("admin/teams") view={Lazy::<TeamsAdminRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("admin/macros") view={Lazy::<MacrosAdminRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("admin/channels") view={Lazy::<ChannelsAdminRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("admin/articles") view={Lazy::<ArticlesAdminRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("admin/articles/:id") view={Lazy::<ArticleEditorRoute>::new()} ssr=SsrMode::Async />
                     </Routes>
                 </ErrorBoundary>
             </main>

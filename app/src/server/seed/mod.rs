@@ -9,11 +9,12 @@ pub use volume::INTERACTIONS_PER_TICKET;
 
 use super::{
     db::{Db, with_db},
-    kb, macros, staff,
+    macros, staff,
     users::{self, NewUser},
 };
 use crate::{
     error::AppError,
+    markdown,
     model::{MacroFields, Priority, Role, TicketStatus},
 };
 use chrono::{Duration, Utc};
@@ -187,8 +188,8 @@ async fn insert_articles(db: &Db, articles: Vec<NewArticle>) -> Result<(), AppEr
                     .push_bind(&article.title)
                     .push_bind(&article.summary)
                     .push_bind(&article.body)
-                    .push_bind(kb::plain_text(&article.body))
-                    .push_bind(kb::render_web_html(&article.body))
+                    .push_bind(markdown::plain_text(&article.body))
+                    .push_bind(markdown::render_web_html(&article.body))
                     .push_bind("published")
                     .push_bind(article.view_count)
                     .push_bind(updated - Duration::days(30))

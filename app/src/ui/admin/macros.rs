@@ -270,7 +270,7 @@ fn leave_or(options: impl IntoIterator<Item = (String, String)>) -> Vec<(String,
 
 /// One labelled choice of the editor, bound to the option values (`""` leaves a field as it is).
 #[component]
-fn ChoiceField(
+pub(super) fn ChoiceField(
     id: &'static str,
     label: &'static str,
     options: Vec<(String, String)>,

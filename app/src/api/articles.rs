@@ -1,0 +1,133 @@
+//! The knowledge base as its editors write it: admins, and staff an admin lets edit.
+
+use crate::{
+    error::AppError,
+    model::{ArticleFields, ArticleListItem, ArticleStatus, Choice, DiffLine, EditableArticle, RevisionSummary},
+};
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use crate::{
+    model::{CurrentUser, Role},
+    server::{authoring, ctx},
+};
+
+#[cfg(feature = "ssr")]
+async fn editor() -> Result<CurrentUser, AppError> {
+    let user = ctx::require(Role::STAFF).await?;
+    authoring::require_editor(&ctx::db()?, &user).await?;
+    Ok(user)
+}
+
+#[server(prefix = "/rpc")]
+pub async fn article_list(status: Option<ArticleStatus>) -> Result<Vec<ArticleListItem>, AppError> {
+    ctx::respond(
+        async {
+            editor().await?;
+            authoring::list(&ctx::db()?, status).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc")]
+pub async fn article_categories() -> Result<Vec<Choice>, AppError> {
+    ctx::respond(
+        async {
+            editor().await?;
+            authoring::categories(&ctx::db()?).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc")]
+pub async fn edit_article(article_id: i64) -> Result<EditableArticle, AppError> {
+    ctx::respond(
+        async {
+            editor().await?;
+            authoring::article(&ctx::db()?, article_id).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc")]
+pub async fn create_article(fields: ArticleFields) -> Result<EditableArticle, AppError> {
+    ctx::respond(
+        async {
+            let author = editor().await?;
+            authoring::create(&ctx::db()?, &author, &fields).await
+        }
+        .await,
+    )
+}
+
+/// Saves over `base_version`, the version the editor opened; refused if anyone saved since.
+#[server(prefix = "/rpc")]
+pub async fn save_article(article_id: i64, base_version: i32, fields: ArticleFields) -> Result<EditableArticle, AppError> {
+    ctx::respond(
+        async {
+            let author = editor().await?;
+            authoring::save(&ctx::db()?, &author, article_id, base_version, &fields).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc")]
+pub async fn set_article_status(article_id: i64, status: ArticleStatus) -> Result<EditableArticle, AppError> {
+    ctx::respond(
+        async {
+            let actor = editor().await?;
+            authoring::set_status(&ctx::db()?, &actor, article_id, status).await
+        }
+        .await,
+    )
+}
+
+/// Publishes the article by itself at `at`; without it, cancels the schedule.
+#[server(prefix = "/rpc")]
+pub async fn schedule_article(article_id: i64, at: Option<DateTime<Utc>>) -> Result<EditableArticle, AppError> {
+    ctx::respond(
+        async {
+            let actor = editor().await?;
+            authoring::schedule(&ctx::db()?, &actor, article_id, at).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc")]
+pub async fn article_history(article_id: i64) -> Result<Vec<RevisionSummary>, AppError> {
+    ctx::respond(
+        async {
+            editor().await?;
+            authoring::revisions(&ctx::db()?, article_id).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc")]
+pub async fn compare_revisions(article_id: i64, from: i64, to: i64) -> Result<Vec<DiffLine>, AppError> {
+    ctx::respond(
+        async {
+            editor().await?;
+            authoring::diff(&ctx::db()?, article_id, from, to).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc")]
+pub async fn restore_revision(article_id: i64, revision_id: i64, base_version: i32) -> Result<EditableArticle, AppError> {
+    ctx::respond(
+        async {
+            let author = editor().await?;
+            authoring::restore(&ctx::db()?, &author, article_id, revision_id, base_version).await
+        }
+        .await,
+    )
+}
