@@ -16,17 +16,44 @@ pub fn render_web_html(markdown: &str) -> String {
 }
 
 /// The words a reader sees, without markdown syntax: what search indexes and quotes in its
-/// snippets.
+/// snippets, on one line.
 pub fn plain_text(markdown: &str) -> String {
-    use pulldown_cmark::{Event, Parser, TagEnd};
+    text(markdown, Layout::Line)
+}
+
+/// The article as a plain-text message: blocks in paragraphs, list items on lines of their
+/// own, no markdown syntax. For replies on channels that read text.
+pub fn text_blocks(markdown: &str) -> String {
+    text(markdown, Layout::Paragraphs)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    Line,
+    Paragraphs,
+}
+
+fn text(markdown: &str, layout: Layout) -> String {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
     let mut text = String::with_capacity(markdown.len());
     for event in Parser::new_ext(markdown, MARKDOWN_OPTIONS) {
         match event {
             Event::Text(words) | Event::Code(words) => text.push_str(&words),
+            Event::Start(Tag::Item) if layout == Layout::Paragraphs => text.push_str("• "),
             Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::TableCell) => text.push(' '),
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableHead | TagEnd::TableRow) => {
+            Event::End(TagEnd::List(_) | TagEnd::Table) if layout == Layout::Paragraphs => {
                 text.truncate(text.trim_end().len());
-                text.push_str(if text.ends_with(['.', ':', '!', '?']) { " " } else { ". " });
+                text.push_str("\n\n");
+            }
+            Event::End(end @ (TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableHead | TagEnd::TableRow)) => {
+                text.truncate(text.trim_end().len());
+                let line_ends = matches!(end, TagEnd::Item | TagEnd::TableHead | TagEnd::TableRow);
+                text.push_str(match layout {
+                    Layout::Line if text.ends_with(['.', ':', '!', '?']) => " ",
+                    Layout::Line => ". ",
+                    Layout::Paragraphs if line_ends => "\n",
+                    Layout::Paragraphs => "\n\n",
+                });
             }
             _ => {}
         }
@@ -54,5 +81,11 @@ mod tests {
         assert_eq!(text, "Steps. Open Settings. Choose Billing. Help.");
         let table = plain_text("| Status | Meaning |\n|---|---|\n| Shipped | On its way |\n");
         assert_eq!(table, "Status Meaning. Shipped On its way.");
+    }
+
+    #[test]
+    fn a_message_keeps_paragraphs_and_list_items_apart() {
+        let text = text_blocks("## Steps\n\nOpen the **app**.\n\n- Tap *Orders*\n- Choose `Track`\n\nDone!");
+        assert_eq!(text, "Steps\n\nOpen the app.\n\n• Tap Orders\n• Choose Track\n\nDone!");
     }
 }

@@ -247,6 +247,8 @@ pub struct ArticleFields {
     pub summary: String,
     pub body_markdown: String,
     pub category_id: i64,
+    /// Absent when there are none: a form sends no field for an empty list.
+    #[serde(default)]
     pub tags: Vec<String>,
     pub audience: Audience,
 }

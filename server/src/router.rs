@@ -2,7 +2,8 @@
 
 use app::{
     App,
-    server::{attachments, auth, privacy, sessions::Sessions, state::AppState},
+    error::AppError,
+    server::{attachments, auth, kb, privacy, sessions::Sessions, state::AppState},
     shell,
 };
 use crate::guard;
@@ -52,6 +53,7 @@ pub fn router(state: AppState, sessions: SessionManagerLayer<Sessions>, https: b
         .route("/account/export", get(export_my_data))
         .route("/attachments/{id}/{file_name}", get(download_attachment))
         .route("/events/tickets", get(crate::live::ticket_events))
+        .route("/a/{id}", get(article_short_link))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)
@@ -95,6 +97,16 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
                 Json(json!({ "status": "unavailable", "reason": "database timed out" })),
             )
         }
+    }
+}
+
+/// A short link to an article, as SMS and WhatsApp answers carry it.
+async fn article_short_link(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let Ok(id) = id.parse::<i64>() else { return StatusCode::NOT_FOUND.into_response() };
+    match kb::short_link_target(&state.db, id).await {
+        Ok(slug) => Redirect::permanent(&format!("/articles/{slug}")).into_response(),
+        Err(AppError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(error) => failed(error),
     }
 }
 

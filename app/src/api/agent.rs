@@ -3,16 +3,16 @@
 use crate::{
     error::AppError,
     model::{
-        CallDirection, Channel, Disposition, InboxChoices, InboxCounts, InboxQuery, Macro, Page, PageCursor, Priority, TicketStatus,
-        TicketSummary, Viewer, WorkspaceTicket,
+        CallDirection, Channel, Disposition, InboxChoices, InboxCounts, InboxQuery, Macro, Page, PageCursor, Priority,
+        SearchResults, TicketStatus, TicketSummary, Viewer, WorkspaceTicket,
     },
 };
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use crate::{
-    model::{CurrentUser, Role},
-    server::{attachments, ctx, inbound::calls, macros, workspace},
+    model::{Audience, CurrentUser, Role},
+    server::{attachments, ctx, inbound::calls, kb, macros, search, workspace},
 };
 
 #[cfg(feature = "ssr")]
@@ -207,6 +207,32 @@ pub async fn apply_macro(ticket_id: i64, macro_id: i64) -> Result<(), AppError> 
         async {
             let agent = staff_on(ticket_id).await?;
             workspace::apply_macro(&ctx::db()?, &agent, ticket_id, macro_id).await
+        }
+        .await,
+    )
+}
+
+/// Published articles an agent may send a customer, for the composer: staff-only ones never.
+#[server(prefix = "/rpc")]
+pub async fn reply_articles(query: String) -> Result<SearchResults, AppError> {
+    ctx::respond(
+        async {
+            staff().await?;
+            let state = ctx::state()?;
+            search::search(&state.db, &state.vocabulary, &query, Audience::Customers).await
+        }
+        .await,
+    )
+}
+
+/// An article as the text that fits a reply on `channel`.
+#[server(prefix = "/rpc")]
+pub async fn article_for_reply(slug: String, channel: Channel) -> Result<String, AppError> {
+    ctx::respond(
+        async {
+            staff().await?;
+            let state = ctx::state()?;
+            kb::for_reply(&state.db, &slug, channel, &state.links.public_url).await
         }
         .await,
     )

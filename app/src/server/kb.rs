@@ -5,8 +5,8 @@
 use super::db::{Db, with_db};
 use crate::{
     error::AppError,
-    markdown::render_web_html,
-    model::{Article, ArticleSummary, Audience, Category, CategoryArticles, HelpCenterHome},
+    markdown::{render_web_html, text_blocks},
+    model::{Article, ArticleSummary, Audience, Category, Channel, CategoryArticles, HelpCenterHome},
 };
 use chrono::{DateTime, Utc};
 
@@ -205,4 +205,89 @@ pub async fn published_article(db: &Db, slug: &str, reader: Audience) -> Result<
         category_slug: row.category_slug,
         updated_at: row.updated_at,
     })
+}
+
+/// An SMS answer fits one segment; WhatsApp allows more but a chat message should stay short.
+const SMS_LIMIT: usize = 160;
+const WHATSAPP_LIMIT: usize = 1_000;
+
+/// The short address articles are linked by where every character counts: `/a/{id}`.
+fn short_link(public_url: &str, article_id: i64) -> String {
+    format!("{}/a/{article_id}", public_url.trim_end_matches('/'))
+}
+
+/// A published article a customer may read, as the text that fits a reply on `channel`: the
+/// whole article for email, the title, summary and link in chat and social messages, and
+/// for SMS and WhatsApp as much as fits the channel with a short link. Staff-only articles
+/// are never sent.
+pub async fn for_reply(db: &Db, slug: &str, channel: Channel, public_url: &str) -> Result<String, AppError> {
+    let found = with_db!(db, |pool| {
+        sqlx::query_as::<_, (i64, String, String, String)>(concat!(
+            "select a.id, a.title, a.summary, a.body_markdown from articles a where a.slug = $2 and ",
+            readable!()
+        ))
+        .bind(Audience::Customers.rank())
+        .bind(slug)
+        .fetch_optional(pool)
+        .await?
+    });
+    let (id, title, summary, body) = found.ok_or(AppError::NotFound)?;
+    let link = format!("{}/articles/{slug}", public_url.trim_end_matches('/'));
+    Ok(match channel {
+        Channel::Email => format!("{title}\n\n{}\n\nRead it online: {link}", text_blocks(&body)),
+        Channel::Sms => short_text(&title, &summary, &short_link(public_url, id), SMS_LIMIT),
+        Channel::Whatsapp => short_text(&title, &summary, &short_link(public_url, id), WHATSAPP_LIMIT),
+        Channel::Portal | Channel::Chat | Channel::Social | Channel::Phone => {
+            [title.as_str(), summary.as_str(), link.as_str()].into_iter().filter(|part| !part.is_empty()).collect::<Vec<_>>().join("\n")
+        }
+    })
+}
+
+/// Title, summary and link in at most `limit` characters: the link always whole, the text
+/// cut at a word when it must be.
+fn short_text(title: &str, summary: &str, link: &str, limit: usize) -> String {
+    let text = match summary.is_empty() {
+        true => title.to_owned(),
+        false => format!("{title}: {summary}"),
+    };
+    if text.chars().count() + 1 + link.chars().count() <= limit {
+        return format!("{text} {link}");
+    }
+    // Room for the text, an ellipsis and a space before the link.
+    let room = limit.saturating_sub(link.chars().count() + 2);
+    let mut cut: String = text.chars().take(room + 1).collect();
+    match cut.rfind(' ') {
+        Some(space) => cut.truncate(space),
+        None => cut = text.chars().take(room).collect(),
+    }
+    format!("{}… {link}", cut.trim_end_matches([' ', ':', ',', '.', ';']))
+}
+
+/// Where a short link leads: the article's slug, if a customer may read it.
+pub async fn short_link_target(db: &Db, article_id: i64) -> Result<String, AppError> {
+    with_db!(db, |pool| {
+        sqlx::query_scalar::<_, String>(concat!("select a.slug from articles a where a.id = $2 and ", readable!()))
+            .bind(Audience::Customers.rank())
+            .bind(article_id)
+            .fetch_optional(pool)
+            .await?
+            .ok_or(AppError::NotFound)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_short_answer_fits_its_channel_with_the_link_whole() {
+        let link = "https://help.northwind.test/a/42";
+        assert_eq!(short_text("Track your order", "Where it is.", link, 160), format!("Track your order: Where it is. {link}"));
+        let summary = "See where your parcel is, what each status means and what to do when a delivery is late or lost.";
+        let sms = short_text("Track your order", summary, link, 100);
+        assert!(sms.chars().count() <= 100, "{sms}");
+        assert!(sms.ends_with(&format!("… {link}")), "{sms}");
+        assert!(sms.starts_with("Track your order: See where your parcel is"), "{sms}");
+        assert!(!sms.contains("  ") && !sms.contains(" …"), "cut at a word: {sms}");
+    }
 }

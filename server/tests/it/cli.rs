@@ -216,15 +216,20 @@ async fn acknowledged_messages_survive_a_crash_on(backend: Backend) {
     let port = free_port();
     let (mut server, _) = serve_on(&t.url, port, Stdio::null());
 
+    // The kill comes once enough messages were acknowledged, however busy the machine is.
+    let so_far = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let clients: Vec<_> = (0..4)
         .map(|client| {
-            let key = key.clone();
+            let (key, so_far) = (key.clone(), so_far.clone());
             std::thread::spawn(move || {
                 let mut acknowledged = Vec::new();
                 for n in 0.. {
                     let id = format!("crash-{client}-{n}");
                     match post_sms(port, &key, &id) {
-                        Some(status) if status.starts_with("HTTP/1.1 201") => acknowledged.push(id),
+                        Some(status) if status.starts_with("HTTP/1.1 201") => {
+                            acknowledged.push(id);
+                            so_far.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        }
                         Some(status) if status.starts_with("HTTP/1.1 503") => {}
                         Some(status) => panic!("{id}: {status}"),
                         None => break,
@@ -234,7 +239,12 @@ async fn acknowledged_messages_survive_a_crash_on(backend: Backend) {
             })
         })
         .collect();
-    std::thread::sleep(Duration::from_millis(1500));
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while so_far.load(std::sync::atomic::Ordering::Relaxed) < 20 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Mid-stream: clients are still posting when the process dies.
+    std::thread::sleep(Duration::from_millis(200));
     assert!(Command::new("kill").args(["-KILL", &server.id().to_string()]).status().unwrap().success());
     server.wait().unwrap();
     let acknowledged: Vec<String> = clients.into_iter().flat_map(|client| client.join().unwrap()).collect();

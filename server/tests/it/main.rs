@@ -5,6 +5,7 @@ mod support;
 
 mod accounts;
 mod api;
+mod articles;
 mod attachments;
 mod auth;
 mod cli;

@@ -1,6 +1,7 @@
 //! The agent workspace: staff only. Anonymous visitors are sent to sign in, customers are
 //! told it is not for them; neither ever receives ticket data.
 
+mod articles;
 mod calls;
 mod customer;
 mod inbox;

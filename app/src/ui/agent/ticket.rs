@@ -2,6 +2,7 @@
 //! ticket's fields editable in place, and the customer beside it.
 
 use super::{
+    articles::ArticlePicker,
     calls::{CallDraft, CallLog},
     customer::{CustomerCard, ProfileActions},
     keys::{ShortcutHelp, focus_first, on_shortcut},
@@ -391,6 +392,7 @@ fn Composer(
         move || draft.channel.get_untracked().filter(|picked| channels.contains(picked)).unwrap_or(default_channel)
     };
     let chosen = channel.clone();
+    let reply_channel = Signal::derive(channel.clone());
     let closed = status == TicketStatus::Closed;
     if closed {
         internal.set(true);
@@ -418,16 +420,13 @@ fn Composer(
         }
         let (customer_name, agent_name) = &context;
         let names = template::Context { customer_name, ticket_id, agent_name };
-        let text = template::render(&item.fields.body, &names);
-        body.update(|current| match current.trim().is_empty() {
-            true => *current = text,
-            false => {
-                current.push_str("\n\n");
-                current.push_str(&text);
-            }
-        });
+        append(body, template::render(&item.fields.body, &names));
         internal.set(item.fields.internal || closed);
         staged.set(Some(item));
+        focus_first("#composer-body");
+    });
+    let insert_article = Callback::new(move |text: String| {
+        append(body, text);
         focus_first("#composer-body");
     });
     let sets_status = move || staged.read().as_ref().is_some_and(|item| item.fields.status.is_some());
@@ -452,7 +451,10 @@ fn Composer(
                     "Internal note"
                 </label>
             </div>
-            <MacroPicker macros open=draft.picking on_pick=pick />
+            <div class="composer__tools">
+                <ArticlePicker channel=reply_channel on_insert=insert_article />
+                <MacroPicker macros open=draft.picking on_pick=pick />
+            </div>
         </div>
     }
     .into_any();
@@ -549,6 +551,17 @@ fn Composer(
         </form>
     }
     .into_any()
+}
+
+/// Adds text to the reply: in an empty box it is the reply, otherwise a new paragraph.
+fn append(body: RwSignal<String>, text: String) {
+    body.update(|current| match current.trim().is_empty() {
+        true => *current = text,
+        false => {
+            current.push_str("\n\n");
+            current.push_str(&text);
+        }
+    });
 }
 
 /// Who else has this ticket open, and a collision warning when one of them is writing.

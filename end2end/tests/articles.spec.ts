@@ -1,0 +1,83 @@
+import { expect, test } from "@playwright/test";
+import { signedIn, visitorRequest } from "./support";
+
+test("an admin writes an article with a live preview, publishes it, and readers find it; a staff-only one stays hidden", async ({ browser }) => {
+  test.setTimeout(90_000);
+  const stamp = Date.now();
+  const word = `giftwrap${stamp}`;
+  const admin = await signedIn(browser, "/admin/articles", "admin@northwind.test");
+  await admin.getByRole("link", { name: "New article" }).click();
+  await admin.locator("body[data-hydrated]").waitFor();
+
+  await admin.getByLabel("Title").fill(`Gift wrapping ${word}`);
+  await admin.getByLabel("Summary").fill("Wrap an order as a gift at checkout.");
+  await admin.getByLabel("Tags").fill("orders, gifts");
+  await admin.getByLabel("Body (Markdown)").fill(
+    `## How it works\n\nChoose **gift wrap** at checkout.\n\n| Paper | Price |\n|---|---|\n| Kraft | Free |\n\n<script>alert(1)</script>\n\n[trick](javascript:alert(1))`,
+  );
+  // The preview is the published page's own rendering: structure kept, script gone.
+  const preview = admin.getByRole("region", { name: "Preview" });
+  await expect(preview.getByRole("heading", { level: 2, name: "How it works" })).toBeVisible();
+  await expect(preview.locator("strong")).toHaveText("gift wrap");
+  await expect(preview.locator("table")).toContainText("Kraft");
+  await expect(preview.locator("script")).toHaveCount(0);
+  await expect(preview.locator("a[href^='javascript']")).toHaveCount(0);
+
+  await admin.getByRole("button", { name: "Save draft" }).click();
+  await expect(admin).toHaveURL(/\/admin\/articles\/\d+$/);
+  await expect(admin.getByRole("status").filter({ hasText: "Version 1" })).toContainText("Draft");
+
+  // A draft is not in the help center.
+  const reader = await (await browser.newContext()).newPage();
+  await reader.goto(`/search?q=${word}`);
+  await expect(reader.getByText("No articles match your search.")).toBeVisible();
+
+  await admin.getByRole("button", { name: "Publish now" }).click();
+  await expect(admin.getByRole("status").filter({ hasText: "Version 1" })).toContainText("Published");
+  for (const { label, width, height } of [
+    { label: "phone", width: 390, height: 844 },
+    { label: "laptop", width: 1280, height: 800 },
+  ]) {
+    await admin.setViewportSize({ width, height });
+    await admin.screenshot({ path: `test-results/screenshots/admin-article-editor-${label}.png`, fullPage: true });
+  }
+
+  await reader.goto(`/search?q=${word}`);
+  await reader.getByRole("link", { name: `Gift wrapping ${word}` }).click();
+  await expect(reader.getByRole("heading", { level: 1, name: `Gift wrapping ${word}` })).toBeVisible();
+  await expect(reader.getByRole("heading", { level: 2, name: "How it works" })).toBeVisible();
+
+  // An agent answers with it: on the portal, its title, summary and link.
+  const ticket = await visitorRequest(browser, "Greta Holm", `Can you wrap my order ${stamp}?`);
+  await admin.goto(`/agent/tickets/${ticket}`);
+  await admin.locator("body[data-hydrated]").waitFor();
+  await admin.getByRole("button", { name: "Insert article" }).click();
+  await admin.getByLabel("Search articles").fill(word);
+  await admin.getByRole("button", { name: new RegExp(`Gift wrapping ${word}`) }).click();
+  await expect(admin.getByLabel("Your reply")).toHaveValue(
+    new RegExp(`^Gift wrapping ${word}\nWrap an order as a gift at checkout\.\nhttp://[^/]+/articles/gift-wrapping-${word}$`),
+  );
+
+  // A staff-only article, published, is invisible to a reader and answers 404 by its address.
+  await admin.goto("/admin/articles/new");
+  await admin.locator("body[data-hydrated]").waitFor();
+  await admin.getByLabel("Title").fill(`Escalation runbook ${word}`);
+  await admin.getByLabel("Who can read it").selectOption("internal");
+  await admin.getByLabel("Body (Markdown)").fill("Call the on-duty lead.");
+  await admin.getByRole("button", { name: "Save draft" }).click();
+  await expect(admin).toHaveURL(/\/admin\/articles\/\d+$/);
+  await admin.getByRole("button", { name: "Publish now" }).click();
+  await expect(admin.getByRole("status").filter({ hasText: "Version 1" })).toContainText("Published");
+
+  await reader.goto(`/search?q=${word}`);
+  await expect(reader.getByRole("link", { name: `Gift wrapping ${word}` })).toBeVisible();
+  await expect(reader.getByRole("link", { name: /Escalation runbook/ })).toHaveCount(0);
+  const hidden = await reader.goto(`/articles/escalation-runbook-${word}`);
+  expect(hidden?.status()).toBe(404);
+  await reader.context().close();
+
+  // The list shows both, by status.
+  await admin.goto("/admin/articles?status=published");
+  await expect(admin.getByRole("link", { name: `Escalation runbook ${word}` })).toBeVisible();
+  await admin.context().close();
+});

@@ -1,0 +1,105 @@
+//! The knowledge base's editing functions through the router: editors only, bad input and
+//! stale saves answered with a reason.
+
+use crate::support::{app, call, scalar, signed_in};
+use app::{
+    api::{
+        agent::{ArticleForReply, ReplyArticles},
+        articles::{ArticleList, CreateArticle, SaveArticle, SetArticleStatus},
+        portal::PublishedArticle,
+    },
+    both_backends,
+    server::db::Db,
+    with_db,
+};
+use axum::http::StatusCode;
+use leptos::server_fn::ServerFn;
+
+fn fields(category: i64, title: &str, audience: &str) -> String {
+    format!(
+        "fields[title]={}&fields[summary]=&fields[body_markdown]=Ring+the+bell.&fields[category_id]={category}&fields[audience]={audience}",
+        title.replace(' ', "+")
+    )
+}
+
+both_backends!(only_editors_write_articles_and_a_stale_save_answers_conflict, |db: Db| async move {
+    let app = app(&db).await;
+    let admin = signed_in(&app, "admin@northwind.test").await;
+    let agent = signed_in(&app, "agent@northwind.test").await;
+    let ana = signed_in(&app, "customer@northwind.test").await;
+    let category = scalar(&db, "select id from categories order by position limit 1").await;
+    let new = fields(category, "Night deliveries", "internal");
+
+    assert_eq!(call(&app, CreateArticle::PATH, &new, Some(&ana)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(call(&app, CreateArticle::PATH, &new, Some(&agent)).await.status, StatusCode::FORBIDDEN, "agents need the editor permission");
+    assert_eq!(call(&app, ArticleList::PATH, "", None).await.status, StatusCode::UNAUTHORIZED);
+
+    let created = call(&app, CreateArticle::PATH, &new, Some(&admin)).await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    let id = scalar(&db, "select id from articles where slug = 'night-deliveries'").await;
+    let published = call(&app, SetArticleStatus::PATH, &format!("article_id={id}&status=published"), Some(&admin)).await;
+    assert_eq!(published.status, StatusCode::OK, "{}", published.body);
+    // Staff-only: the customer is answered as if it did not exist; staff read it.
+    assert_eq!(call(&app, PublishedArticle::PATH, "slug=night-deliveries", Some(&ana)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(call(&app, PublishedArticle::PATH, "slug=night-deliveries", None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(call(&app, PublishedArticle::PATH, "slug=night-deliveries", Some(&agent)).await.status, StatusCode::OK);
+
+    let save = |version: i32, title: &str| format!("article_id={id}&base_version={version}&{}", fields(category, title, "internal"));
+    assert_eq!(call(&app, SaveArticle::PATH, &save(1, "Night deliveries and noise"), Some(&admin)).await.status, StatusCode::OK);
+    let stale = call(&app, SaveArticle::PATH, &save(1, "Late deliveries"), Some(&admin)).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    assert!(stale.body.contains("saved version 2"), "{}", stale.body);
+    let unknown = call(&app, CreateArticle::PATH, &fields(999_999, "Orphan", "public"), Some(&admin)).await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", unknown.body);
+    let audience = call(&app, CreateArticle::PATH, &fields(category, "Odd", "everyone"), Some(&admin)).await;
+    assert_eq!(audience.status, StatusCode::BAD_REQUEST, "{}", audience.body);
+    for body in [&stale.body, &unknown.body, &audience.body] {
+        assert!(!body.to_lowercase().contains("select "), "no SQL in answers: {body}");
+    }
+});
+
+both_backends!(agents_insert_articles_in_the_form_of_the_reply_channel_and_short_links_lead_to_them, |db: Db| async move {
+    let app = app(&db).await;
+    let agent = signed_in(&app, "agent@northwind.test").await;
+    let ana = signed_in(&app, "customer@northwind.test").await;
+
+    assert_eq!(call(&app, ReplyArticles::PATH, "query=refund", Some(&ana)).await.status, StatusCode::FORBIDDEN);
+    let found = call(&app, ReplyArticles::PATH, "query=refund", Some(&agent)).await;
+    assert!(found.body.contains("request-a-refund"), "{}", found.body);
+
+    let sms = call(&app, ArticleForReply::PATH, "slug=request-a-refund&channel=sms", Some(&agent)).await;
+    assert_eq!(sms.status, StatusCode::OK, "{}", sms.body);
+    let sms: String = serde_json::from_str(&sms.body).unwrap();
+    assert!(sms.chars().count() <= 160, "{sms}");
+    let id = scalar(&db, "select id from articles where slug = 'request-a-refund'").await;
+    assert!(sms.ends_with(&format!("/a/{id}")), "{sms}");
+    let email = call(&app, ArticleForReply::PATH, "slug=request-a-refund&channel=email", Some(&agent)).await;
+    let email: String = serde_json::from_str(&email.body).unwrap();
+    assert!(email.starts_with("Request a refund\n\n") && email.contains("Read it online: ") && !email.contains("**"), "{email}");
+
+    let short = call_get(&app, &format!("/a/{id}")).await;
+    assert_eq!(short.0, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(short.1.as_deref(), Some("/articles/request-a-refund"));
+    assert_eq!(call_get(&app, "/a/999999").await.0, StatusCode::NOT_FOUND);
+
+    // A staff-only article is never offered for a reply, nor reached by a short link.
+    with_db!(&db, |pool| sqlx::query("update articles set audience = 'internal' where id = $1")
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(drop)
+        .unwrap());
+    let hidden = call(&app, ArticleForReply::PATH, "slug=request-a-refund&channel=sms", Some(&agent)).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    assert!(!call(&app, ReplyArticles::PATH, "query=refund", Some(&agent)).await.body.contains("request-a-refund"));
+    assert_eq!(call_get(&app, &format!("/a/{id}")).await.0, StatusCode::NOT_FOUND);
+});
+
+/// A plain GET: the status and where it redirects to.
+async fn call_get(app: &axum::Router, path: &str) -> (StatusCode, Option<String>) {
+    use tower::ServiceExt;
+    let request = axum::http::Request::get(path).body(axum::body::Body::empty()).unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    let location = response.headers().get(axum::http::header::LOCATION).map(|value| value.to_str().unwrap().to_owned());
+    (response.status(), location)
+}
