@@ -8,7 +8,7 @@ test("an admin creates an API key that works until revoked, and connects and dis
 
   // A key with no scope is refused with the reason.
   const create = admin.getByRole("region", { name: "Create an API key" });
-  await create.getByLabel("Name").fill(`Phone system ${stamp}`);
+  await create.getByLabel("Name", { exact: true }).fill(`Phone system ${stamp}`);
   await create.getByLabel(/Send in messages and calls/).uncheck();
   await create.getByRole("button", { name: "Create key" }).click();
   await expect(create.getByRole("alert")).toContainText("at least one scope");
@@ -32,7 +32,7 @@ test("an admin creates an API key that works until revoked, and connects and dis
   // A mailbox: connected, listed with where it reads, then disconnected.
   const mailboxName = `Billing inbox ${stamp}`;
   const form = admin.getByRole("region", { name: "Connect a mailbox" });
-  await form.getByLabel("Name").fill(mailboxName);
+  await form.getByLabel("Name", { exact: true }).fill(mailboxName);
   await form.getByLabel("IMAP server").fill("imap.northwind.test");
   await form.getByLabel("Security").selectOption("starttls");
   await expect(form.getByLabel("Port")).toHaveValue("143");

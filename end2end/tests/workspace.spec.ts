@@ -232,7 +232,6 @@ test("an SMS and a WhatsApp message from one number are one conversation, the SM
   const callForm = page.getByRole("form", { name: "Log a phone call" });
   await expect(callForm.getByLabel("Phone number")).toHaveValue(number);
   await callForm.getByLabel("The customer called").check();
-  await callForm.getByLabel("Minutes").fill("abc");
   await callForm.getByLabel("Minutes").fill("4");
   await callForm.getByLabel("Outcome").fill("Courier rebooked");
   await callForm.getByLabel("What was said").fill("She will be home on Friday.");

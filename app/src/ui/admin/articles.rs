@@ -336,6 +336,12 @@ fn Editor(categories: Vec<Choice>, article: Option<EditableArticle>) -> impl Int
     }
     .into_any();
     view! {
+        <nav class="breadcrumb" aria-label="Breadcrumb">
+            <ol>
+                <li><a href="/admin/articles">"Articles"</a></li>
+                <li aria-current="page">{move || saved.read().as_ref().map_or("New article".to_owned(), |article| article.fields.title.clone())}</li>
+            </ol>
+        </nav>
         <div class="editor">
             <div class="editor__write">
                 {form}
