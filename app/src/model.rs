@@ -279,6 +279,16 @@ pub struct ArticleListItem {
     pub publish_at: Option<DateTime<Utc>>,
 }
 
+/// What an import of article files did, article by article.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    pub created: Vec<String>,
+    pub updated: Vec<String>,
+    pub unchanged: Vec<String>,
+    /// Files skipped, each with the reason.
+    pub refused: Vec<(String, String)>,
+}
+
 /// One saved version of an article, as the history lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RevisionSummary {

@@ -78,6 +78,13 @@ test("an admin writes an article with a live preview, publishes it, and readers 
 
   // The list shows both, by status.
   await admin.goto("/admin/articles?status=published");
+  await admin.locator("body[data-hydrated]").waitFor();
   await expect(admin.getByRole("link", { name: `Escalation runbook ${word}` })).toBeVisible();
+
+  // A backup of the whole knowledge base, imported again, changes nothing.
+  const [download] = await Promise.all([admin.waitForEvent("download"), admin.getByRole("link", { name: "Export all" }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^knowledge-base-\d{4}-\d{2}-\d{2}\.zip$/);
+  await admin.locator("#import-articles").setInputFiles(await download.path());
+  await expect(admin.getByRole("status").filter({ hasText: "Imported:" })).toContainText(/0 new, 0 updated, \d+ unchanged/);
   await admin.context().close();
 });

@@ -3,7 +3,7 @@
 use app::{
     App,
     error::AppError,
-    server::{attachments, auth, kb, privacy, sessions::Sessions, state::AppState},
+    server::{attachments, auth, authoring, kb, kb_files, privacy, sessions::Sessions, state::AppState},
     shell,
 };
 use crate::guard;
@@ -54,6 +54,7 @@ pub fn router(state: AppState, sessions: SessionManagerLayer<Sessions>, https: b
         .route("/attachments/{id}/{file_name}", get(download_attachment))
         .route("/events/tickets", get(crate::live::ticket_events))
         .route("/a/{id}", get(article_short_link))
+        .route("/admin/knowledge-base.zip", get(export_knowledge_base))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)
@@ -106,6 +107,32 @@ async fn article_short_link(State(state): State<AppState>, Path(id): Path<String
     match kb::short_link_target(&state.db, id).await {
         Ok(slug) => Redirect::permanent(&format!("/articles/{slug}")).into_response(),
         Err(AppError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(error) => failed(error),
+    }
+}
+
+/// Every article as markdown files with front matter, zipped: for editors only.
+async fn export_knowledge_base(State(state): State<AppState>, session: Session) -> Response {
+    let user = match auth::current_user(&state.db, &session, state.sessions).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return Redirect::to("/sign-in?next=/admin/articles").into_response(),
+        Err(error) => return failed(error),
+    };
+    if let Err(error) = authoring::require_editor(&state.db, &user).await {
+        return failed(error);
+    }
+    match kb_files::export(&state.db).await {
+        Ok(archive) => (
+            [
+                (header::CONTENT_TYPE, "application/zip".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"knowledge-base-{}.zip\"", chrono::Utc::now().format("%Y-%m-%d")),
+                ),
+            ],
+            archive,
+        )
+            .into_response(),
         Err(error) => failed(error),
     }
 }

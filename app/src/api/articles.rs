@@ -2,19 +2,23 @@
 
 use crate::{
     error::AppError,
-    model::{ArticleFields, ArticleListItem, ArticleStatus, Choice, DiffLine, EditableArticle, RevisionSummary},
+    model::{ArticleFields, ArticleListItem, ArticleStatus, Choice, DiffLine, EditableArticle, ImportReport, RevisionSummary},
 };
 use chrono::{DateTime, Utc};
-use leptos::prelude::*;
+use leptos::{
+    prelude::*,
+    server_fn::codec::{MultipartData, MultipartFormData},
+};
 
 #[cfg(feature = "ssr")]
 use crate::{
     model::{CurrentUser, Role},
-    server::{authoring, ctx},
+    server::{authoring, ctx, kb_files},
 };
 
+/// Staff who may write articles: admins, and those an admin allowed.
 #[cfg(feature = "ssr")]
-async fn editor() -> Result<CurrentUser, AppError> {
+pub async fn editor() -> Result<CurrentUser, AppError> {
     let user = ctx::require(Role::STAFF).await?;
     authoring::require_editor(&ctx::db()?, &user).await?;
     Ok(user)
@@ -130,4 +134,35 @@ pub async fn restore_revision(article_id: i64, revision_id: i64, base_version: i
         }
         .await,
     )
+}
+
+/// Imports the zip in the form field `file` (the format the export writes).
+#[server(prefix = "/rpc", input = MultipartFormData)]
+pub async fn import_articles(data: MultipartData) -> Result<ImportReport, AppError> {
+    ctx::respond(
+        async {
+            let editor = editor().await?;
+            let mut form = data.into_inner().ok_or(AppError::Internal)?;
+            while let Some(mut field) = form.next_field().await.map_err(|_| unreadable())? {
+                if field.name() != Some("file") {
+                    continue;
+                }
+                let mut archive = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(|_| unreadable())? {
+                    if (archive.len() + chunk.len()) as u64 > kb_files::MAX_ARCHIVE_BYTES {
+                        return Err(AppError::invalid("An import is at most 50 MB. Split the archive."));
+                    }
+                    archive.extend_from_slice(&chunk);
+                }
+                return kb_files::import(&ctx::db()?, &editor, &archive).await;
+            }
+            Err(AppError::invalid("Choose a zip file to import."))
+        }
+        .await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+fn unreadable() -> AppError {
+    AppError::invalid("The file did not arrive whole. Import it again.")
 }

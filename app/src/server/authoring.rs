@@ -143,20 +143,35 @@ macro_rules! category_exists {
     };
 }
 
-/// A new draft, its first revision saved with it.
+/// A new draft, its first revision saved with it, at an address made from its title.
 pub async fn create(db: &Db, author: &CurrentUser, fields: &ArticleFields) -> Result<EditableArticle, AppError> {
+    insert(db, author, fields, None).await
+}
+
+/// A new draft at the address `slug`: an import keeps its articles' addresses (and links).
+pub async fn create_as(db: &Db, author: &CurrentUser, fields: &ArticleFields, slug: &str) -> Result<EditableArticle, AppError> {
+    if slug_of(slug) != slug {
+        return Err(AppError::invalid(format!("“{slug}” is not an article address: lower-case words joined by hyphens.")));
+    }
+    insert(db, author, fields, Some(slug)).await
+}
+
+async fn insert(db: &Db, author: &CurrentUser, fields: &ArticleFields, slug: Option<&str>) -> Result<EditableArticle, AppError> {
     let fields = checked(fields)?;
-    let base = slug_of(&fields.title);
+    let base = slug.map_or_else(|| slug_of(&fields.title), str::to_owned);
     let now = clock::now();
     let id = with_db!(db, |pool| {
         let mut tx = pool.begin().await?;
         category_exists!(tx, fields.category_id);
-        // The title's slug, or the first free one after it ("reset-password-2").
         let taken = sqlx::query_scalar::<_, String>("select slug from articles where slug = $1 or slug like $2")
             .bind(&base)
             .bind(format!("{base}-%"))
             .fetch_all(&mut *tx)
             .await?;
+        if slug.is_some() && taken.contains(&base) {
+            return Err(AppError::Conflict(format!("An article already has the address {base}.")));
+        }
+        // The title's slug, or the first free one after it ("reset-password-2").
         let slug = (1..)
             .map(|n| if n == 1 { base.clone() } else { format!("{base}-{n}") })
             .find(|candidate| !taken.contains(candidate))

@@ -17,6 +17,7 @@ pub mod events;
 pub mod identity;
 pub mod inbound;
 pub mod kb;
+pub mod kb_files;
 pub mod macros;
 pub mod mail;
 pub mod outbound;

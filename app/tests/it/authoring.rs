@@ -9,7 +9,7 @@ use app::{
     model::{ArticleFields, ArticleStatus, Audience, CurrentUser, DiffLine, Role},
     server::{
         activity::{self, Visit},
-        authoring, kb,
+        authoring, kb, kb_files,
         db::Db,
         search::{self, Vocabulary},
         seed::{self, SeedSize},
@@ -206,4 +206,78 @@ both_backends!(only_admins_and_agents_allowed_to_edit_write_articles, |db: Db| a
         let error = authoring::create(&db, &edith, &fields).await.unwrap_err().to_string();
         assert!(error.contains(expected), "{error}");
     }
+});
+
+fn read_zip(archive: &[u8]) -> std::collections::BTreeMap<String, String> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(archive)).unwrap();
+    (0..zip.len())
+        .map(|index| {
+            let mut file = zip.by_index(index).unwrap();
+            let mut text = String::new();
+            file.read_to_string(&mut text).unwrap();
+            (file.name().to_owned(), text)
+        })
+        .collect()
+}
+
+fn write_zip(files: &[(&str, &str)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, text) in files {
+        zip.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+both_backends!(the_knowledge_base_exported_and_imported_again_comes_back_the_same, |db: Db| async move {
+    let (edith, category_id) = editor(&db).await;
+    let internal = authoring::create(&db, &edith, &ArticleFields { audience: Audience::Internal, ..fields(category_id, "Escalations", "Call the lead.") })
+        .await
+        .unwrap();
+    let exported = kb_files::export(&db).await.unwrap();
+    let files = read_zip(&exported);
+    assert_eq!(files.len(), 11, "every article, drafts and staff-only ones too: {:?}", files.keys());
+    let escalations = &files["articles/escalations.md"];
+    assert!(escalations.starts_with("+++\n") && escalations.contains("audience = \"internal\"") && escalations.contains("status = \"draft\""));
+    assert!(escalations.ends_with("+++\n\nCall the lead."), "{escalations}");
+
+    // Someone edits an article and archives another; importing the backup puts both back.
+    let refund = with_db!(&db, |pool| sqlx::query_scalar::<_, i64>("select id from articles where slug = 'request-a-refund'")
+        .fetch_one(pool)
+        .await
+        .unwrap());
+    let current = authoring::article(&db, refund).await.unwrap();
+    authoring::save(&db, &edith, refund, current.version, &ArticleFields { title: "Refunds (old)".into(), ..current.fields.clone() }).await.unwrap();
+    authoring::set_status(&db, &edith, internal.id, ArticleStatus::Archived).await.unwrap();
+    let report = kb_files::import(&db, &edith, &exported).await.unwrap();
+    assert_eq!((report.created.len(), report.updated.len(), report.unchanged.len()), (0, 2, 9), "{report:?}");
+    assert!(report.refused.is_empty(), "{report:?}");
+    assert_eq!(read_zip(&kb_files::export(&db).await.unwrap()), files, "the round trip is exact");
+    assert_eq!(authoring::revisions(&db, refund).await.unwrap().len(), 3, "the restore is a revision, not a rewrite");
+});
+
+both_backends!(an_import_creates_what_is_new_and_reports_what_it_cannot_read, |db: Db| async move {
+    let (edith, _) = editor(&db).await;
+    let archive = write_zip(&[
+        ("gifts/wrapping.md", "+++\ntitle = \"Gift wrapping\"\nslug = \"gift-wrapping\"\ncategory = \"gifts\"\ncategory_name = \"Gifts\"\nstatus = \"published\"\ntags = [\"gifts\"]\n+++\n\nWe wrap **anything**.\n"),
+        ("notes.txt", "not an article"),
+        ("broken.md", "## No front matter"),
+        ("odd.md", "+++\ntitle = \"Odd\"\nslug = \"Odd Slug\"\ncategory = \"gifts\"\n+++\nx"),
+        ("empty.md", "+++\ntitle = \"Empty\"\nslug = \"empty\"\ncategory = \"gifts\"\n+++\n"),
+    ]);
+    let report = kb_files::import(&db, &edith, &archive).await.unwrap();
+    assert_eq!(report.created, ["gift-wrapping"]);
+    let reasons: Vec<(&str, &str)> = report.refused.iter().map(|(file, reason)| (file.as_str(), reason.as_str())).collect();
+    assert_eq!(reasons.len(), 3, "{reasons:?}");
+    assert!(reasons[0].0 == "broken.md" && reasons[0].1.contains("no front matter"), "{reasons:?}");
+    assert!(reasons[1].0 == "odd.md" && reasons[1].1.contains("not an article address"), "{reasons:?}");
+    assert!(reasons[2].0 == "empty.md" && reasons[2].1.contains("needs a body"), "{reasons:?}");
+    assert_eq!(found(&db, "wrap", Audience::Public).await, ["Gift wrapping"], "published by the import, searchable at once");
+    let page = kb::published_article(&db, "gift-wrapping", Audience::Public).await.unwrap();
+    assert_eq!(page.category, "Gifts", "a missing category is created");
+
+    let not_zip = kb_files::import(&db, &edith, b"PK? no").await.unwrap_err();
+    assert!(not_zip.to_string().contains("not a zip archive"), "{not_zip}");
 });

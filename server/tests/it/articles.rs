@@ -103,3 +103,28 @@ async fn call_get(app: &axum::Router, path: &str) -> (StatusCode, Option<String>
     let location = response.headers().get(axum::http::header::LOCATION).map(|value| value.to_str().unwrap().to_owned());
     (response.status(), location)
 }
+
+both_backends!(only_editors_download_the_knowledge_base, |db: Db| async move {
+    let app = app(&db).await;
+    let admin = signed_in(&app, "admin@northwind.test").await;
+    let agent = signed_in(&app, "agent@northwind.test").await;
+    let get = |cookie: Option<String>| {
+        let app = app.clone();
+        async move {
+            use tower::ServiceExt;
+            let mut request = axum::http::Request::get("/admin/knowledge-base.zip");
+            if let Some(cookie) = cookie {
+                request = request.header(axum::http::header::COOKIE, cookie);
+            }
+            app.oneshot(request.body(axum::body::Body::empty()).unwrap()).await.unwrap()
+        }
+    };
+    assert_eq!(get(None).await.status(), StatusCode::SEE_OTHER, "anonymous visitors are sent to sign in");
+    assert_eq!(get(Some(agent)).await.status(), StatusCode::FORBIDDEN);
+    let zip = get(Some(admin)).await;
+    assert_eq!(zip.status(), StatusCode::OK);
+    assert_eq!(zip.headers()[axum::http::header::CONTENT_TYPE], "application/zip");
+    assert!(zip.headers()[axum::http::header::CONTENT_DISPOSITION].to_str().unwrap().contains("knowledge-base-"));
+    let bytes = http_body_util::BodyExt::collect(zip.into_body()).await.unwrap().to_bytes();
+    assert!(bytes.starts_with(b"PK"), "a zip archive");
+});

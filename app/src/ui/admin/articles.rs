@@ -5,11 +5,11 @@ use super::{AdminFrame, AdminSection, macros::ChoiceField};
 use crate::{
     api::articles::{
         CreateArticle, RestoreRevision, SaveArticle, ScheduleArticle, SetArticleStatus, article_categories, article_history,
-        article_list, compare_revisions, edit_article,
+        article_list, compare_revisions, edit_article, import_articles,
     },
     error::AppError,
     markdown,
-    model::{ArticleFields, ArticleListItem, ArticleStatus, Audience, Choice, DiffLine, EditableArticle},
+    model::{ArticleFields, ArticleListItem, ArticleStatus, Audience, Choice, DiffLine, EditableArticle, ImportReport},
     ui::{
         format::short_datetime,
         forms::{FormError, action_error},
@@ -58,7 +58,10 @@ pub fn ArticlesAdmin() -> impl IntoView {
 fn ArticleList() -> impl IntoView {
     let query = use_query_map();
     let status = move || query.read().get("status").and_then(|status| status.parse::<ArticleStatus>().ok());
-    let articles = Resource::new(status, article_list);
+    // Bumped by an import, so the list shows what it brought.
+    let imported = RwSignal::new(0usize);
+    let last_import = RwSignal::new(None::<Result<ImportReport, String>>);
+    let articles = Resource::new(move || (status(), imported.get()), |(status, _)| article_list(status));
     let tab = move |value: Option<ArticleStatus>, label: &'static str| {
         let href = value.map_or("/admin/articles".to_owned(), |value| format!("/admin/articles?status={value}"));
         view! { <a href=href aria-current=move || (status() == value).then_some("page")>{label}</a> }
@@ -69,8 +72,13 @@ fn ArticleList() -> impl IntoView {
                 "One article answers on every channel: the help center, email, chat and SMS. Drafts and articles "
                 "in review are seen by editors only; staff-only articles never reach customers."
             </p>
-            <a class="button button--primary" href="/admin/articles/new">"New article"</a>
+            <div class="editor__actions">
+                <a class="button" href="/admin/knowledge-base.zip" download>"Export all"</a>
+                <ArticleImport last=last_import done=Callback::new(move |_| imported.update(|count| *count += 1)) />
+                <a class="button button--primary" href="/admin/articles/new">"New article"</a>
+            </div>
         </div>
+        <ImportNote last=last_import />
         <nav class="admin__nav admin__nav--sub" aria-label="Articles by status">
             {tab(None, "All")}
             {tab(Some(ArticleStatus::Draft), "Drafts")}
@@ -513,5 +521,66 @@ fn Diff(lines: Vec<DiffLine>, #[prop(into)] title: String) -> impl IntoView {
                     .collect_view()}
             </pre>
         </figure>
+    }
+}
+
+/// Imports a zip of articles (the export's format): picked, sent, and its outcome in `last`.
+#[component]
+fn ArticleImport(last: RwSignal<Option<Result<ImportReport, String>>>, done: Callback<()>) -> impl IntoView {
+    let busy = RwSignal::new(false);
+    let picked = move |event: leptos::ev::Event| {
+        let input = event_target::<web_sys::HtmlInputElement>(&event);
+        let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
+        let Ok(form) = web_sys::FormData::new() else { return };
+        if form.append_with_blob_and_filename("file", &file, &file.name()).is_err() {
+            return;
+        }
+        input.set_value("");
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let outcome = import_articles(form.into()).await.map_err(|error| error.to_string());
+            busy.set(false);
+            last.set(Some(outcome));
+            done.run(());
+        });
+    };
+    view! {
+        <label class="button" for="import-articles" aria-busy=move || busy.get().to_string()>
+            {move || if busy.get() { "Importing…" } else { "Import" }}
+        </label>
+        <input id="import-articles" class="visually-hidden" type="file" accept=".zip,application/zip" on:change=picked />
+    }
+}
+
+/// What the last import did: counts, and each file it could not read with the reason.
+#[component]
+fn ImportNote(last: RwSignal<Option<Result<ImportReport, String>>>) -> impl IntoView {
+    move || {
+        let outcome = last.get()?;
+        Some(match outcome {
+            Err(message) => view! { <p class="form__error" role="alert">{message}</p> }.into_any(),
+            Ok(report) => view! {
+                <div class="form__success import-note" role="status">
+                    <p>
+                        {format!(
+                            "Imported: {} new, {} updated, {} unchanged.",
+                            report.created.len(),
+                            report.updated.len(),
+                            report.unchanged.len()
+                        )}
+                    </p>
+                    {(!report.refused.is_empty()).then(|| view! {
+                        <ul>
+                            {report
+                                .refused
+                                .into_iter()
+                                .map(|(file, reason)| view! { <li>{format!("{file}: {reason}")}</li> })
+                                .collect_view()}
+                        </ul>
+                    })}
+                </div>
+            }
+            .into_any(),
+        })
     }
 }
