@@ -730,6 +730,8 @@ pub struct StaffMember {
     pub role: Role,
     /// Invited, and has not yet chosen a password.
     pub invitation_pending: bool,
+    /// May write knowledge-base articles (admins always may).
+    pub edits_articles: bool,
     pub created_at: DateTime<Utc>,
 }
 

@@ -86,5 +86,6 @@ test("an admin writes an article with a live preview, publishes it, and readers 
   expect(download.suggestedFilename()).toMatch(/^knowledge-base-\d{4}-\d{2}-\d{2}\.zip$/);
   await admin.locator("#import-articles").setInputFiles(await download.path());
   await expect(admin.getByRole("status").filter({ hasText: "Imported:" })).toContainText(/0 new, 0 updated, \d+ unchanged/);
+  await admin.screenshot({ path: "test-results/screenshots/admin-articles-list-laptop.png", fullPage: true });
   await admin.context().close();
 });

@@ -26,6 +26,18 @@ pub async fn staff_list() -> Result<Vec<StaffMember>, AppError> {
     )
 }
 
+/// Lets an agent or supervisor write knowledge-base articles (`allowed`), or stops them.
+#[server(prefix = "/rpc")]
+pub async fn allow_article_editing(user_id: i64, allowed: bool) -> Result<StaffMember, AppError> {
+    ctx::respond(
+        async {
+            let admin = ctx::require(&[Role::Admin]).await?;
+            accounts::allow_article_editing(&ctx::db()?, admin.id, user_id, allowed).await
+        }
+        .await,
+    )
+}
+
 /// Adds a staff member, who gets an email to choose their password.
 #[server(prefix = "/rpc")]
 pub async fn invite_staff(display_name: String, email: String, role: Role) -> Result<StaffMember, AppError> {

@@ -383,6 +383,7 @@ struct StaffRow {
     email: String,
     role: String,
     email_verified_at: Option<DateTime<Utc>>,
+    edits_articles: bool,
     created_at: DateTime<Utc>,
 }
 
@@ -394,12 +395,13 @@ impl StaffRow {
             email: self.email,
             role: decode_text(&self.role)?,
             invitation_pending: self.email_verified_at.is_none(),
+            edits_articles: self.edits_articles || self.role == Role::Admin.as_str(),
             created_at: self.created_at,
         })
     }
 }
 
-const STAFF_COLUMNS: &str = "id, display_name, email, role, email_verified_at, created_at";
+const STAFF_COLUMNS: &str = "id, display_name, email, role, email_verified_at, edits_articles, created_at";
 
 /// Every staff login, by name.
 pub async fn staff_members(db: &Db) -> Result<Vec<StaffMember>, AppError> {
@@ -455,6 +457,25 @@ pub async fn change_staff_role(db: &Db, admin_id: i64, user_id: i64, role: Role)
             json!({ "from": before.role, "to": role }),
             clock::now()
         )?;
+        tx.commit().await?;
+    });
+    staff_member(db, user_id).await
+}
+
+/// Lets an agent or supervisor write knowledge-base articles, or stops them. Admins always may.
+pub async fn allow_article_editing(db: &Db, admin_id: i64, user_id: i64, allowed: bool) -> Result<StaffMember, AppError> {
+    let member = staff_member(db, user_id).await?;
+    if member.role == Role::Admin {
+        return Err(AppError::invalid("Admins always write articles."));
+    }
+    with_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        sqlx::query("update users set edits_articles = $1 where id = $2")
+            .bind(allowed)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        audit!(&mut *tx, Some(admin_id), "staff.article_editing", "user", Some(user_id), json!({ "allowed": allowed }), clock::now())?;
         tx.commit().await?;
     });
     staff_member(db, user_id).await

@@ -18,7 +18,7 @@ use super::{
     status::{ErrorPanel, ListSkeleton},
 };
 use crate::{
-    api::admin::{ChangeStaffRole, InviteStaff, staff_list},
+    api::admin::{AllowArticleEditing, ChangeStaffRole, InviteStaff, staff_list},
     model::{CurrentUser, Role, StaffMember},
 };
 use leptos::prelude::*;
@@ -47,6 +47,15 @@ impl AdminSection {
         }
     }
 
+    /// Articles are written by admins and by the staff an admin lets (the server checks
+    /// which); the rest is for admins.
+    fn open_to(self) -> fn(&CurrentUser) -> bool {
+        match self {
+            Self::Articles => CurrentUser::is_staff,
+            _ => |user| user.role == Role::Admin,
+        }
+    }
+
     fn label(self) -> &'static str {
         match self {
             Self::Staff => "Staff & roles",
@@ -68,13 +77,14 @@ where
     view! {
         <Protected
             here=section.path()
-            allowed=|user: &CurrentUser| user.role == Role::Admin
+            allowed=section.open_to()
             page=move |admin| view! {
                 <div class="page admin">
                     <h1 class="page__title">"Admin"</h1>
                     <nav class="admin__nav" aria-label="Admin areas">
                         {AdminSection::ALL
                             .into_iter()
+                            .filter(|area| area.open_to()(&admin))
                             // A plain link (the router still handles it): `<A>` would also mark
                             // "/admin" current on every page below it.
                             .map(|area| view! {
@@ -101,8 +111,9 @@ pub fn AdminHome() -> impl IntoView {
 fn StaffAdmin(me: i64) -> impl IntoView {
     let invite = ServerAction::<InviteStaff>::new();
     let change_role = ServerAction::<ChangeStaffRole>::new();
+    let allow_editing = ServerAction::<AllowArticleEditing>::new();
     let staff = Resource::new(
-        move || (invite.version().get(), change_role.version().get()),
+        move || (invite.version().get(), change_role.version().get(), allow_editing.version().get()),
         |_| staff_list(),
     );
     let invited = move || match invite.value().get() {
@@ -134,6 +145,7 @@ fn StaffAdmin(me: i64) -> impl IntoView {
             <section class="card admin__staff" aria-labelledby="staff-heading">
                 <h2 id="staff-heading" class="section__title">"Staff"</h2>
                 <FormError message=action_error(change_role) />
+                <FormError message=action_error(allow_editing) />
                 <Transition fallback=|| view! { <ListSkeleton rows=4 /> }>
                     {move || Suspend::new(async move {
                         match staff.await {
@@ -143,13 +155,14 @@ fn StaffAdmin(me: i64) -> impl IntoView {
                                         <tr>
                                             <th scope="col">"Name"</th>
                                             <th scope="col">"Role"</th>
+                                            <th scope="col">"Articles"</th>
                                             <th scope="col">"Since"</th>
                                         </tr>
                                     </thead>
                                     <tbody>
                                         {members
                                             .into_iter()
-                                            .map(|member| staff_row(member, me, change_role))
+                                            .map(|member| staff_row(member, me, change_role, allow_editing))
                                             .collect_view()}
                                     </tbody>
                                 </table>
@@ -183,7 +196,26 @@ fn staff_row(
     member: StaffMember,
     me: i64,
     change_role: ServerAction<ChangeStaffRole>,
+    allow_editing: ServerAction<AllowArticleEditing>,
 ) -> impl IntoView {
+    let user_id = member.id;
+    let writes = member.edits_articles;
+    let editing_cell = match member.role {
+        Role::Admin => view! { <span class="admin__email">"Always"</span> }.into_any(),
+        _ => view! {
+            <label class="scopes__option">
+                <input
+                    type="checkbox"
+                    checked=writes
+                    on:change=move |_| {
+                        allow_editing.dispatch(AllowArticleEditing { user_id, allowed: !writes });
+                    }
+                />
+                <span>"Writes articles"</span>
+            </label>
+        }
+        .into_any(),
+    };
     let select_id = format!("role-{}", member.id);
     let select_label = format!("Role of {}", member.display_name);
     let role_cell = if member.id == me {
@@ -209,6 +241,7 @@ fn staff_row(
                 {member.invitation_pending.then(|| view! { <span class="badge badge--pending">"Invited"</span> })}
             </td>
             <td>{role_cell}</td>
+            <td>{editing_cell}</td>
             <td>{long_date(member.created_at)}</td>
         </tr>
     }

@@ -4,6 +4,7 @@
 use crate::support::{app, call, scalar, signed_in};
 use app::{
     api::{
+        admin::AllowArticleEditing,
         agent::{ArticleForReply, ReplyArticles},
         articles::{ArticleList, CreateArticle, SaveArticle, SetArticleStatus},
         portal::PublishedArticle,
@@ -127,4 +128,27 @@ both_backends!(only_editors_download_the_knowledge_base, |db: Db| async move {
     assert!(zip.headers()[axum::http::header::CONTENT_DISPOSITION].to_str().unwrap().contains("knowledge-base-"));
     let bytes = http_body_util::BodyExt::collect(zip.into_body()).await.unwrap().to_bytes();
     assert!(bytes.starts_with(b"PK"), "a zip archive");
+});
+
+both_backends!(an_admin_lets_an_agent_write_articles_and_takes_it_back, |db: Db| async move {
+    let app = app(&db).await;
+    let admin = signed_in(&app, "admin@northwind.test").await;
+    let agent = signed_in(&app, "agent@northwind.test").await;
+    let sam = scalar(&db, "select id from users where email = 'agent@northwind.test'").await;
+    let morgan = scalar(&db, "select id from users where email = 'admin@northwind.test'").await;
+    let category = scalar(&db, "select id from categories order by position limit 1").await;
+    let new = fields(category, "Parcel lockers", "public");
+
+    let by_agent = call(&app, AllowArticleEditing::PATH, &format!("user_id={sam}&allowed=true"), Some(&agent)).await;
+    assert_eq!(by_agent.status, StatusCode::FORBIDDEN, "only admins hand out the permission");
+    let allowed = call(&app, AllowArticleEditing::PATH, &format!("user_id={sam}&allowed=true"), Some(&admin)).await;
+    assert_eq!(allowed.status, StatusCode::OK, "{}", allowed.body);
+    assert!(allowed.body.contains("\"edits_articles\":true"), "{}", allowed.body);
+    assert_eq!(call(&app, CreateArticle::PATH, &new, Some(&agent)).await.status, StatusCode::OK);
+
+    let taken_back = call(&app, AllowArticleEditing::PATH, &format!("user_id={sam}&allowed=false"), Some(&admin)).await;
+    assert_eq!(taken_back.status, StatusCode::OK);
+    assert_eq!(call(&app, ArticleList::PATH, "", Some(&agent)).await.status, StatusCode::FORBIDDEN);
+    let admins = call(&app, AllowArticleEditing::PATH, &format!("user_id={morgan}&allowed=false"), Some(&admin)).await;
+    assert_eq!(admins.status, StatusCode::UNPROCESSABLE_ENTITY, "admins always write articles");
 });
