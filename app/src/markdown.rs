@@ -2,9 +2,15 @@
 //! the server (which stores both with every save) and the editor's live preview in the
 //! browser, so the preview is exactly what gets published.
 
-/// The markdown articles are written in: CommonMark with tables and strikethrough.
-const MARKDOWN_OPTIONS: pulldown_cmark::Options =
-    pulldown_cmark::Options::ENABLE_TABLES.union(pulldown_cmark::Options::ENABLE_STRIKETHROUGH);
+/// The markdown articles are written in: CommonMark with tables, strikethrough and callouts
+/// (`> [!NOTE]`, `> [!TIP]`, `> [!IMPORTANT]`, `> [!WARNING]`, `> [!CAUTION]`).
+const MARKDOWN_OPTIONS: pulldown_cmark::Options = pulldown_cmark::Options::ENABLE_TABLES
+    .union(pulldown_cmark::Options::ENABLE_STRIKETHROUGH)
+    .union(pulldown_cmark::Options::ENABLE_GFM);
+
+/// The classes callouts are rendered with, the only classes an article keeps.
+const CALLOUTS: [&str; 5] =
+    ["markdown-alert-note", "markdown-alert-tip", "markdown-alert-important", "markdown-alert-warning", "markdown-alert-caution"];
 
 /// Markdown to HTML for the web portal, sanitized: article bodies are authored content and
 /// must never carry script into a customer's browser.
@@ -12,7 +18,7 @@ pub fn render_web_html(markdown: &str) -> String {
     use pulldown_cmark::{Parser, html};
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut unsafe_html, Parser::new_ext(markdown, MARKDOWN_OPTIONS));
-    ammonia::clean(&unsafe_html)
+    ammonia::Builder::default().add_allowed_classes("blockquote", &CALLOUTS).clean(&unsafe_html).to_string()
 }
 
 /// The words a reader sees, without markdown syntax: what search indexes and quotes in its
@@ -81,6 +87,13 @@ mod tests {
         assert_eq!(text, "Steps. Open Settings. Choose Billing. Help.");
         let table = plain_text("| Status | Meaning |\n|---|---|\n| Shipped | On its way |\n");
         assert_eq!(table, "Status Meaning. Shipped On its way.");
+    }
+
+    #[test]
+    fn callouts_keep_their_kind_and_nothing_else_keeps_a_class() {
+        let html = render_web_html("> [!WARNING]\n> Back up first.\n\n<p class=\"evil\" onclick=\"x()\">Hi</p>");
+        assert!(html.contains("<blockquote class=\"markdown-alert-warning\">"), "{html}");
+        assert!(!html.contains("evil") && !html.contains("onclick"), "{html}");
     }
 
     #[test]
