@@ -21,6 +21,17 @@ pub fn render_web_html(markdown: &str) -> String {
     ammonia::Builder::default().add_allowed_classes("blockquote", &CALLOUTS).clean(&unsafe_html).to_string()
 }
 
+/// Where the article's links and images point, in order.
+pub fn link_targets(markdown: &str) -> Vec<String> {
+    use pulldown_cmark::{Event, Parser, Tag};
+    Parser::new_ext(markdown, MARKDOWN_OPTIONS)
+        .filter_map(|event| match event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => Some(dest_url.into_string()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The words a reader sees, without markdown syntax: what search indexes and quotes in its
 /// snippets, on one line.
 pub fn plain_text(markdown: &str) -> String {

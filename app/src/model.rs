@@ -279,6 +279,15 @@ pub struct ArticleListItem {
     pub publish_at: Option<DateTime<Utc>>,
 }
 
+/// A link from one article to another that readers cannot follow.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrokenLink {
+    pub article_id: i64,
+    pub article_title: String,
+    pub target: String,
+    pub reason: String,
+}
+
 /// What an import of article files did, article by article.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportReport {

@@ -2,7 +2,10 @@
 
 use crate::{
     error::AppError,
-    model::{ArticleFields, ArticleListItem, ArticleStatus, Choice, DiffLine, EditableArticle, ImportReport, RevisionSummary},
+    model::{
+        ArticleFields, ArticleListItem, ArticleStatus, BrokenLink, Choice, DiffLine, EditableArticle, ImportReport,
+        RevisionSummary,
+    },
 };
 use chrono::{DateTime, Utc};
 use leptos::{
@@ -30,6 +33,18 @@ pub async fn article_list(status: Option<ArticleStatus>) -> Result<Vec<ArticleLi
         async {
             editor().await?;
             authoring::list(&ctx::db()?, status).await
+        }
+        .await,
+    )
+}
+
+/// Links between articles that readers cannot follow.
+#[server(prefix = "/rpc")]
+pub async fn broken_article_links() -> Result<Vec<BrokenLink>, AppError> {
+    ctx::respond(
+        async {
+            editor().await?;
+            authoring::broken_links(&ctx::db()?).await
         }
         .await,
     )

@@ -10,9 +10,9 @@ use super::{
 };
 use crate::{
     error::AppError,
-    markdown::{plain_text, render_web_html},
+    markdown::{link_targets, plain_text, render_web_html},
     model::{
-        ArticleFields, ArticleListItem, ArticleStatus, Audience, Choice, CurrentUser, DiffLine, EditableArticle, RevisionSummary,
+        ArticleFields, ArticleListItem, ArticleStatus, Audience, BrokenLink, Choice, CurrentUser, DiffLine, EditableArticle, RevisionSummary,
         Role,
     },
 };
@@ -349,6 +349,41 @@ pub async fn publish_every(db: Db, period: std::time::Duration) {
             Err(error) => tracing::warn!(%error, "publishing scheduled articles failed"),
         }
     }
+}
+
+/// Links between articles that readers cannot follow: to an address no article has, to one
+/// that is not published, or from an article customers read to a staff-only one. Links
+/// elsewhere are not checked.
+pub async fn broken_links(db: &Db) -> Result<Vec<BrokenLink>, AppError> {
+    let rows = with_db!(db, |pool| {
+        sqlx::query_as::<_, (i64, String, String, String, String, String)>(
+            "select id, slug, title, status, audience, body_markdown from articles order by title, id",
+        )
+        .fetch_all(pool)
+        .await?
+    });
+    let by_slug: std::collections::HashMap<&str, (&str, &str)> =
+        rows.iter().map(|(_, slug, _, status, audience, _)| (slug.as_str(), (status.as_str(), audience.as_str()))).collect();
+    let mut broken = Vec::new();
+    for (id, _, title, status, audience, body) in &rows {
+        if status == ArticleStatus::Archived.as_str() {
+            continue;
+        }
+        for target in link_targets(body) {
+            let Some(slug) = target.strip_prefix("/articles/") else { continue };
+            let slug = slug.split(['#', '?']).next().unwrap_or_default();
+            let reason = match by_slug.get(slug) {
+                None => "no article has this address",
+                Some((linked, _)) if *linked != ArticleStatus::Published.as_str() => "the article it leads to is not published",
+                Some((_, linked)) if *linked == Audience::Internal.as_str() && audience != Audience::Internal.as_str() => {
+                    "it leads to a staff-only article"
+                }
+                Some(_) => continue,
+            };
+            broken.push(BrokenLink { article_id: *id, article_title: title.clone(), target, reason: reason.to_owned() });
+        }
+    }
+    Ok(broken)
 }
 
 #[derive(sqlx::FromRow)]

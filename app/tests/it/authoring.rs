@@ -281,3 +281,34 @@ both_backends!(an_import_creates_what_is_new_and_reports_what_it_cannot_read, |d
     let not_zip = kb_files::import(&db, &edith, b"PK? no").await.unwrap_err();
     assert!(not_zip.to_string().contains("not a zip archive"), "{not_zip}");
 });
+
+both_backends!(links_readers_cannot_follow_are_reported_with_their_article, |db: Db| async move {
+    let (edith, category_id) = editor(&db).await;
+    let runbook = authoring::create(&db, &edith, &ArticleFields { audience: Audience::Internal, ..fields(category_id, "Runbook", "Steps.") })
+        .await
+        .unwrap();
+    authoring::set_status(&db, &edith, runbook.id, ArticleStatus::Published).await.unwrap();
+    let draft = authoring::create(&db, &edith, &fields(category_id, "Coming soon", "Soon.")).await.unwrap();
+    let body = format!(
+        "See [tracking](/articles/track-your-order#statuses), [gone](/articles/no-such-page), \
+         [soon](/articles/{}), [runbook](/articles/{}) and [our shop](https://shop.example/articles/x).",
+        draft.slug, runbook.slug
+    );
+    let linking = authoring::create(&db, &edith, &fields(category_id, "Where is my parcel", &body)).await.unwrap();
+
+    let broken = authoring::broken_links(&db).await.unwrap();
+    let found: Vec<(&str, &str)> = broken.iter().map(|link| (link.target.as_str(), link.reason.as_str())).collect();
+    assert_eq!(
+        found,
+        [
+            ("/articles/no-such-page", "no article has this address"),
+            ("/articles/coming-soon", "the article it leads to is not published"),
+            ("/articles/runbook", "it leads to a staff-only article"),
+        ]
+    );
+    assert!(broken.iter().all(|link| link.article_id == linking.id && link.article_title == "Where is my parcel"));
+
+    // Publishing the draft mends its link.
+    authoring::set_status(&db, &edith, draft.id, ArticleStatus::Published).await.unwrap();
+    assert_eq!(authoring::broken_links(&db).await.unwrap().len(), 2);
+});

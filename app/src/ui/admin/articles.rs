@@ -5,7 +5,7 @@ use super::{AdminFrame, AdminSection, macros::ChoiceField};
 use crate::{
     api::articles::{
         CreateArticle, RestoreRevision, SaveArticle, ScheduleArticle, SetArticleStatus, article_categories, article_history,
-        article_list, compare_revisions, edit_article, import_articles,
+        article_list, broken_article_links, compare_revisions, edit_article, import_articles,
     },
     error::AppError,
     markdown,
@@ -79,6 +79,7 @@ fn ArticleList() -> impl IntoView {
             </div>
         </div>
         <ImportNote last=last_import />
+        <BrokenLinks version=imported />
         <nav class="admin__nav admin__nav--sub" aria-label="Articles by status">
             {tab(None, "All")}
             {tab(Some(ArticleStatus::Draft), "Drafts")}
@@ -582,5 +583,38 @@ fn ImportNote(last: RwSignal<Option<Result<ImportReport, String>>>) -> impl Into
             }
             .into_any(),
         })
+    }
+}
+
+/// Links between articles that readers cannot follow, each with the article to fix.
+#[component]
+fn BrokenLinks(version: RwSignal<usize>) -> impl IntoView {
+    let broken = Resource::new(move || version.get(), |_| broken_article_links());
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let links = broken.await.unwrap_or_default();
+                (!links.is_empty()).then(|| view! {
+                    <section class="card broken-links" aria-labelledby="broken-heading">
+                        <h2 id="broken-heading" class="panel__title">{format!("Broken links ({})", links.len())}</h2>
+                        <ul class="integration-list">
+                            {links
+                                .into_iter()
+                                .map(|link| view! {
+                                    <li class="integration">
+                                        <div class="integration__main">
+                                            <a class="integration__name" href=format!("/admin/articles/{}", link.article_id)>{link.article_title}</a>
+                                            <p class="integration__state">
+                                                <code>{link.target}</code> {format!(": {}", link.reason)}
+                                            </p>
+                                        </div>
+                                    </li>
+                                })
+                                .collect_view()}
+                        </ul>
+                    </section>
+                })
+            })}
+        </Transition>
     }
 }
