@@ -4,6 +4,7 @@
 use super::{AdminFrame, AdminSection};
 use crate::{
     api::admin::{AddMailbox, CreateApiKey, RemoveMailbox, RevokeApiKey, api_key_list, mailbox_list},
+    error::AppError,
     model::{ApiKey, ApiScope, MailboxStatus},
     ui::{
         format::{long_date, short_datetime},
@@ -79,28 +80,37 @@ fn Mailboxes() -> impl IntoView {
                     <SubmitButton pending=add.pending() label="Connect mailbox" busy="Connecting…" />
                 </ActionForm>
             </section>
-            <section class="card" aria-labelledby="mailboxes-heading">
-                <h2 id="mailboxes-heading" class="section__title">"Mailboxes"</h2>
-                <FormError message=action_error(remove) />
-                <Transition fallback=|| view! { <ListSkeleton rows=2 /> }>
-                    {move || Suspend::new(async move {
-                        match list.await {
-                            Ok(mailboxes) if mailboxes.is_empty() => view! {
-                                <p class="panel__empty">"No mailbox yet. Email still arrives through the inbound endpoint if your mail server pipes it there."</p>
-                            }
-                            .into_any(),
-                            Ok(mailboxes) => view! {
-                                <ul class="integration-list">
-                                    {mailboxes.into_iter().map(|mailbox| mailbox_row(mailbox, remove)).collect_view()}
-                                </ul>
-                            }
-                            .into_any(),
-                            Err(error) => view! { <ErrorPanel error /> }.into_any(),
-                        }
-                    })}
-                </Transition>
-            </section>
+            {listing("Mailboxes", action_error(remove), list, move |mailbox| mailbox_row(mailbox, remove).into_any(), "No mailbox yet. Email still arrives through the inbound endpoint if your mail server pipes it there.")}
         </div>
+    }
+}
+
+/// A card of what `list` holds, a row each; `empty` when there is nothing, and the last
+/// removal's refusal above.
+fn listing<T>(
+    title: &'static str,
+    refused: Signal<Option<String>>,
+    list: Resource<Result<Vec<T>, AppError>>,
+    row: impl Fn(T) -> AnyView + Copy + Send + Sync + 'static,
+    empty: &'static str,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+{
+    view! {
+        <section class="card" aria-label=title>
+            <h2 class="section__title">{title}</h2>
+            <FormError message=refused />
+            <Transition fallback=|| view! { <ListSkeleton rows=2 /> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Ok(items) if items.is_empty() => view! { <p class="panel__empty">{empty}</p> }.into_any(),
+                        Ok(items) => view! { <ul class="integration-list">{items.into_iter().map(row).collect_view()}</ul> }.into_any(),
+                        Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
     }
 }
 
@@ -215,27 +225,7 @@ fn ApiKeys() -> impl IntoView {
                     <SubmitButton pending=create.pending() label="Create key" busy="Creating…" />
                 </form>
             </section>
-            <section class="card" aria-labelledby="keys-heading">
-                <h2 id="keys-heading" class="section__title">"API keys"</h2>
-                <FormError message=action_error(revoke) />
-                <Transition fallback=|| view! { <ListSkeleton rows=3 /> }>
-                    {move || Suspend::new(async move {
-                        match list.await {
-                            Ok(keys) if keys.is_empty() => view! {
-                                <p class="panel__empty">"No API keys yet. Create one for each system that talks to the helpdesk."</p>
-                            }
-                            .into_any(),
-                            Ok(keys) => view! {
-                                <ul class="integration-list">
-                                    {keys.into_iter().map(|key| key_row(key, revoke)).collect_view()}
-                                </ul>
-                            }
-                            .into_any(),
-                            Err(error) => view! { <ErrorPanel error /> }.into_any(),
-                        }
-                    })}
-                </Transition>
-            </section>
+            {listing("API keys", action_error(revoke), list, move |key| key_row(key, revoke).into_any(), "No API keys yet. Create one for each system that talks to the helpdesk.")}
         </div>
     }
 }
