@@ -214,14 +214,16 @@ fn Editor(categories: Vec<Choice>, article: Option<EditableArticle>) -> impl Int
             navigate(&format!("/admin/articles/{}", created.id), NavigateOptions { replace: true, ..Default::default() });
         }
     });
-    Effect::new(move |_| {
-        for result in [save.value().get(), status.value().get(), schedule.value().get()] {
-            if let Some(Ok(article)) = result {
+    // Each action's answer is the article as it now stands; one effect per action, so an
+    // older answer never replaces a newer one.
+    for value in [save.value(), status.value(), schedule.value()] {
+        Effect::new(move |_| {
+            if let Some(Ok(article)) = value.get() {
                 conflict.set(None);
                 saved.set(Some(article));
             }
-        }
-    });
+        });
+    }
     Effect::new(move |_| {
         if let Some(Ok(article)) = restore.value().get() {
             draft.load(article.fields.clone());
