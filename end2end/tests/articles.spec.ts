@@ -34,6 +34,10 @@ test("an admin writes an article with a live preview, publishes it, and readers 
 
   await admin.getByRole("button", { name: "Publish now" }).click();
   await expect(admin.getByRole("status").filter({ hasText: "Version 1" })).toContainText("Published");
+  // Saved again after publishing: the editor holds the newest version, so no conflict.
+  await admin.getByLabel("Summary").fill("Wrap an order as a gift at checkout.");
+  await admin.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(admin.getByRole("status").filter({ hasText: "Version 2" })).toContainText("Published");
   for (const { label, width, height } of [
     { label: "phone", width: 390, height: 844 },
     { label: "laptop", width: 1280, height: 800 },
