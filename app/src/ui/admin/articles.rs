@@ -67,11 +67,18 @@ fn ArticleList() -> impl IntoView {
         view! { <a href=href aria-current=move || (status() == value).then_some("page")>{label}</a> }
     };
     view! {
-        <div class="admin__list-head admin__section">
-            <p class="page__lead">
-                "One article answers on every channel: the help center, email, chat and SMS. Drafts and articles "
-                "in review are seen by editors only; staff-only articles never reach customers."
-            </p>
+        <p class="page__lead">
+            "One article answers on every channel: the help center, email, chat and SMS. Drafts and articles "
+            "in review are seen by editors only; staff-only articles never reach customers."
+        </p>
+        <div class="articles__toolbar">
+            <nav class="admin__nav admin__nav--sub" aria-label="Articles by status">
+                {tab(None, "All")}
+                {tab(Some(ArticleStatus::Draft), "Drafts")}
+                {tab(Some(ArticleStatus::InReview), "In review")}
+                {tab(Some(ArticleStatus::Published), "Published")}
+                {tab(Some(ArticleStatus::Archived), "Archived")}
+            </nav>
             <div class="editor__actions">
                 <a class="button" href="/admin/knowledge-base.zip" download>"Export all"</a>
                 <ArticleImport last=last_import done=Callback::new(move |_| imported.update(|count| *count += 1)) />
@@ -80,13 +87,6 @@ fn ArticleList() -> impl IntoView {
         </div>
         <ImportNote last=last_import />
         <BrokenLinks version=imported />
-        <nav class="admin__nav admin__nav--sub" aria-label="Articles by status">
-            {tab(None, "All")}
-            {tab(Some(ArticleStatus::Draft), "Drafts")}
-            {tab(Some(ArticleStatus::InReview), "In review")}
-            {tab(Some(ArticleStatus::Published), "Published")}
-            {tab(Some(ArticleStatus::Archived), "Archived")}
-        </nav>
         <section class="card" aria-label="Articles">
             <Transition fallback=|| view! { <ListSkeleton rows=6 /> }>
                 {move || Suspend::new(async move {
