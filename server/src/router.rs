@@ -3,7 +3,7 @@
 use app::{
     App,
     error::AppError,
-    server::{attachments, auth, authoring, kb, kb_files, privacy, sessions::Sessions, state::AppState},
+    server::{attachments, auth, authoring, kb, kb_files, kb_images, privacy, sessions::Sessions, state::AppState},
     shell,
 };
 use crate::guard;
@@ -55,6 +55,7 @@ pub fn router(state: AppState, sessions: SessionManagerLayer<Sessions>, https: b
         .route("/events/tickets", get(crate::live::ticket_events))
         .route("/a/{id}", get(article_short_link))
         .route("/admin/knowledge-base.zip", get(export_knowledge_base))
+        .route("/kb/images/{id}/{name}", get(article_image))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)
@@ -106,6 +107,24 @@ async fn article_short_link(State(state): State<AppState>, Path(id): Path<String
     let Ok(id) = id.parse::<i64>() else { return StatusCode::NOT_FOUND.into_response() };
     match kb::short_link_target(&state.db, id).await {
         Ok(slug) => Redirect::permanent(&format!("/articles/{slug}")).into_response(),
+        Err(AppError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(error) => failed(error),
+    }
+}
+
+/// An image in an article, for every reader. The bytes behind an id never change, so browsers
+/// and caches keep it for a year.
+async fn article_image(State(state): State<AppState>, Path((id, _name)): Path<(String, String)>) -> Response {
+    let Ok(id) = id.parse::<i64>() else { return StatusCode::NOT_FOUND.into_response() };
+    match kb_images::image(&state.db, id).await {
+        Ok((content_type, content)) => (
+            [
+                (header::CONTENT_TYPE, content_type),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable".to_owned()),
+            ],
+            content,
+        )
+            .into_response(),
         Err(AppError::NotFound) => StatusCode::NOT_FOUND.into_response(),
         Err(error) => failed(error),
     }

@@ -16,7 +16,7 @@ use leptos::{
 #[cfg(feature = "ssr")]
 use crate::{
     model::{CurrentUser, Role},
-    server::{authoring, ctx, kb_files},
+    server::{authoring, ctx, kb_files, kb_images},
 };
 
 /// Staff who may write articles: admins, and those an admin allowed.
@@ -172,6 +172,33 @@ pub async fn import_articles(data: MultipartData) -> Result<ImportReport, AppErr
                 return kb_files::import(&ctx::db()?, &editor, &archive).await;
             }
             Err(AppError::invalid("Choose a zip file to import."))
+        }
+        .await,
+    )
+}
+
+/// Keeps the image in the form field `file` and answers the address to link it by.
+#[server(prefix = "/rpc", input = MultipartFormData)]
+pub async fn upload_article_image(data: MultipartData) -> Result<String, AppError> {
+    ctx::respond(
+        async {
+            let editor = editor().await?;
+            let mut form = data.into_inner().ok_or(AppError::Internal)?;
+            while let Some(mut field) = form.next_field().await.map_err(|_| unreadable())? {
+                if field.name() != Some("file") {
+                    continue;
+                }
+                let file_name = field.file_name().unwrap_or_default().to_owned();
+                let mut content = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(|_| unreadable())? {
+                    if content.len() + chunk.len() > kb_images::MAX_IMAGE_BYTES {
+                        return Err(AppError::invalid("An image is at most 5 MB. Make it smaller and upload it again."));
+                    }
+                    content.extend_from_slice(&chunk);
+                }
+                return kb_images::store(&ctx::db()?, &editor, &file_name, &content).await;
+            }
+            Err(AppError::invalid("Choose an image to upload."))
         }
         .await,
     )

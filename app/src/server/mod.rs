@@ -18,6 +18,7 @@ pub mod identity;
 pub mod inbound;
 pub mod kb;
 pub mod kb_files;
+pub mod kb_images;
 pub mod macros;
 pub mod mail;
 pub mod outbound;

@@ -1,12 +1,12 @@
 //! The knowledge base's editing functions through the router: editors only, bad input and
 //! stale saves answered with a reason.
 
-use crate::support::{app, call, scalar, signed_in};
+use crate::support::{app, call, scalar, signed_in, upload_to};
 use app::{
     api::{
         admin::AllowArticleEditing,
         agent::{ArticleForReply, ReplyArticles},
-        articles::{ArticleList, CreateArticle, SaveArticle, SetArticleStatus},
+        articles::{ArticleList, CreateArticle, ImportArticles, SaveArticle, SetArticleStatus, UploadArticleImage},
         portal::PublishedArticle,
     },
     both_backends,
@@ -152,3 +152,41 @@ both_backends!(an_admin_lets_an_agent_write_articles_and_takes_it_back, |db: Db|
     let admins = call(&app, AllowArticleEditing::PATH, &format!("user_id={morgan}&allowed=false"), Some(&admin)).await;
     assert_eq!(admins.status, StatusCode::UNPROCESSABLE_ENTITY, "admins always write articles");
 });
+
+both_backends!(editors_upload_images_that_every_reader_gets_with_long_caching, |db: Db| async move {
+    let app = app(&db).await;
+    let admin = signed_in(&app, "admin@northwind.test").await;
+    let ana = signed_in(&app, "customer@northwind.test").await;
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-not-a-real-picture";
+
+    let refused = upload_to(&app, UploadArticleImage::PATH, "label.png", png, Some(&ana)).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let svg = upload_to(&app, UploadArticleImage::PATH, "x.svg", b"<svg onload=alert(1)>", Some(&admin)).await;
+    assert_eq!(svg.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", svg.body);
+    assert!(svg.body.contains("PNG, JPEG, GIF or WebP"));
+
+    let uploaded = upload_to(&app, UploadArticleImage::PATH, "Shipping label.png", png, Some(&admin)).await;
+    assert_eq!(uploaded.status, StatusCode::OK, "{}", uploaded.body);
+    let url: String = serde_json::from_str(&uploaded.body).unwrap();
+    assert!(url.starts_with("/kb/images/") && url.ends_with("/Shipping-label.png"), "{url}");
+    let (status, headers, bytes) = get_plain(&app, &url).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[axum::http::header::CONTENT_TYPE], "image/png");
+    assert!(headers[axum::http::header::CACHE_CONTROL].to_str().unwrap().contains("immutable"));
+    assert_eq!(bytes, &png[..]);
+    assert_eq!(get_plain(&app, "/kb/images/999999/x.png").await.0, StatusCode::NOT_FOUND);
+
+    // A zip that is not one is refused with the reason, through the same kind of upload.
+    let not_zip = upload_to(&app, ImportArticles::PATH, "backup.zip", b"not a zip", Some(&admin)).await;
+    assert_eq!(not_zip.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", not_zip.body);
+    assert!(not_zip.body.contains("not a zip archive"));
+});
+
+async fn get_plain(app: &axum::Router, path: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    use tower::ServiceExt;
+    let request = axum::http::Request::get(path).body(axum::body::Body::empty()).unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    let (parts, body) = response.into_parts();
+    let bytes = http_body_util::BodyExt::collect(body).await.unwrap().to_bytes().to_vec();
+    (parts.status, parts.headers, bytes)
+}

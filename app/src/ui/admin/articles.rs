@@ -5,7 +5,7 @@ use super::{AdminFrame, AdminSection, macros::ChoiceField};
 use crate::{
     api::articles::{
         CreateArticle, RestoreRevision, SaveArticle, ScheduleArticle, SetArticleStatus, article_categories, article_history,
-        article_list, broken_article_links, compare_revisions, edit_article, import_articles,
+        article_list, broken_article_links, compare_revisions, edit_article, import_articles, upload_article_image,
     },
     error::AppError,
     markdown,
@@ -331,6 +331,15 @@ fn Editor(categories: Vec<Choice>, article: Option<EditableArticle>) -> impl Int
                     on:input=move |event| fields.update(|fields| fields.body_markdown = event_target_value(&event))
                 ></textarea>
             </div>
+            <ImageUpload on_uploaded=Callback::new(move |markdown: String| {
+                fields.update(|fields| {
+                    let body = &mut fields.body_markdown;
+                    if !body.is_empty() && !body.ends_with('\n') {
+                        body.push('\n');
+                    }
+                    body.push_str(&markdown);
+                });
+            }) />
             <FormError message=error />
             {move || conflict.get().map(|lines| view! { <Diff lines title="What changed since you opened it" /> })}
             <div class="editor__actions">
@@ -618,5 +627,49 @@ fn BrokenLinks(version: RwSignal<usize>) -> impl IntoView {
                 })
             })}
         </Transition>
+    }
+}
+
+/// Uploads an image and hands back the markdown that shows it, to add to the body.
+#[component]
+fn ImageUpload(on_uploaded: Callback<String>) -> impl IntoView {
+    let busy = RwSignal::new(false);
+    let refused = RwSignal::new(None::<String>);
+    let picked = move |event: leptos::ev::Event| {
+        let input = event_target::<web_sys::HtmlInputElement>(&event);
+        let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
+        let Ok(form) = web_sys::FormData::new() else { return };
+        let name = file.name();
+        if form.append_with_blob_and_filename("file", &file, &name).is_err() {
+            return;
+        }
+        input.set_value("");
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match upload_article_image(form.into()).await {
+                Ok(url) => {
+                    refused.set(None);
+                    on_uploaded.run(format!("\n![{}]({url})\n", name.rsplit_once('.').map_or(name.as_str(), |(stem, _)| stem)));
+                }
+                Err(error) => refused.set(Some(error.to_string())),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <div class="editor__actions">
+            <label class="button button--quiet" for="article-image" aria-busy=move || busy.get().to_string()>
+                {move || if busy.get() { "Uploading…" } else { "Add an image" }}
+            </label>
+            <input
+                id="article-image"
+                class="visually-hidden"
+                type="file"
+                accept="image/png,image/jpeg,image/gif,image/webp"
+                on:change=picked
+            />
+            <span class="field__hint">"PNG, JPEG, GIF or WebP, up to 5 MB; added at the end of the body."</span>
+        </div>
+        {move || refused.get().map(|message| view! { <p class="form__error" role="alert">{message}</p> })}
     }
 }

@@ -92,6 +92,11 @@ async fn send(app: &Router, ip: [u8; 4], request: request::Builder, body: Body, 
 
 /// Uploads one file as the contact and reply forms do (multipart, field `file`).
 pub async fn upload(app: &Router, file_name: &str, content: &[u8], cookie: Option<&str>) -> Reply {
+    upload_to(app, UploadAttachment::PATH, file_name, content, cookie).await
+}
+
+/// Uploads one file, as the field `file` of a multipart form, to the server function at `path`.
+pub async fn upload_to(app: &Router, path: &str, file_name: &str, content: &[u8], cookie: Option<&str>) -> Reply {
     let boundary = "----helpdesk-test-boundary";
     let mut body = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
@@ -100,8 +105,7 @@ pub async fn upload(app: &Router, file_name: &str, content: &[u8], cookie: Optio
     .into_bytes();
     body.extend_from_slice(content);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let request = Request::post(UploadAttachment::PATH)
-        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"));
+    let request = Request::post(path).header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"));
     send(app, [127, 0, 0, 1], request, Body::from(body), cookie).await
 }
 
