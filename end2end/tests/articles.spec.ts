@@ -23,6 +23,12 @@ test("an admin writes an article with a live preview, publishes it, and readers 
   await expect(preview.locator("script")).toHaveCount(0);
   await expect(preview.locator("a[href^='javascript']")).toHaveCount(0);
 
+  // An image: uploaded, added to the body, shown in the preview from its own address.
+  const pixel = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+  await admin.locator("#article-image").setInputFiles({ name: "wrapped box.png", mimeType: "image/png", buffer: Buffer.from(pixel, "base64") });
+  await expect(admin.getByLabel("Body (Markdown)")).toHaveValue(/!\[wrapped box\]\(\/kb\/images\/\d+\/wrapped-box\.png\)/);
+  await expect(preview.locator("img[src^='/kb/images/']")).toHaveAttribute("alt", "wrapped box");
+
   await admin.getByRole("button", { name: "Save draft" }).click();
   await expect(admin).toHaveURL(/\/admin\/articles\/\d+$/);
   await expect(admin.getByRole("status").filter({ hasText: "Version 1" })).toContainText("Draft");
