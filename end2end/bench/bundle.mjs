@@ -15,6 +15,7 @@ const pages = [
   ["customer requests", "/requests", "customer@northwind.test"],
   ["agent inbox", "/agent", "agent@northwind.test"],
   ["admin", "/admin", "admin@northwind.test"],
+  ["article editor", "/admin/articles/new", "admin@northwind.test"],
 ];
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
