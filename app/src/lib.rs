@@ -3,7 +3,6 @@
 
 pub mod api;
 pub mod error;
-#[cfg(feature = "ssr")]
 pub mod markdown;
 pub mod model;
 pub mod template;

@@ -1,7 +1,6 @@
-//! Articles' markdown turned into what readers see: sanitized HTML and plain text. The server
-//! stores both with every save, and renders the editor's live preview with the same code, so
-//! the preview is exactly what gets published. (Kept out of the WASM build: the sanitizer's
-//! tables would land in the module every page loads.)
+//! Articles' markdown turned into what readers see: sanitized HTML and plain text. Shared by
+//! the server (which stores both with every save) and the editor's live preview in the
+//! browser, so the preview is exactly what gets published.
 
 /// The markdown articles are written in: CommonMark with tables, strikethrough and callouts
 /// (`> [!NOTE]`, `> [!TIP]`, `> [!IMPORTANT]`, `> [!WARNING]`, `> [!CAUTION]`).

@@ -38,18 +38,6 @@ pub async fn article_list(status: Option<ArticleStatus>) -> Result<Vec<ArticleLi
     )
 }
 
-/// The editor's live preview: the body as the published page will show it.
-#[server(prefix = "/rpc")]
-pub async fn preview_article(body_markdown: String) -> Result<String, AppError> {
-    ctx::respond(
-        async {
-            editor().await?;
-            Ok(crate::markdown::render_web_html(&body_markdown))
-        }
-        .await,
-    )
-}
-
 /// Links between articles that readers cannot follow.
 #[server(prefix = "/rpc")]
 pub async fn broken_article_links() -> Result<Vec<BrokenLink>, AppError> {

@@ -5,10 +5,10 @@ use super::{AdminFrame, AdminSection, macros::ChoiceField};
 use crate::{
     api::articles::{
         CreateArticle, RestoreRevision, SaveArticle, ScheduleArticle, SetArticleStatus, article_categories, article_history,
-        article_list, broken_article_links, compare_revisions, edit_article, import_articles, preview_article,
-        upload_article_image,
+        article_list, broken_article_links, compare_revisions, edit_article, import_articles, upload_article_image,
     },
     error::AppError,
+    markdown,
     model::{ArticleFields, ArticleListItem, ArticleStatus, Audience, Choice, DiffLine, EditableArticle, ImportReport},
     ui::{
         format::short_datetime,
@@ -263,12 +263,6 @@ fn Editor(categories: Vec<Choice>, article: Option<EditableArticle>) -> impl Int
             .find_map(|error| error.get())
     });
     let fields = draft.fields;
-    // Rendered by the server's own code, so the preview is what gets published.
-    let body = Memo::new(move |_| fields.read().body_markdown.clone());
-    let preview = LocalResource::new(move || {
-        let body_markdown = body.get();
-        async move { preview_article(body_markdown).await.unwrap_or_default() }
-    });
     let audiences = Audience::ALL.iter().map(|audience| (audience.as_str().to_owned(), audience.label().to_owned())).collect();
     let category_options = categories.into_iter().map(|category| (category.id.to_string(), category.name)).collect();
     let form = view! {
@@ -377,7 +371,7 @@ fn Editor(categories: Vec<Choice>, article: Option<EditableArticle>) -> impl Int
                 <h2 id="preview-heading" class="panel__title">"Preview"</h2>
                 <h1 class="article__title">{move || fields.read().title.clone()}</h1>
                 <p class="article__summary">{move || fields.read().summary.clone()}</p>
-                <div class="prose" inner_html=move || preview.get().unwrap_or_default()></div>
+                <div class="prose" inner_html=move || markdown::render_web_html(&fields.read().body_markdown)></div>
             </section>
         </div>
         {move || saved.get().map(|article| view! { <History article restore /> })}
