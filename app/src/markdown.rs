@@ -1,6 +1,13 @@
-//! Articles' markdown turned into what readers see: sanitized HTML and plain text. Shared by
-//! the server (which stores both with every save) and the editor's live preview in the
-//! browser, so the preview is exactly what gets published.
+//! Articles' markdown turned into what readers see: sanitized HTML for the web and for email,
+//! and plain text. Shared by the server (which stores the web HTML with every save) and the
+//! editor's live preview in the browser, so the preview is exactly what gets published.
+//!
+//! Sanitizing happens on the parsed events rather than on the HTML afterwards: the renderer
+//! escapes all text itself, so what can carry script is only raw HTML and link or image
+//! addresses, and both are dealt with before anything is written. That keeps an HTML
+//! sanitizer (and its large tables) out of the browser's code, and rendering fast.
+
+use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, Event, LinkType, Parser, Tag, TagEnd, html};
 
 /// The markdown articles are written in: CommonMark with tables, strikethrough and callouts
 /// (`> [!NOTE]`, `> [!TIP]`, `> [!IMPORTANT]`, `> [!WARNING]`, `> [!CAUTION]`).
@@ -8,22 +15,169 @@ const MARKDOWN_OPTIONS: pulldown_cmark::Options = pulldown_cmark::Options::ENABL
     .union(pulldown_cmark::Options::ENABLE_STRIKETHROUGH)
     .union(pulldown_cmark::Options::ENABLE_GFM);
 
-/// The classes callouts are rendered with, the only classes an article keeps.
-const CALLOUTS: [&str; 5] =
-    ["markdown-alert-note", "markdown-alert-tip", "markdown-alert-important", "markdown-alert-warning", "markdown-alert-caution"];
+/// Schemes a link may use; anything else (`javascript:`, `data:`, `vbscript:` …) keeps only
+/// its text. Addresses without a scheme are relative and stay.
+const LINK_SCHEMES: [&str; 4] = ["http", "https", "mailto", "tel"];
+/// Schemes an image may be loaded from.
+const IMAGE_SCHEMES: [&str; 2] = ["http", "https"];
 
 /// Markdown to HTML for the web portal, sanitized: article bodies are authored content and
 /// must never carry script into a customer's browser.
 pub fn render_web_html(markdown: &str) -> String {
-    use pulldown_cmark::{Parser, html};
-    let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut unsafe_html, Parser::new_ext(markdown, MARKDOWN_OPTIONS));
-    ammonia::Builder::default().add_allowed_classes("blockquote", &CALLOUTS).clean(&unsafe_html).to_string()
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut html, safe_events(markdown));
+    html
+}
+
+/// Markdown to HTML for an email's HTML part: the same sanitized content, styled inline (mail
+/// clients drop stylesheets and classes). Written in a text box, an email keeps its line
+/// breaks. Relative addresses should have been made absolute first ([`with_absolute_links`]):
+/// a message has no page to be relative to.
+pub fn render_email_html(markdown: &str) -> String {
+    let events = safe_events(markdown).flat_map(|event| {
+        // Mail clients don't draw callouts from a class: the kind is written out.
+        let label = match &event {
+            Event::Start(Tag::BlockQuote(Some(kind))) => Some(Event::Html(format!("<p><strong>{}</strong></p>", callout_label(*kind)).into())),
+            _ => None,
+        };
+        let event = match event {
+            Event::SoftBreak => Event::HardBreak,
+            other => other,
+        };
+        std::iter::once(event).chain(label)
+    });
+    let mut html = String::with_capacity(markdown.len() * 2);
+    html::push_html(&mut html, events);
+    format!("<div style=\"{EMAIL_BODY_STYLE}\">{}</div>", with_inline_styles(&html))
+}
+
+/// Root-relative link and image addresses in `markdown` made absolute against `public_url`,
+/// so the text still leads somewhere when it is read outside the site (a plain-text email).
+pub fn with_absolute_links(markdown: &str, public_url: &str) -> String {
+    let base = public_url.trim_end_matches('/');
+    let mut insertions = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, MARKDOWN_OPTIONS).into_offset_iter() {
+        if let Event::Start(Tag::Link { link_type: LinkType::Inline, dest_url, .. } | Tag::Image { link_type: LinkType::Inline, dest_url, .. }) =
+            event
+            && is_root_relative(&dest_url)
+        {
+            // An inline link's source ends with `](destination …)`; the last such opening is it.
+            let source = &markdown[range.clone()];
+            if let Some(at) = source.rfind(&format!("]({dest_url}")).or_else(|| source.rfind(&format!("](<{dest_url}"))) {
+                let bracket = usize::from(source[at + 2..].starts_with('<'));
+                insertions.push(range.start + at + 2 + bracket);
+            }
+        }
+    }
+    // A link around an image names its own address after the image's.
+    insertions.sort_unstable();
+    let mut absolute = markdown.to_owned();
+    for at in insertions.into_iter().rev() {
+        absolute.insert_str(at, base);
+    }
+    absolute
+}
+
+/// The parsed markdown with what could run script taken out. Raw HTML is shown as the text
+/// it is (an author sees it wasn't taken as markup, and nothing they wrote is lost); a link
+/// or image with a scheme not on our list keeps only its text.
+fn safe_events(markdown: &str) -> impl Iterator<Item = Event<'_>> {
+    // Whether each open link or image was kept, so its end goes the same way.
+    let mut open: Vec<bool> = Vec::new();
+    Parser::new_ext(markdown, MARKDOWN_OPTIONS).filter_map(move |event| match event {
+        Event::Start(Tag::HtmlBlock) => Some(Event::Start(Tag::CodeBlock(CodeBlockKind::Indented))),
+        Event::End(TagEnd::HtmlBlock) => Some(Event::End(TagEnd::CodeBlock)),
+        Event::Html(markup) | Event::InlineHtml(markup) => Some(Event::Text(markup)),
+        Event::Start(Tag::Link { ref dest_url, .. }) => {
+            let kept = allowed(dest_url, &LINK_SCHEMES);
+            open.push(kept);
+            kept.then_some(event)
+        }
+        Event::Start(Tag::Image { ref dest_url, .. }) => {
+            let kept = allowed(dest_url, &IMAGE_SCHEMES);
+            open.push(kept);
+            kept.then_some(event)
+        }
+        Event::End(TagEnd::Link | TagEnd::Image) => open.pop().unwrap_or(false).then_some(event),
+        other => Some(other),
+    })
+}
+
+/// Whether an address is relative or uses one of `schemes`. The scheme is read the way a
+/// browser reads it: ignoring leading spaces and control characters, and tabs or newlines
+/// anywhere (`java\tscript:` is still `javascript:`).
+fn allowed(url: &str, schemes: &[&str]) -> bool {
+    let url: String = url.trim_start_matches(|c: char| c <= ' ').chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
+    match url.find([':', '/', '?', '#']) {
+        Some(at) if url[at..].starts_with(':') => schemes.iter().any(|scheme| url[..at].eq_ignore_ascii_case(scheme)),
+        _ => true,
+    }
+}
+
+fn is_root_relative(url: &str) -> bool {
+    url.starts_with('/') && !url.starts_with("//")
+}
+
+fn callout_label(kind: BlockQuoteKind) -> &'static str {
+    match kind {
+        BlockQuoteKind::Note => "Note",
+        BlockQuoteKind::Tip => "Tip",
+        BlockQuoteKind::Important => "Important",
+        BlockQuoteKind::Warning => "Warning",
+        BlockQuoteKind::Caution => "Caution",
+    }
+}
+
+const EMAIL_BODY_STYLE: &str = "font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;font-size:15px;line-height:1.55;color:#1f2328";
+
+/// The inline style mail clients need for each element the renderer writes.
+fn email_style(element: &str) -> Option<&'static str> {
+    Some(match element {
+        "h1" => "font-size:22px;margin:20px 0 8px",
+        "h2" => "font-size:19px;margin:20px 0 8px",
+        "h3" | "h4" | "h5" | "h6" => "font-size:16px;margin:16px 0 6px",
+        "p" | "ul" | "ol" => "margin:0 0 12px",
+        "a" => "color:#0b57d0",
+        "img" => "max-width:100%;height:auto",
+        "blockquote" => "margin:0 0 12px;padding:4px 12px;border-left:4px solid #8c959f;background:#f6f8fa",
+        "pre" => "margin:0 0 12px;padding:10px 12px;background:#f6f8fa;border-radius:6px;overflow:auto",
+        "code" => "font-family:Menlo,Consolas,monospace;font-size:13px",
+        "table" => "border-collapse:collapse;margin:0 0 12px",
+        "th" | "td" => "border:1px solid #d0d7de;padding:6px 10px",
+        _ => return None,
+    })
+}
+
+/// Adds [`email_style`] to every opening tag of the sanitized HTML. Every `<` in it starts a
+/// tag (text is escaped), so reading tag names is enough. A style the renderer already wrote
+/// (a table column's alignment) is kept after ours, so it wins.
+fn with_inline_styles(html: &str) -> String {
+    let mut styled = String::with_capacity(html.len() * 2);
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        styled.push_str(&rest[..=at]);
+        rest = &rest[at + 1..];
+        let name_end = rest.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(rest.len());
+        if let Some(style) = email_style(&rest[..name_end]) {
+            styled.push_str(&rest[..name_end]);
+            styled.push_str(" style=\"");
+            styled.push_str(style);
+            rest = &rest[name_end..];
+            match rest.strip_prefix(" style=\"") {
+                Some(own) => {
+                    styled.push(';');
+                    rest = own;
+                }
+                None => styled.push('"'),
+            }
+        }
+    }
+    styled.push_str(rest);
+    styled
 }
 
 /// Where the article's links and images point, in order.
 pub fn link_targets(markdown: &str) -> Vec<String> {
-    use pulldown_cmark::{Event, Parser, Tag};
     Parser::new_ext(markdown, MARKDOWN_OPTIONS)
         .filter_map(|event| match event {
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => Some(dest_url.into_string()),
@@ -35,42 +189,14 @@ pub fn link_targets(markdown: &str) -> Vec<String> {
 /// The words a reader sees, without markdown syntax: what search indexes and quotes in its
 /// snippets, on one line.
 pub fn plain_text(markdown: &str) -> String {
-    text(markdown, Layout::Line)
-}
-
-/// The article as a plain-text message: blocks in paragraphs, list items on lines of their
-/// own, no markdown syntax. For replies on channels that read text.
-pub fn text_blocks(markdown: &str) -> String {
-    text(markdown, Layout::Paragraphs)
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Layout {
-    Line,
-    Paragraphs,
-}
-
-fn text(markdown: &str, layout: Layout) -> String {
-    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
     let mut text = String::with_capacity(markdown.len());
     for event in Parser::new_ext(markdown, MARKDOWN_OPTIONS) {
         match event {
             Event::Text(words) | Event::Code(words) => text.push_str(&words),
-            Event::Start(Tag::Item) if layout == Layout::Paragraphs => text.push_str("• "),
             Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::TableCell) => text.push(' '),
-            Event::End(TagEnd::List(_) | TagEnd::Table) if layout == Layout::Paragraphs => {
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableHead | TagEnd::TableRow) => {
                 text.truncate(text.trim_end().len());
-                text.push_str("\n\n");
-            }
-            Event::End(end @ (TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableHead | TagEnd::TableRow)) => {
-                text.truncate(text.trim_end().len());
-                let line_ends = matches!(end, TagEnd::Item | TagEnd::TableHead | TagEnd::TableRow);
-                text.push_str(match layout {
-                    Layout::Line if text.ends_with(['.', ':', '!', '?']) => " ",
-                    Layout::Line => ". ",
-                    Layout::Paragraphs if line_ends => "\n",
-                    Layout::Paragraphs => "\n\n",
-                });
+                text.push_str(if text.ends_with(['.', ':', '!', '?']) { " " } else { ". " });
             }
             _ => {}
         }
@@ -85,11 +211,37 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rendered_markdown_drops_scripts_and_keeps_structure() {
-        let html = render_web_html("## Steps\n\n1. Open **Settings**\n\n<script>alert(1)</script>");
-        assert!(html.contains("<h2>Steps</h2>"));
-        assert!(html.contains("<strong>Settings</strong>"));
-        assert!(!html.contains("<script"));
+    fn rendered_markdown_keeps_structure_and_shows_raw_html_as_text() {
+        let html = render_web_html("## Steps\n\n1. Open **Settings**\n\n<script>alert(1)</script>\n\nSee <b onmouseover=\"x()\">this</b>.");
+        assert!(html.contains("<h2>Steps</h2>"), "{html}");
+        assert!(html.contains("<strong>Settings</strong>"), "{html}");
+        assert!(html.contains("<pre><code>&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
+        assert!(html.contains("See &lt;b onmouseover=\"x()\"&gt;this&lt;/b&gt;."), "{html}");
+        assert!(!html.contains("<script") && !html.contains("<b "), "{html}");
+    }
+
+    #[test]
+    fn links_and_images_that_could_run_script_keep_only_their_text() {
+        for hostile in [
+            "[click](javascript:alert(1))",
+            "[click](JavaScript:alert(1))",
+            "[click](java\tscript:alert(1))",
+            "[click](&#106;avascript:alert(1))",
+            "[click]( vbscript:msgbox(1))",
+            "<javascript:alert(1)>",
+            "[click][x]\n\n[x]: javascript:alert(1)",
+            "[click](data:text/html;base64,PHNjcmlwdD4=)",
+        ] {
+            let html = render_web_html(hostile);
+            assert!(!html.contains("<a "), "{hostile:?} gave {html}");
+        }
+        let image = render_web_html("![logo](data:image/svg+xml,<svg onload=alert(1)>)");
+        assert!(!image.contains("<img"), "{image}");
+        let fine = render_web_html("[Refunds](/articles/refunds) [site](https://example.com/a?b=1&c=\"2\") [mail](mailto:help@example.com) ![map](/kb/images/1/map.png)");
+        assert!(fine.contains("href=\"/articles/refunds\""), "{fine}");
+        assert!(fine.contains("href=\"https://example.com/a?b=1&amp;c=%222%22\""), "{fine}");
+        assert!(fine.contains("href=\"mailto:help@example.com\""), "{fine}");
+        assert!(fine.contains("<img src=\"/kb/images/1/map.png\" alt=\"map\" />"), "{fine}");
     }
 
     #[test]
@@ -104,12 +256,29 @@ mod tests {
     fn callouts_keep_their_kind_and_nothing_else_keeps_a_class() {
         let html = render_web_html("> [!WARNING]\n> Back up first.\n\n<p class=\"evil\" onclick=\"x()\">Hi</p>");
         assert!(html.contains("<blockquote class=\"markdown-alert-warning\">"), "{html}");
-        assert!(!html.contains("evil") && !html.contains("onclick"), "{html}");
+        assert!(!html.contains("<p class") && !html.contains("<p onclick"), "{html}");
     }
 
     #[test]
-    fn a_message_keeps_paragraphs_and_list_items_apart() {
-        let text = text_blocks("## Steps\n\nOpen the **app**.\n\n- Tap *Orders*\n- Choose `Track`\n\nDone!");
-        assert_eq!(text, "Steps\n\nOpen the app.\n\n• Tap Orders\n• Choose Track\n\nDone!");
+    fn email_html_is_styled_inline_with_absolute_addresses() {
+        let markdown = "## Steps\n\n> [!TIP]\n> Keep the receipt.\n\n| Item | Price |\n|:--|--:|\n| Lid | 4 |\n\nCall us\nany time: [Refunds](/articles/refunds) ![map](/kb/images/1/map.png) <script>x</script>";
+        let html = render_email_html(&with_absolute_links(markdown, "https://help.example.com/"));
+        assert!(html.starts_with("<div style=\"font-family:"), "{html}");
+        assert!(html.contains("<h2 style=\"font-size:19px;"), "{html}");
+        assert!(html.contains("<p style=\"margin:0 0 12px\"><strong>Tip</strong></p>"), "{html}");
+        assert!(html.contains("<a style=\"color:#0b57d0\" href=\"https://help.example.com/articles/refunds\">"), "{html}");
+        assert!(html.contains("<img style=\"max-width:100%;height:auto\" src=\"https://help.example.com/kb/images/1/map.png\""), "{html}");
+        assert!(html.contains("<td style=\"border:1px solid #d0d7de;padding:6px 10px;text-align: right\">4</td>"), "{html}");
+        assert!(html.contains("Call us<br />"), "{html}");
+        assert!(!html.contains("<script"), "{html}");
+    }
+
+    #[test]
+    fn relative_links_are_made_absolute_in_the_markdown_itself() {
+        let markdown = "See [refunds](/articles/refunds \"Refunds\") and [![map](/kb/images/1/m.png)](/articles/map), [site](https://x.test), [top](#top).";
+        assert_eq!(
+            with_absolute_links(markdown, "https://help.example.com"),
+            "See [refunds](https://help.example.com/articles/refunds \"Refunds\") and [![map](https://help.example.com/kb/images/1/m.png)](https://help.example.com/articles/map), [site](https://x.test), [top](#top)."
+        );
     }
 }

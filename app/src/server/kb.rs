@@ -5,7 +5,7 @@
 use super::db::{Db, with_db};
 use crate::{
     error::AppError,
-    markdown::{render_web_html, text_blocks},
+    markdown::{render_web_html, with_absolute_links},
     model::{Article, ArticleSummary, Audience, Category, Channel, CategoryArticles, HelpCenterHome},
 };
 use chrono::{DateTime, Utc};
@@ -234,7 +234,9 @@ pub async fn for_reply(db: &Db, slug: &str, channel: Channel, public_url: &str) 
     let (id, title, summary, body) = found.ok_or(AppError::NotFound)?;
     let link = format!("{}/articles/{slug}", public_url.trim_end_matches('/'));
     Ok(match channel {
-        Channel::Email => format!("{title}\n\n{}\n\nRead it online: {link}", text_blocks(&body)),
+        // Email replies are markdown: the HTML part shows the article as written, the text part
+        // reads as it is, and both link to the help center.
+        Channel::Email => format!("**{title}**\n\n{}\n\nRead it online: <{link}>", with_absolute_links(&body, public_url)),
         Channel::Sms => short_text(&title, &summary, &short_link(public_url, id), SMS_LIMIT),
         Channel::Whatsapp => short_text(&title, &summary, &short_link(public_url, id), WHATSAPP_LIMIT),
         Channel::Portal | Channel::Chat | Channel::Social | Channel::Phone => {

@@ -279,10 +279,13 @@ fn compose(sender: &MailSender, mail: &Claimed, message_id: &str) -> Result<Mess
     if let Some(chain) = &mail.references_ids {
         message = message.references(chain.clone());
     }
-    let html = format!(
-        "<!doctype html><html><body><div style=\"font-family:sans-serif;line-height:1.5\">{}</div></body></html>",
-        text_to_html(&mail.body_text)
-    );
+    // Agents' replies (the mail with a timeline entry) are written in markdown, and articles
+    // are inserted into them as markdown; the product's own mail is plain text.
+    let body = match mail.interaction_id {
+        Some(_) => crate::markdown::render_email_html(&mail.body_text),
+        None => format!("<div style=\"font-family:sans-serif;line-height:1.5\">{}</div>", text_to_html(&mail.body_text)),
+    };
+    let html = format!("<!doctype html><html><body>{body}</body></html>");
     message
         .multipart(MultiPart::alternative_plain_html(mail.body_text.clone(), html))
         .map_err(|error| format!("could not build the message: {error}"))
