@@ -635,6 +635,9 @@ pub struct CurrentUser {
     /// The customer profile of a customer login (none until its email is verified).
     pub customer_id: Option<i64>,
     pub email_verified: bool,
+    /// Whether the knowledge base is theirs to write (always, for admins). Shown in the
+    /// navigation; the server checks it again on every write.
+    pub edits_articles: bool,
 }
 
 impl CurrentUser {

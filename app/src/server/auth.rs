@@ -59,15 +59,18 @@ struct UserRow {
     customer_id: Option<i64>,
     session_epoch: i64,
     email_verified_at: Option<DateTime<Utc>>,
+    edits_articles: bool,
 }
 
 impl UserRow {
     fn current_user(self) -> Result<CurrentUser, AppError> {
+        let role = decode_text(&self.role)?;
         Ok(CurrentUser {
             id: self.id,
             display_name: self.display_name,
             email: self.email,
-            role: decode_text(&self.role)?,
+            edits_articles: self.edits_articles || role == Role::Admin,
+            role,
             customer_id: self.customer_id,
             email_verified: self.email_verified_at.is_some(),
         })
@@ -75,7 +78,7 @@ impl UserRow {
 }
 
 const USER_COLUMNS: &str =
-    "id, email, display_name, role, password_hash, customer_id, session_epoch, email_verified_at";
+    "id, email, display_name, role, password_hash, customer_id, session_epoch, email_verified_at, edits_articles";
 
 /// Everything about a request that proves a password, apart from the form itself.
 pub struct AuthContext {

@@ -46,12 +46,17 @@ pub fn TopBar() -> impl IntoView {
                                 None => (true, true),
                                 Some(user) => (user.is_staff(), user.role == Role::Admin),
                             };
+                            // Staff who write articles without being admins reach that one page.
+                            let articles = user.as_ref().is_some_and(|user| user.edits_articles && !admin);
                             view! {
                                 {workspace.then(|| view! {
                                     <A href="/agent" attr:class="areas__link">"Agent workspace"</A>
                                 })}
                                 {admin.then(|| view! {
                                     <A href="/admin" attr:class="areas__link">"Admin"</A>
+                                })}
+                                {articles.then(|| view! {
+                                    <A href="/admin/articles" attr:class="areas__link">"Articles"</A>
                                 })}
                             }
                         })}

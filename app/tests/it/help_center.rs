@@ -70,6 +70,7 @@ async fn revise(db: &Db, slug: &str, title: &str, body: &str) -> Result<Editable
         role: Role::Admin,
         customer_id: None,
         email_verified: true,
+        edits_articles: true,
     };
     let fields = ArticleFields { title: title.into(), body_markdown: body.into(), ..current.fields };
     authoring::save(db, &editor, id, current.version, &fields).await

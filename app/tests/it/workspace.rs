@@ -35,7 +35,7 @@ pub(super) async fn login(db: &Db, name: &str, role: Role, customer_id: Option<i
     .fetch_one(pool)
     .await
     .unwrap());
-    CurrentUser { id, display_name: name.into(), email, role, customer_id, email_verified: true }
+    CurrentUser { id, display_name: name.into(), email, role, customer_id, email_verified: true, edits_articles: false }
 }
 
 pub(super) async fn customer(db: &Db, identifiers: &[Identifier], name: &str) -> i64 {

@@ -75,6 +75,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         role: Role::Admin,
         customer_id: None,
         email_verified: true,
+        edits_articles: true,
     };
     let category_id = with_db!(&db, |pool| sqlx::query_scalar::<_, i64>("select id from categories limit 1")
         .fetch_one(pool)
@@ -93,22 +94,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     println!("article: {} bytes of markdown, {} articles published", body.len(), args.articles + 11);
 
     print_header("rendering for each channel");
-    let web = measure(args.iterations, |_| {
-        let body = &body;
-        async move {
-            black_box(markdown::render_web_html(black_box(body)));
-        }
-    })
-    .await;
-    report("web page (sanitized HTML)", web);
-    let text = measure(args.iterations, |_| {
-        let body = &body;
-        async move {
-            black_box(markdown::plain_text(black_box(body)));
-        }
-    })
-    .await;
-    report("search index text", text);
+    let renderers: [(&str, fn(&str) -> String); 3] = [
+        ("web page (sanitized HTML)", markdown::render_web_html),
+        ("email HTML part (absolute links, inline styles)", |body| {
+            markdown::render_email_html(&markdown::with_absolute_links(body, PUBLIC_URL))
+        }),
+        ("search index text", markdown::plain_text),
+    ];
+    for (label, render) in renderers {
+        let times = measure(args.iterations, |_| {
+            let body = &body;
+            async move {
+                black_box(render(black_box(body)));
+            }
+        })
+        .await;
+        report(label, times);
+    }
     for channel in [Channel::Email, Channel::Portal, Channel::Sms, Channel::Whatsapp] {
         let times = measure(args.iterations, |_| {
             let (db, slug) = (&db, &article.slug);

@@ -120,7 +120,7 @@ async fn demo_agent(db: &Db) -> Result<CurrentUser, Error> {
             .fetch_one(pool)
             .await?
     });
-    Ok(CurrentUser { id, display_name, email, role: Role::Agent, customer_id: None, email_verified: true })
+    Ok(CurrentUser { id, display_name, email, role: Role::Agent, customer_id: None, email_verified: true, edits_articles: false })
 }
 
 /// A ticket with `messages` interactions, alternating customer and agent.
