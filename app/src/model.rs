@@ -178,13 +178,53 @@ text_enum!(
     }
 );
 
-/// A knowledge-base category as the portal lists it.
+/// A knowledge-base category as the portal lists it, with the categories below it. Its
+/// count includes their articles.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Category {
     pub slug: String,
     pub name: String,
     pub description: String,
     pub article_count: i64,
+    pub subcategories: Vec<Category>,
+}
+
+/// A category named in a breadcrumb.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CategoryLink {
+    pub slug: String,
+    pub name: String,
+}
+
+/// A category in the editors' tree, listed depth first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CategoryNode {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    /// 0 for a top-level category.
+    pub depth: usize,
+    /// Articles filed directly under it, in any status.
+    pub article_count: i64,
+    pub has_subcategories: bool,
+}
+
+/// What an editor sets on a category.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CategoryFields {
+    pub name: String,
+    pub description: String,
+    /// `None` for a top-level category.
+    pub parent_id: Option<i64>,
+}
+
+/// Which way a category moves among its siblings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CategoryStep {
+    Up,
+    Down,
 }
 
 /// One line of an article list: enough to choose, not the whole body.
@@ -327,6 +367,8 @@ pub struct HelpCenterHome {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CategoryArticles {
     pub category: Category,
+    /// The categories above it, from the top.
+    pub parents: Vec<CategoryLink>,
     pub articles: Vec<ArticleSummary>,
 }
 

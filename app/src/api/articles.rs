@@ -3,7 +3,7 @@
 use crate::{
     error::AppError,
     model::{
-        ArticleFields, ArticleListItem, ArticleStatus, BrokenLink, Choice, DiffLine, EditableArticle, ImportReport,
+        ArticleFields, ArticleListItem, ArticleStatus, BrokenLink, CategoryFields, CategoryNode, CategoryStep, Choice, DiffLine, EditableArticle, ImportReport,
         RevisionSummary,
     },
 };
@@ -16,7 +16,7 @@ use leptos::{
 #[cfg(feature = "ssr")]
 use crate::{
     model::{CurrentUser, Role},
-    server::{authoring, ctx, kb_files, kb_images},
+    server::{authoring, categories, ctx, kb_files, kb_images},
 };
 
 /// Staff who may write articles: admins, and those an admin allowed.
@@ -55,7 +55,63 @@ pub async fn article_categories() -> Result<Vec<Choice>, AppError> {
     ctx::respond(
         async {
             editor().await?;
-            authoring::categories(&ctx::db()?).await
+            categories::choices(&ctx::db()?).await
+        }
+        .await,
+    )
+}
+
+/// The category tree as editors arrange it.
+#[server(prefix = "/rpc")]
+pub async fn category_tree() -> Result<Vec<CategoryNode>, AppError> {
+    ctx::respond(
+        async {
+            editor().await?;
+            categories::tree(&ctx::db()?).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc")]
+pub async fn create_category(fields: CategoryFields) -> Result<i64, AppError> {
+    ctx::respond(
+        async {
+            let editor = editor().await?;
+            categories::create(&ctx::db()?, &editor, &fields).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc")]
+pub async fn update_category(category_id: i64, fields: CategoryFields) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            let editor = editor().await?;
+            categories::update(&ctx::db()?, &editor, category_id, &fields).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc")]
+pub async fn move_category(category_id: i64, step: CategoryStep) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            editor().await?;
+            categories::step(&ctx::db()?, category_id, step).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc")]
+pub async fn delete_category(category_id: i64) -> Result<(), AppError> {
+    ctx::respond(
+        async {
+            let editor = editor().await?;
+            categories::delete(&ctx::db()?, &editor, category_id).await
         }
         .await,
     )

@@ -12,7 +12,7 @@ use crate::{
     error::AppError,
     markdown::{link_targets, plain_text, render_web_html},
     model::{
-        ArticleFields, ArticleListItem, ArticleStatus, Audience, BrokenLink, Choice, CurrentUser, DiffLine, EditableArticle, RevisionSummary,
+        ArticleFields, ArticleListItem, ArticleStatus, Audience, BrokenLink, CurrentUser, DiffLine, EditableArticle, RevisionSummary,
         Role,
     },
 };
@@ -85,7 +85,7 @@ fn checked(fields: &ArticleFields) -> Result<ArticleFields, AppError> {
 }
 
 /// The address an article gets from its title: lower-case words joined by hyphens.
-fn slug_of(title: &str) -> String {
+pub(crate) fn slug_of(title: &str) -> String {
     let mut slug = String::with_capacity(title.len());
     for c in title.chars().flat_map(char::to_lowercase) {
         if c.is_alphanumeric() {
@@ -425,16 +425,6 @@ pub async fn list(db: &Db, status: Option<ArticleStatus>) -> Result<Vec<ArticleL
             })
         })
         .collect()
-}
-
-/// The categories an article can be filed under, in the help center's order.
-pub async fn categories(db: &Db) -> Result<Vec<Choice>, AppError> {
-    let rows = with_db!(db, |pool| {
-        sqlx::query_as::<_, (i64, String)>("select id, name from categories order by position, name")
-            .fetch_all(pool)
-            .await?
-    });
-    Ok(rows.into_iter().map(|(id, name)| Choice { id, name }).collect())
 }
 
 #[derive(sqlx::FromRow)]

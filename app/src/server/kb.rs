@@ -2,23 +2,18 @@
 //! articles rendered for the web (search has its own module). Every query shows a reader only
 //! the articles of their audience or a wider one: `$1` is the reader's audience rank.
 
-use super::db::{Db, with_db};
+use super::{
+    categories,
+    db::{Db, with_db},
+};
 use crate::{
     error::AppError,
     markdown::{render_web_html, with_absolute_links},
-    model::{Article, ArticleSummary, Audience, Category, Channel, CategoryArticles, HelpCenterHome},
+    model::{Article, ArticleSummary, Audience, CategoryArticles, CategoryLink, Channel, HelpCenterHome},
 };
 use chrono::{DateTime, Utc};
 
 const POPULAR_LIMIT: i64 = 6;
-
-#[derive(sqlx::FromRow)]
-struct CategoryRow {
-    slug: String,
-    name: String,
-    description: String,
-    article_count: i64,
-}
 
 #[derive(sqlx::FromRow)]
 struct SummaryRow {
@@ -38,17 +33,6 @@ struct ArticleRow {
     body_markdown: String,
     body_html: Option<String>,
     updated_at: DateTime<Utc>,
-}
-
-impl From<CategoryRow> for Category {
-    fn from(row: CategoryRow) -> Self {
-        Self {
-            slug: row.slug,
-            name: row.name,
-            description: row.description,
-            article_count: row.article_count,
-        }
-    }
 }
 
 impl From<SummaryRow> for ArticleSummary {
@@ -71,20 +55,6 @@ macro_rules! readable {
     };
 }
 pub(crate) use readable;
-
-const CATEGORIES: &str = concat!("
-    select c.slug, c.name, c.description, count(a.id) as article_count
-    from categories c
-    left join articles a on a.category_id = c.id and ", readable!(), "
-    group by c.id, c.slug, c.name, c.description, c.position
-    order by c.position, c.name");
-
-const CATEGORY: &str = concat!("
-    select c.slug, c.name, c.description, count(a.id) as article_count
-    from categories c
-    left join articles a on a.category_id = c.id and ", readable!(), "
-    where c.slug = $2
-    group by c.id, c.slug, c.name, c.description");
 
 const CATEGORY_ARTICLES: &str = concat!("
     select a.slug, a.title, a.summary, c.name as category, a.updated_at
@@ -109,47 +79,33 @@ const ARTICLE: &str = concat!("
     where a.slug = $2 and ", readable!());
 
 pub async fn help_center_home(db: &Db, reader: Audience) -> Result<HelpCenterHome, AppError> {
-    let (categories, popular) = with_db!(db, |pool| {
-        let categories = sqlx::query_as::<_, CategoryRow>(CATEGORIES)
-            .bind(reader.rank())
-            .fetch_all(pool)
-            .await?;
-        let popular = sqlx::query_as::<_, SummaryRow>(POPULAR)
+    let categories = categories::for_readers(db, reader).await?;
+    let popular = with_db!(db, |pool| {
+        sqlx::query_as::<_, SummaryRow>(POPULAR)
             .bind(reader.rank())
             .bind(POPULAR_LIMIT)
             .fetch_all(pool)
-            .await?;
-        (categories, popular)
+            .await?
     });
-    Ok(HelpCenterHome {
-        categories: categories.into_iter().map(Category::from).collect(),
-        popular: popular.into_iter().map(ArticleSummary::from).collect(),
-    })
+    Ok(HelpCenterHome { categories, popular: popular.into_iter().map(ArticleSummary::from).collect() })
 }
 
-/// One category and its published articles, for the category page.
+/// One category, the categories above it, its subcategories and its own published
+/// articles, for the category page.
 pub async fn category_articles(db: &Db, slug: &str, reader: Audience) -> Result<CategoryArticles, AppError> {
-    if slug.is_empty() || slug.len() > 200 {
-        return Err(AppError::NotFound);
-    }
-    let (category, articles) = with_db!(db, |pool| {
-        let category = sqlx::query_as::<_, CategoryRow>(CATEGORY)
-            .bind(reader.rank())
-            .bind(slug)
-            .fetch_optional(pool)
-            .await?;
-        let articles = sqlx::query_as::<_, SummaryRow>(CATEGORY_ARTICLES)
+    let tree = categories::for_readers(db, reader).await?;
+    let mut path = categories::path_to(&tree, slug).ok_or(AppError::NotFound)?;
+    let category = path.pop().ok_or(AppError::NotFound)?.clone();
+    let parents = path.into_iter().map(|above| CategoryLink { slug: above.slug.clone(), name: above.name.clone() }).collect();
+    let articles = with_db!(db, |pool| {
+        sqlx::query_as::<_, SummaryRow>(CATEGORY_ARTICLES)
             .bind(reader.rank())
             .bind(slug)
             .bind(CATEGORY_PAGE_LIMIT)
             .fetch_all(pool)
-            .await?;
-        (category, articles)
+            .await?
     });
-    Ok(CategoryArticles {
-        category: category.map(Category::from).ok_or(AppError::NotFound)?,
-        articles: articles.into_iter().map(ArticleSummary::from).collect(),
-    })
+    Ok(CategoryArticles { category, parents, articles: articles.into_iter().map(ArticleSummary::from).collect() })
 }
 
 const RELATED: &str = concat!("

@@ -8,6 +8,7 @@ pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod authoring;
+pub mod categories;
 pub mod clock;
 pub mod contact;
 pub mod ctx;

@@ -2,11 +2,13 @@
 //! work in, the macros agents answer with, the knowledge base's articles, and the channels and API keys that bring messages in.
 
 mod articles;
+mod categories;
 mod channels;
 mod macros;
 mod teams;
 
 pub use articles::{ArticleEditorPage, ArticlesAdmin};
+pub use categories::CategoriesAdmin;
 pub use channels::ChannelsAdmin;
 pub use macros::MacrosAdmin;
 pub use teams::TeamsAdmin;
@@ -31,11 +33,12 @@ enum AdminSection {
     Teams,
     Macros,
     Articles,
+    Categories,
     Channels,
 }
 
 impl AdminSection {
-    const ALL: [Self; 5] = [Self::Staff, Self::Teams, Self::Macros, Self::Articles, Self::Channels];
+    const ALL: [Self; 6] = [Self::Staff, Self::Teams, Self::Macros, Self::Articles, Self::Categories, Self::Channels];
 
     fn path(self) -> &'static str {
         match self {
@@ -43,15 +46,16 @@ impl AdminSection {
             Self::Teams => "/admin/teams",
             Self::Macros => "/admin/macros",
             Self::Articles => "/admin/articles",
+            Self::Categories => "/admin/categories",
             Self::Channels => "/admin/channels",
         }
     }
 
-    /// Articles are written by admins and by the staff an admin lets (the server checks
-    /// which); the rest is for admins.
+    /// The knowledge base is written by admins and by the staff an admin lets (the server
+    /// checks again); the rest is for admins.
     fn open_to(self) -> fn(&CurrentUser) -> bool {
         match self {
-            Self::Articles => CurrentUser::is_staff,
+            Self::Articles | Self::Categories => |user| user.edits_articles,
             _ => |user| user.role == Role::Admin,
         }
     }
@@ -62,6 +66,7 @@ impl AdminSection {
             Self::Teams => "Teams",
             Self::Macros => "Macros",
             Self::Articles => "Articles",
+            Self::Categories => "Categories",
             Self::Channels => "Channels & API",
         }
     }

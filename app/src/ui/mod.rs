@@ -95,6 +95,7 @@ lazy_pages! {
     ChannelsAdminRoute => admin::ChannelsAdmin,
     ArticlesAdminRoute => admin::ArticlesAdmin,
     ArticleEditorRoute => admin::ArticleEditorPage,
+    CategoriesAdminRoute => admin::CategoriesAdmin,
 }
 
 #[component]
@@ -155,6 +156,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("admin/channels") view={Lazy::<ChannelsAdminRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("admin/articles") view={Lazy::<ArticlesAdminRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("admin/articles/:id") view={Lazy::<ArticleEditorRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("admin/categories") view={Lazy::<CategoriesAdminRoute>::new()} ssr=SsrMode::Async />
                     </Routes>
                 </ErrorBoundary>
             </main>

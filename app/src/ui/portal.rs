@@ -94,12 +94,25 @@ fn category_card(category: Category) -> impl IntoView {
         n => format!("{n} articles"),
     };
     let href = format!("/categories/{}", category.slug);
+    // Subcategories are links of their own, above the card's whole-card link.
+    let subcategories = (!category.subcategories.is_empty()).then(|| {
+        view! {
+            <ul class="card__links" aria-label=format!("In {}", category.name)>
+                {category
+                    .subcategories
+                    .into_iter()
+                    .map(|below| view! { <li><A href=format!("/categories/{}", below.slug)>{below.name}</A></li> })
+                    .collect_view()}
+            </ul>
+        }
+    });
     view! {
         <li class="card card--link">
             <h3 class="card__title">
                 <A href=href attr:class="card__link">{category.name}</A>
             </h3>
             <p class="card__text">{category.description}</p>
+            {subcategories}
             <p class="card__meta">{count}</p>
         </li>
     }
@@ -318,12 +331,22 @@ pub fn CategoryPage() -> impl IntoView {
                             <nav class="breadcrumb" aria-label="Breadcrumb">
                                 <ol>
                                     <li><A href="/">"Help center"</A></li>
+                                    {page
+                                        .parents
+                                        .into_iter()
+                                        .map(|above| view! { <li><A href=format!("/categories/{}", above.slug)>{above.name}</A></li> })
+                                        .collect_view()}
                                     <li aria-current="page">{page.category.name.clone()}</li>
                                 </ol>
                             </nav>
                             <h1 class="page__title">{page.category.name}</h1>
                             <p class="page__lead">{page.category.description}</p>
-                            {if page.articles.is_empty() {
+                            {(!page.category.subcategories.is_empty()).then(|| view! {
+                                <ul class="card-grid card-grid--compact" aria-label="Subtopics">
+                                    {page.category.subcategories.into_iter().map(category_card).collect_view()}
+                                </ul>
+                            })}
+                            {if page.articles.is_empty() && page.category.article_count == 0 {
                                 view! {
                                     <p class="empty">"No articles in this topic yet. Try the search above."</p>
                                 }

@@ -271,7 +271,7 @@ fn leave_or(options: impl IntoIterator<Item = (String, String)>) -> Vec<(String,
 /// One labelled choice of the editor, bound to the option values (`""` leaves a field as it is).
 #[component]
 pub(super) fn ChoiceField(
-    id: &'static str,
+    #[prop(into)] id: String,
     label: &'static str,
     options: Vec<(String, String)>,
     value: Signal<String>,
@@ -279,7 +279,7 @@ pub(super) fn ChoiceField(
 ) -> impl IntoView {
     view! {
         <div class="field">
-            <label for=id>{label}</label>
+            <label for=id.clone()>{label}</label>
             <select id=id on:change=move |event| set(event_target_value(&event))>
                 {options
                     .into_iter()

@@ -1,0 +1,234 @@
+//! The help center's topics as editors arrange them: a tree of categories, each moved up or
+//! down among its siblings, renamed, put under another parent or deleted once empty.
+
+use super::{AdminFrame, AdminSection, macros::ChoiceField};
+use crate::{
+    api::articles::{CreateCategory, DeleteCategory, MoveCategory, UpdateCategory, category_tree},
+    model::{CategoryFields, CategoryNode, CategoryStep},
+    ui::{
+        forms::{FormError, action_error},
+        status::{ErrorPanel, ListSkeleton},
+    },
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn CategoriesAdmin() -> impl IntoView {
+    view! {
+        <Title text="Categories" />
+        <AdminFrame section=AdminSection::Categories page=|_| view! { <CategoriesPage /> } />
+    }
+}
+
+/// Every change the page can make, so one refetch follows any of them.
+#[derive(Clone, Copy)]
+struct CategoryActions {
+    create: ServerAction<CreateCategory>,
+    update: ServerAction<UpdateCategory>,
+    step: ServerAction<MoveCategory>,
+    delete: ServerAction<DeleteCategory>,
+}
+
+impl CategoryActions {
+    fn version(self) -> usize {
+        self.create.version().get() + self.update.version().get() + self.step.version().get() + self.delete.version().get()
+    }
+
+    /// What went wrong with a change to the tree itself (a move or a delete).
+    fn error(self) -> Signal<Option<String>> {
+        let errors = [action_error(self.step), action_error(self.delete)];
+        Signal::derive(move || errors.iter().find_map(|error| error.get()))
+    }
+}
+
+#[component]
+fn CategoriesPage() -> impl IntoView {
+    let actions = CategoryActions {
+        create: ServerAction::new(),
+        update: ServerAction::new(),
+        step: ServerAction::new(),
+        delete: ServerAction::new(),
+    };
+    let tree = Resource::new(move || actions.version(), |_| category_tree());
+    view! {
+        <p class="page__lead">
+            "Categories are the topics customers browse in the help center, in the order shown here. "
+            "Nest a category under another to make it a subtopic; its address stays the same when it moves."
+        </p>
+        <div class="admin__grid">
+            <section class="card" aria-labelledby="new-category-heading">
+                <h2 id="new-category-heading" class="section__title">"New category"</h2>
+                <Transition fallback=|| view! { <ListSkeleton rows=3 /> }>
+                    {move || Suspend::new(async move {
+                        let nodes = tree.await.unwrap_or_default();
+                        view! {
+                            <CategoryForm
+                                id="new-category"
+                                nodes
+                                editing=None
+                                initial=CategoryFields { name: String::new(), description: String::new(), parent_id: None }
+                                submit_label="Create category"
+                                action=Callback::new(move |fields| {
+                                    actions.create.dispatch(CreateCategory { fields });
+                                })
+                                error=action_error(actions.create)
+                            />
+                        }
+                    })}
+                </Transition>
+            </section>
+            <section class="card" aria-labelledby="categories-heading">
+                <h2 id="categories-heading" class="section__title">"Categories"</h2>
+                <FormError message=actions.error() />
+                <Transition fallback=|| view! { <ListSkeleton rows=6 /> }>
+                    {move || Suspend::new(async move {
+                        match tree.await {
+                            Ok(nodes) if nodes.is_empty() => view! {
+                                <p class="panel__empty">"No categories yet. Create the first topic customers will browse."</p>
+                            }
+                            .into_any(),
+                            Ok(nodes) => view! {
+                                <ul class="category-tree">
+                                    {nodes.iter().map(|node| category_row(node, &nodes, actions)).collect_view()}
+                                </ul>
+                            }
+                            .into_any(),
+                            Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </section>
+        </div>
+    }
+}
+
+fn category_row(node: &CategoryNode, nodes: &[CategoryNode], actions: CategoryActions) -> impl IntoView {
+    let id = node.id;
+    let name = node.name.clone();
+    let held = match (node.article_count, node.has_subcategories) {
+        (0, false) => "Empty".to_owned(),
+        (1, _) => "1 article".to_owned(),
+        (count, _) => format!("{count} articles"),
+    };
+    let step = move |step| {
+        actions.step.dispatch(MoveCategory { category_id: id, step });
+    };
+    let initial = CategoryFields { name: node.name.clone(), description: node.description.clone(), parent_id: node.parent_id };
+    let open = RwSignal::new(false);
+    let nodes = nodes.to_vec();
+    view! {
+        <li class="category-tree__row" style=format!("--depth: {}", node.depth)>
+            <div class="category-tree__main">
+                <a class="admin__name" href=format!("/categories/{}", node.slug)>{node.name.clone()}</a>
+                <p class="admin__email">{held}</p>
+            </div>
+            <div class="category-tree__actions">
+                <button class="button button--quiet" type="button" aria-label=format!("Move {name} up") on:click=move |_| step(CategoryStep::Up)>
+                    "↑"
+                </button>
+                <button class="button button--quiet" type="button" aria-label=format!("Move {name} down") on:click=move |_| step(CategoryStep::Down)>
+                    "↓"
+                </button>
+                <button
+                    class="button button--quiet"
+                    type="button"
+                    aria-label=format!("Edit {name}")
+                    aria-expanded=move || open.get().to_string()
+                    on:click=move |_| open.update(|open| *open = !*open)
+                >
+                    "Edit"
+                </button>
+                <button
+                    class="button button--quiet button--danger"
+                    type="button"
+                    aria-label=format!("Delete {name}")
+                    on:click=move |_| {
+                        actions.delete.dispatch(DeleteCategory { category_id: id });
+                    }
+                >
+                    "Delete"
+                </button>
+            </div>
+            <Show when=move || open.get()>
+                <div class="category-tree__edit">
+                    <CategoryForm
+                        id="category"
+                        nodes=nodes.clone()
+                        editing=Some(id)
+                        initial=initial.clone()
+                        submit_label="Save"
+                        action=Callback::new(move |fields| {
+                            actions.update.dispatch(UpdateCategory { category_id: id, fields });
+                        })
+                        error=action_error(actions.update)
+                    />
+                </div>
+            </Show>
+        </li>
+    }
+}
+
+/// Name, description and parent of a new category or of `editing`. Its parent can be any
+/// category but itself and those below it.
+#[component]
+fn CategoryForm(
+    id: &'static str,
+    nodes: Vec<CategoryNode>,
+    editing: Option<i64>,
+    initial: CategoryFields,
+    submit_label: &'static str,
+    action: Callback<CategoryFields>,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let name = RwSignal::new(initial.name);
+    let description = RwSignal::new(initial.description);
+    let parent = RwSignal::new(initial.parent_id.map(|parent| parent.to_string()).unwrap_or_default());
+    let mut options = vec![(String::new(), "None (a top-level topic)".to_owned())];
+    let mut below: Option<usize> = None;
+    for node in &nodes {
+        // Skip the category being edited and every node deeper than it that follows.
+        match below {
+            Some(depth) if node.depth > depth => continue,
+            _ => below = None,
+        }
+        if Some(node.id) == editing {
+            below = Some(node.depth);
+            continue;
+        }
+        options.push((node.id.to_string(), format!("{}{}", "— ".repeat(node.depth), node.name)));
+    }
+    let key = editing.map_or_else(|| id.to_owned(), |editing| format!("{id}-{editing}"));
+    let (name_id, description_id, parent_id) = (format!("{key}-name"), format!("{key}-description"), format!("{key}-parent"));
+    view! {
+        <form
+            class="form"
+            on:submit=move |event| {
+                event.prevent_default();
+                action.run(CategoryFields {
+                    name: name.get_untracked(),
+                    description: description.get_untracked(),
+                    parent_id: parent.get_untracked().parse().ok(),
+                });
+            }
+        >
+            <div class="field">
+                <label for=name_id.clone()>"Name"</label>
+                <input id=name_id type="text" required maxlength="80" prop:value=name on:input=move |event| name.set(event_target_value(&event)) />
+            </div>
+            <div class="field">
+                <label for=description_id.clone()>"Description"</label>
+                <input
+                    id=description_id
+                    type="text"
+                    maxlength="300"
+                    prop:value=description
+                    on:input=move |event| description.set(event_target_value(&event))
+                />
+            </div>
+            <ChoiceField id=parent_id label="Inside" options value=parent.into() set=move |value| parent.set(value) />
+            <FormError message=error />
+            <button class="button button--primary" type="submit">{submit_label}</button>
+        </form>
+    }
+}
