@@ -174,7 +174,7 @@ macro_rules! check_parent {
 /// The position after the last child of `$parent`.
 macro_rules! next_position {
     ($tx:expr, $parent:expr) => {
-        sqlx::query_scalar::<_, i64>(
+        sqlx::query_scalar::<_, i32>(
             "select coalesce(max(position), 0) + 1 from categories where parent_id = $1 or ($1 is null and parent_id is null)",
         )
         .bind($parent)
@@ -274,7 +274,7 @@ pub async fn step(db: &Db, category_id: i64, step: CategoryStep) -> Result<(), A
         if let Some(to) = to {
             siblings.swap(at, to);
             // Positions renumbered from 1, so equal positions (ordered by name) become distinct.
-            for (position, id) in (1_i64..).zip(&siblings) {
+            for (position, id) in (1_i32..).zip(&siblings) {
                 sqlx::query("update categories set position = $1 where id = $2")
                     .bind(position)
                     .bind(id)

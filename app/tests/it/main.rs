@@ -3,6 +3,7 @@
 
 mod attachments;
 mod authoring;
+mod categories;
 mod data_model;
 mod help_center;
 mod imap;

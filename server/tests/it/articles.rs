@@ -6,7 +6,7 @@ use app::{
     api::{
         admin::AllowArticleEditing,
         agent::{ArticleForReply, ReplyArticles},
-        articles::{ArticleList, CreateArticle, ImportArticles, SaveArticle, SetArticleStatus, UploadArticleImage},
+        articles::{ArticleList, CategoryTree, CreateArticle, CreateCategory, DeleteCategory, MoveCategory, UpdateCategory, ImportArticles, SaveArticle, SetArticleStatus, UploadArticleImage},
         portal::PublishedArticle,
     },
     both_backends,
@@ -192,3 +192,36 @@ async fn get_plain(app: &axum::Router, path: &str) -> (StatusCode, axum::http::H
     let bytes = http_body_util::BodyExt::collect(body).await.unwrap().to_bytes().to_vec();
     (parts.status, parts.headers, bytes)
 }
+
+both_backends!(only_editors_arrange_categories_and_refusals_say_why, |db: Db| async move {
+    let app = app(&db).await;
+    let admin = signed_in(&app, "admin@northwind.test").await;
+    let agent = signed_in(&app, "agent@northwind.test").await;
+    let ana = signed_in(&app, "customer@northwind.test").await;
+    let new = "fields[name]=Appliances&fields[description]=Kettles+and+toasters";
+
+    assert_eq!(call(&app, CategoryTree::PATH, "", None).await.status, StatusCode::UNAUTHORIZED);
+    for (who, session) in [("a customer", &ana), ("an agent without the editor permission", &agent)] {
+        assert_eq!(call(&app, CreateCategory::PATH, new, Some(session)).await.status, StatusCode::FORBIDDEN, "{who}");
+        assert_eq!(call(&app, CategoryTree::PATH, "", Some(session)).await.status, StatusCode::FORBIDDEN, "{who}");
+    }
+    let created = call(&app, CreateCategory::PATH, new, Some(&admin)).await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    let appliances: i64 = serde_json::from_str(&created.body).unwrap();
+    let kettles = call(&app, CreateCategory::PATH, &format!("fields[name]=Kettles&fields[description]=&fields[parent_id]={appliances}"), Some(&admin)).await;
+    assert_eq!(kettles.status, StatusCode::OK, "{}", kettles.body);
+    let kettles: i64 = serde_json::from_str(&kettles.body).unwrap();
+    assert_eq!(scalar(&db, &format!("select parent_id from categories where id = {kettles}")).await, appliances);
+
+    let step = call(&app, MoveCategory::PATH, &format!("category_id={appliances}&step=Up"), Some(&admin)).await;
+    assert_eq!(step.status, StatusCode::OK, "{}", step.body);
+    assert_eq!(call(&app, MoveCategory::PATH, &format!("category_id={appliances}&step=Sideways"), Some(&admin)).await.status, StatusCode::BAD_REQUEST);
+    let looped = call(&app, UpdateCategory::PATH, &format!("category_id={appliances}&fields[name]=Appliances&fields[description]=&fields[parent_id]={kettles}"), Some(&admin)).await;
+    assert_eq!(looped.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", looped.body);
+    let holding = call(&app, DeleteCategory::PATH, &format!("category_id={appliances}"), Some(&admin)).await;
+    assert_eq!(holding.status, StatusCode::CONFLICT, "{}", holding.body);
+    assert!(holding.body.contains("1 subcategory"), "{}", holding.body);
+    assert_eq!(call(&app, DeleteCategory::PATH, &format!("category_id={kettles}"), Some(&agent)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(call(&app, DeleteCategory::PATH, &format!("category_id={kettles}"), Some(&admin)).await.status, StatusCode::OK);
+    assert_eq!(scalar(&db, &format!("select count(*) from categories where id = {kettles}")).await, 0);
+});
