@@ -1,6 +1,6 @@
 //! Types shared by the server and the WASM client: plain serde, no database derives.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// A closed set of values stored as text: the enum, its text form both ways, and the list of
@@ -1044,4 +1044,63 @@ mod tests {
         assert_eq!(counts.shown(InboxView::All).as_deref(), Some("999+"));
         assert_eq!(counts.shown(InboxView::SlaDue), None);
     }
+}
+
+/// What the help center taught the content team over the last `days` days.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ContentInsights {
+    pub days: i64,
+    /// One entry per day of the period, oldest first, days without activity included.
+    pub daily: Vec<DailyActivity>,
+    /// Published articles, most read first.
+    pub articles: Vec<ArticleInsight>,
+    /// What readers searched for and found nothing: articles to write.
+    pub unanswered_searches: Vec<SearchCount>,
+    /// What readers searched for before sending a request: answers that did not help.
+    pub searches_before_requests: Vec<SearchCount>,
+    pub recent_comments: Vec<ArticleComment>,
+}
+
+/// The help center's activity on one day (UTC).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DailyActivity {
+    pub day: NaiveDate,
+    pub reads: i64,
+    pub searches: i64,
+    /// Requests sent from the help center's contact form.
+    pub requests: i64,
+}
+
+/// One article's reception over the period.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct ArticleInsight {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub reads: i64,
+    pub helpful: i64,
+    pub not_helpful: i64,
+    pub comments: i64,
+    /// Requests sent in a visit after reading it.
+    pub requests_after: i64,
+}
+
+/// A search, as typed (lower-cased), and how often it happened.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct SearchCount {
+    pub query: String,
+    pub count: i64,
+}
+
+/// A "was this helpful?" answer that came with words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct ArticleComment {
+    pub slug: String,
+    pub title: String,
+    pub helpful: bool,
+    pub comment: String,
+    pub created_at: DateTime<Utc>,
 }

@@ -3,7 +3,7 @@
 use crate::{
     error::AppError,
     model::{
-        ArticleFields, ArticleListItem, ArticleStatus, BrokenLink, CategoryFields, CategoryNode, CategoryStep, Choice, DiffLine, EditableArticle, ImportReport,
+        ArticleFields, ArticleListItem, ArticleStatus, BrokenLink, CategoryFields, CategoryNode, CategoryStep, Choice, ContentInsights, DiffLine, EditableArticle, ImportReport,
         RevisionSummary,
     },
 };
@@ -16,7 +16,7 @@ use leptos::{
 #[cfg(feature = "ssr")]
 use crate::{
     model::{CurrentUser, Role},
-    server::{authoring, categories, ctx, kb_files, kb_images},
+    server::{authoring, categories, clock, ctx, insights, kb_files, kb_images},
 };
 
 /// Staff who may write articles: admins, and those an admin allowed.
@@ -56,6 +56,18 @@ pub async fn article_categories() -> Result<Vec<Choice>, AppError> {
         async {
             editor().await?;
             categories::choices(&ctx::db()?).await
+        }
+        .await,
+    )
+}
+
+/// What readers did with the knowledge base over the last `days` days.
+#[server(prefix = "/rpc")]
+pub async fn knowledge_base_insights(days: i64) -> Result<ContentInsights, AppError> {
+    ctx::respond(
+        async {
+            editor().await?;
+            insights::content_insights(&ctx::db()?, days, clock::now()).await
         }
         .await,
     )

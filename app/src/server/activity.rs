@@ -38,20 +38,33 @@ pub struct Feedback<'a> {
     pub reader: Audience,
 }
 
-/// Counts a read of a published article and puts it on the reader's timeline.
+/// Counts a read of a published article, dated for the content team's insight, and puts it
+/// on the reader's timeline.
 pub async fn article_read(db: &Db, visit: &Visit, slug: &str, reader: Audience) -> Result<(), AppError> {
+    let now = clock::now();
     let title = with_db!(db, |pool| {
-        sqlx::query_scalar::<_, String>(concat!(
+        let mut tx = pool.begin().await?;
+        let Some((article_id, title)) = sqlx::query_as::<_, (i64, String)>(concat!(
             "update articles set view_count = view_count + 1
              where id = (select a.id from articles a where a.slug = $2 and ", readable!(), ")
-             returning title",
+             returning id, title",
         ))
         .bind(reader.rank())
         .bind(slug)
-        .fetch_optional(pool)
+        .fetch_optional(&mut *tx)
         .await?
-    })
-    .ok_or(AppError::NotFound)?;
+        else {
+            return Err(AppError::NotFound);
+        };
+        sqlx::query("insert into help_center_events (kind, visit_id, article_id, created_at) values ('article_view', $1, $2, $3)")
+            .bind(&visit.id)
+            .bind(article_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        title
+    });
     record(db, visit, InteractionKind::ArticleView, &format!("Read “{title}”")).await
 }
 
@@ -66,6 +79,20 @@ pub async fn searched(db: &Db, visit: &Visit, query: &str, results: usize) -> Re
         1 => "1 article".to_owned(),
         n => format!("{n} articles"),
     };
+    // Counted as one query however it was typed, so the content team sees what people ask.
+    let counted = query.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let now = clock::now();
+    with_db!(db, |pool| {
+        sqlx::query(
+            "insert into help_center_events (kind, visit_id, query, result_count, created_at) values ('search', $1, $2, $3, $4)",
+        )
+        .bind(&visit.id)
+        .bind(&counted)
+        .bind(i32::try_from(results).unwrap_or(i32::MAX))
+        .bind(now)
+        .execute(pool)
+        .await?;
+    });
     let body = format!("Searched the help center for “{query}” ({found})");
     record(db, visit, InteractionKind::Search, &body).await
 }

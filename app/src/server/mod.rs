@@ -16,6 +16,7 @@ pub mod customers;
 pub mod db;
 pub mod events;
 pub mod identity;
+pub mod insights;
 pub mod inbound;
 pub mod kb;
 pub mod kb_files;

@@ -185,6 +185,9 @@ pub async fn erase_due(db: &Db) -> Result<usize, AppError> {
 /// What the customer wrote and what identifies them is replaced; the login can never sign in
 /// again. Ticket rows stay, anonymous, so support statistics still add up.
 const ERASE_STATEMENTS: &[&str] = &[
+    // Their searches' words, found through their visits before those are forgotten below.
+    "update help_center_events set query = '[erased]'
+     where kind = 'search' and visit_id in (select visit_id from interactions where customer_id = $1 and visit_id is not null)",
     "update interactions set body = '[erased at the customer''s request]', visit_id = null
      where customer_id = $1",
     "update tickets set subject = '[erased]' where customer_id = $1",

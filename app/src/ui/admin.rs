@@ -4,11 +4,13 @@
 mod articles;
 mod categories;
 mod channels;
+mod insights;
 mod macros;
 mod teams;
 
 pub use articles::{ArticleEditorPage, ArticlesAdmin};
 pub use categories::CategoriesAdmin;
+pub use insights::InsightsAdmin;
 pub use channels::ChannelsAdmin;
 pub use macros::MacrosAdmin;
 pub use teams::TeamsAdmin;
@@ -34,11 +36,13 @@ enum AdminSection {
     Macros,
     Articles,
     Categories,
+    Insights,
     Channels,
 }
 
 impl AdminSection {
-    const ALL: [Self; 6] = [Self::Staff, Self::Teams, Self::Macros, Self::Articles, Self::Categories, Self::Channels];
+    const ALL: [Self; 7] =
+        [Self::Staff, Self::Teams, Self::Macros, Self::Articles, Self::Categories, Self::Insights, Self::Channels];
 
     fn path(self) -> &'static str {
         match self {
@@ -47,6 +51,7 @@ impl AdminSection {
             Self::Macros => "/admin/macros",
             Self::Articles => "/admin/articles",
             Self::Categories => "/admin/categories",
+            Self::Insights => "/admin/insights",
             Self::Channels => "/admin/channels",
         }
     }
@@ -55,7 +60,7 @@ impl AdminSection {
     /// checks again); the rest is for admins.
     fn open_to(self) -> fn(&CurrentUser) -> bool {
         match self {
-            Self::Articles | Self::Categories => |user| user.edits_articles,
+            Self::Articles | Self::Categories | Self::Insights => |user| user.edits_articles,
             _ => |user| user.role == Role::Admin,
         }
     }
@@ -67,6 +72,7 @@ impl AdminSection {
             Self::Macros => "Macros",
             Self::Articles => "Articles",
             Self::Categories => "Categories",
+            Self::Insights => "Insights",
             Self::Channels => "Channels & API",
         }
     }

@@ -96,6 +96,7 @@ lazy_pages! {
     ArticlesAdminRoute => admin::ArticlesAdmin,
     ArticleEditorRoute => admin::ArticleEditorPage,
     CategoriesAdminRoute => admin::CategoriesAdmin,
+    InsightsAdminRoute => admin::InsightsAdmin,
 }
 
 #[component]
@@ -157,6 +158,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("admin/articles") view={Lazy::<ArticlesAdminRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("admin/articles/:id") view={Lazy::<ArticleEditorRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("admin/categories") view={Lazy::<CategoriesAdminRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("admin/insights") view={Lazy::<InsightsAdminRoute>::new()} ssr=SsrMode::Async />
                     </Routes>
                 </ErrorBoundary>
             </main>

@@ -7,6 +7,7 @@ mod categories;
 mod data_model;
 mod help_center;
 mod imap;
+mod insights;
 mod inbound;
 mod mail;
 mod migrations;

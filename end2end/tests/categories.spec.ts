@@ -1,0 +1,75 @@
+import { expect, test } from "@playwright/test";
+import { signedIn } from "./support";
+
+test("an editor nests and reorders categories, and readers browse the subtopics", async ({ browser }) => {
+  test.setTimeout(90_000);
+  const stamp = Date.now();
+  const appliances = `Appliances ${stamp}`;
+  const kettles = `Kettles ${stamp}`;
+  const admin = await signedIn(browser, "/admin/categories", "admin@northwind.test");
+  const tree = admin.locator(".category-tree");
+  const create = async (name: string, inside?: string) => {
+    await admin.locator("#new-category-name").fill(name);
+    await admin.locator("#new-category-description").fill(`Guides about ${name.toLowerCase()}`);
+    if (inside) await admin.locator("#new-category-parent").selectOption({ label: inside });
+    await admin.getByRole("button", { name: "Create category" }).click();
+    await expect(tree.getByRole("link", { name, exact: true })).toBeVisible();
+  };
+  await create(appliances);
+  await create(kettles, appliances);
+
+  // New categories come last; moving one up puts it before its previous sibling.
+  const topLevel = () => admin.locator(".category-tree__row[style*='--depth: 0'] .admin__name").allTextContents();
+  const before = await topLevel();
+  expect(before[before.length - 1]).toBe(appliances);
+  await admin.getByRole("button", { name: `Move ${appliances} up` }).click();
+  await expect.poll(async () => (await topLevel()).indexOf(appliances)).toBe(before.length - 2);
+
+  // A category that still holds a subtopic is not deleted, and the reason is given.
+  await admin.getByRole("button", { name: `Delete ${appliances}` }).click();
+  await expect(admin.getByRole("alert")).toContainText("still holds 1 subcategory");
+  await expect(tree.getByRole("link", { name: appliances, exact: true })).toBeVisible();
+
+  await admin.getByRole("button", { name: `Edit ${kettles}` }).click();
+  await admin.locator(".category-tree__edit").getByLabel("Name").fill(`${kettles} & jugs`);
+  await admin.locator(".category-tree__edit").getByRole("button", { name: "Save" }).click();
+  await expect(tree.getByRole("link", { name: `${kettles} & jugs`, exact: true })).toBeVisible();
+  for (const { label, width, height } of [
+    { label: "phone", width: 390, height: 844 },
+    { label: "laptop", width: 1280, height: 800 },
+  ]) {
+    await admin.setViewportSize({ width, height });
+    await admin.screenshot({ path: `test-results/screenshots/admin-categories-${label}.png`, fullPage: true });
+  }
+
+  // Readers see the subtopic on its parent's card, and the path back up on its page.
+  const reader = await (await browser.newContext()).newPage();
+  await reader.goto("/");
+  const card = reader.getByRole("listitem").filter({ has: reader.getByRole("heading", { name: appliances }) });
+  await card.getByRole("link", { name: `${kettles} & jugs` }).click();
+  await expect(reader.getByRole("heading", { level: 1, name: `${kettles} & jugs` })).toBeVisible();
+  const breadcrumb = reader.getByRole("navigation", { name: "Breadcrumb" });
+  await breadcrumb.getByRole("link", { name: appliances }).click();
+  await expect(reader.getByRole("heading", { level: 1, name: appliances })).toBeVisible();
+  await expect(reader.getByRole("list", { name: "Subtopics" }).getByRole("link", { name: `${kettles} & jugs` })).toBeVisible();
+  await reader.screenshot({ path: "test-results/screenshots/help-center-category-with-subtopics.png", fullPage: true });
+  await reader.context().close();
+
+  // Staff an admin lets write articles find the knowledge base from the header.
+  const priya = await signedIn(browser, "/agent", "supervisor@northwind.test");
+  const areas = priya.getByRole("navigation", { name: "Areas" });
+  await expect(areas.getByRole("link", { name: "Agent workspace" })).toBeVisible();
+  await expect(areas.getByRole("link", { name: "Articles" })).toHaveCount(0);
+  await admin.goto("/admin");
+  await admin.locator("body[data-hydrated]").waitFor();
+  const row = admin.getByRole("row").filter({ hasText: "supervisor@northwind.test" });
+  await row.getByRole("checkbox", { name: "Writes articles" }).check();
+  await expect(row.getByRole("checkbox", { name: "Writes articles" })).toBeChecked();
+  await priya.reload();
+  await areas.getByRole("link", { name: "Articles" }).click();
+  await expect(priya).toHaveURL(/\/admin\/articles$/);
+  await expect(priya.getByRole("navigation", { name: "Admin areas" }).getByRole("link")).toHaveText(["Articles", "Categories", "Insights"]);
+  await row.getByRole("checkbox", { name: "Writes articles" }).uncheck();
+  await admin.context().close();
+  await priya.context().close();
+});
