@@ -73,3 +73,31 @@ test("an editor nests and reorders categories, and readers browse the subtopics"
   await admin.context().close();
   await priya.context().close();
 });
+
+test("the content team sees reads, votes and the searches that found nothing", async ({ browser }) => {
+  const stamp = Date.now();
+  // A reader searches for something no article answers.
+  const reader = await (await browser.newContext()).newPage();
+  await reader.goto(`/search?q=zanzibar${stamp}`);
+  await reader.locator("body[data-hydrated]").waitFor();
+  await expect(reader.getByText("No articles match your search.")).toBeVisible();
+  await reader.context().close();
+
+  const admin = await signedIn(browser, "/admin/insights?days=7", "admin@northwind.test");
+  await expect(admin.getByRole("link", { name: "Last 7 days" })).toHaveAttribute("aria-current", "page");
+  await expect(admin.getByRole("img", { name: /reads and \d+ searches from/ })).toBeVisible();
+  const gaps = admin.getByRole("region", { name: "Searches that found nothing" });
+  await expect(gaps.getByText(`zanzibar${stamp}`)).toBeVisible();
+  await expect(admin.getByRole("region", { name: "Articles" }).getByRole("row")).not.toHaveCount(1);
+  await admin.getByRole("link", { name: "Last 30 days" }).click();
+  await expect(admin).toHaveURL(/days=30/);
+  await expect(gaps.getByText("warranty extension")).toBeVisible();
+  for (const { label, width, height } of [
+    { label: "phone", width: 390, height: 844 },
+    { label: "laptop", width: 1280, height: 800 },
+  ]) {
+    await admin.setViewportSize({ width, height });
+    await admin.screenshot({ path: `test-results/screenshots/admin-insights-${label}.png`, fullPage: true });
+  }
+  await admin.context().close();
+});

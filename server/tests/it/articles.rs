@@ -6,7 +6,7 @@ use app::{
     api::{
         admin::AllowArticleEditing,
         agent::{ArticleForReply, ReplyArticles},
-        articles::{ArticleList, CategoryTree, CreateArticle, CreateCategory, DeleteCategory, MoveCategory, UpdateCategory, ImportArticles, SaveArticle, SetArticleStatus, UploadArticleImage},
+        articles::{ArticleList, CategoryTree, CreateArticle, CreateCategory, DeleteCategory, KnowledgeBaseInsights, MoveCategory, UpdateCategory, ImportArticles, SaveArticle, SetArticleStatus, UploadArticleImage},
         portal::PublishedArticle,
     },
     both_backends,
@@ -193,7 +193,7 @@ async fn get_plain(app: &axum::Router, path: &str) -> (StatusCode, axum::http::H
     (parts.status, parts.headers, bytes)
 }
 
-both_backends!(only_editors_arrange_categories_and_refusals_say_why, |db: Db| async move {
+both_backends!(only_editors_arrange_categories_and_see_insight_and_refusals_say_why, |db: Db| async move {
     let app = app(&db).await;
     let admin = signed_in(&app, "admin@northwind.test").await;
     let agent = signed_in(&app, "agent@northwind.test").await;
@@ -224,4 +224,13 @@ both_backends!(only_editors_arrange_categories_and_refusals_say_why, |db: Db| as
     assert_eq!(call(&app, DeleteCategory::PATH, &format!("category_id={kettles}"), Some(&agent)).await.status, StatusCode::FORBIDDEN);
     assert_eq!(call(&app, DeleteCategory::PATH, &format!("category_id={kettles}"), Some(&admin)).await.status, StatusCode::OK);
     assert_eq!(scalar(&db, &format!("select count(*) from categories where id = {kettles}")).await, 0);
+
+    assert_eq!(call(&app, KnowledgeBaseInsights::PATH, "days=30", Some(&agent)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(call(&app, KnowledgeBaseInsights::PATH, "days=30", None).await.status, StatusCode::UNAUTHORIZED);
+    let insight = call(&app, KnowledgeBaseInsights::PATH, "days=30", Some(&admin)).await;
+    assert_eq!(insight.status, StatusCode::OK, "{}", insight.body);
+    assert!(insight.body.contains("warranty extension"), "the demo's unanswered searches: {}", insight.body);
+    let odd = call(&app, KnowledgeBaseInsights::PATH, "days=5", Some(&admin)).await;
+    assert_eq!(odd.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", odd.body);
+    assert!(odd.body.contains("7, 30, 90"), "{}", odd.body);
 });

@@ -82,6 +82,7 @@ pub async fn seed(db: &Db, size: SeedSize) -> Result<SeedOutcome, AppError> {
     articles.extend((0..size.extra_articles).map(|n| generated_article(n, &category_ids)));
     let count = articles.len();
     insert_articles(db, articles).await?;
+    insert_help_center_activity(db).await?;
     if size.tickets > 0 || size.extra_articles > 0 {
         refresh_statistics(db).await?;
     }
@@ -204,6 +205,58 @@ async fn insert_articles(db: &Db, articles: Vec<NewArticle>) -> Result<(), AppEr
         )
         .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
+/// What readers searched for in the last four weeks, and how many articles each search found.
+const DEMO_SEARCHES: [(&str, i32); 8] = [
+    ("refund", 3),
+    ("track my order", 2),
+    ("reset password", 1),
+    ("warranty extension", 0),
+    ("invoice vat number", 0),
+    ("change delivery address", 1),
+    ("student discount", 0),
+    ("cancel subscription", 2),
+];
+
+/// Four weeks of reads and searches before today, so the content team's insight has a story
+/// to tell in the demo: the first articles read most, some searches finding nothing.
+async fn insert_help_center_activity(db: &Db) -> Result<(), AppError> {
+    let today = Utc::now().date_naive().and_time(chrono::NaiveTime::MIN).and_utc();
+    with_db!(db, |pool| {
+        let article_ids =
+            sqlx::query_scalar::<_, i64>("select id from articles order by view_count desc, id limit 8").fetch_all(pool).await?;
+        let mut events = Vec::new();
+        for day in 1..=28_i64 {
+            let at = |slot: i64| today - Duration::days(day) + Duration::minutes(7 * 60 + slot * 13);
+            for (rank, article_id) in (0_i64..).zip(&article_ids) {
+                // Fewer reads further down the list, more on weekdays' rhythm.
+                let reads = (8 - rank + (day * 3 + rank * 5) % 4).max(0);
+                events.extend((0..reads).map(|n| ("article_view", Some(*article_id), None, at(rank * 10 + n))));
+            }
+            for (n, (query, found)) in (0_i64..).zip(DEMO_SEARCHES) {
+                if (day + n) % 3 != 0 {
+                    events.extend([("search", None, Some((query, found)), at(n * 7))]);
+                }
+            }
+        }
+        let mut tx = pool.begin().await?;
+        for (batch_no, batch) in events.chunks(500).enumerate() {
+            let mut insert =
+                sqlx::QueryBuilder::new("insert into help_center_events (kind, visit_id, article_id, query, result_count, created_at) ");
+            insert.push_values(batch.iter().enumerate(), |mut row, (i, (kind, article_id, search, at))| {
+                row.push_bind(*kind)
+                    .push_bind(format!("demo-visit-{}", (batch_no * 500 + i) / 3))
+                    .push_bind(*article_id)
+                    .push_bind(search.map(|(query, _)| query))
+                    .push_bind(search.map(|(_, found)| found))
+                    .push_bind(*at);
+            });
+            insert.build().execute(&mut *tx).await?;
+        }
         tx.commit().await?;
     });
     Ok(())
