@@ -44,6 +44,11 @@ test("an admin writes an article with a live preview, publishes it, and readers 
   await admin.getByLabel("Summary").fill("Wrap an order as a gift at checkout.");
   await admin.getByRole("button", { name: "Save", exact: true }).click();
   await expect(admin.getByRole("status").filter({ hasText: "Version 2" })).toContainText("Published");
+  // Any two versions compared: here the first draft with the saved change.
+  await admin.getByLabel("Compare", { exact: true }).selectOption({ label: "Version 1" });
+  await admin.getByLabel("with", { exact: true }).selectOption({ label: "Version 2" });
+  await admin.getByRole("button", { name: "Show changes" }).click();
+  await expect(admin.locator("figure.diff figcaption")).toHaveText("Version 1 → Version 2");
   for (const { label, width, height } of [
     { label: "phone", width: 390, height: 844 },
     { label: "laptop", width: 1280, height: 800 },

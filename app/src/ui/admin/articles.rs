@@ -459,12 +459,20 @@ fn Workflow(article: EditableArticle, status: ServerAction<SetArticleStatus>, sc
     }
 }
 
-/// Every saved version: compare one with the latest, or bring it back as a new version.
+/// Every saved version: compare any two, or one with the latest, or bring one back as a new
+/// version.
 #[component]
 fn History(article: EditableArticle, restore: ServerAction<RestoreRevision>) -> impl IntoView {
     let (id, version) = (article.id, article.version);
     let history = Resource::new(move || version, move |_| article_history(id));
-    let shown = RwSignal::new(None::<(i32, Vec<DiffLine>)>);
+    let shown = RwSignal::new(None::<(String, Vec<DiffLine>)>);
+    let show = move |from: i64, to: i64, title: String| {
+        leptos::task::spawn_local(async move {
+            if let Ok(lines) = compare_revisions(id, from, to).await {
+                shown.set(Some((title, lines)));
+            }
+        });
+    };
     view! {
         <section class="card editor__history" aria-labelledby="history-heading">
             <h2 id="history-heading" class="panel__title">"History"</h2>
@@ -472,19 +480,37 @@ fn History(article: EditableArticle, restore: ServerAction<RestoreRevision>) -> 
                 {move || Suspend::new(async move {
                     let Ok(revisions) = history.await else { return ().into_any() };
                     let latest = revisions.first().map(|revision| revision.id);
+                    let versions: Vec<(String, String)> =
+                        revisions.iter().map(|revision| (revision.id.to_string(), format!("Version {}", revision.version))).collect();
+                    let from = RwSignal::new(versions.get(1).map(|(id, _)| id.clone()).unwrap_or_default());
+                    let to = RwSignal::new(versions.first().map(|(id, _)| id.clone()).unwrap_or_default());
+                    let name_of = {
+                        let versions = versions.clone();
+                        move |id: &str| versions.iter().find(|(option, _)| option == id).map(|(_, name)| name.clone()).unwrap_or_default()
+                    };
+                    let compare_pair = move |_| {
+                        let (from, to) = (from.get_untracked(), to.get_untracked());
+                        if let (Ok(first), Ok(second)) = (from.parse(), to.parse()) {
+                            show(first, second, format!("{} → {}", name_of(&from), name_of(&to)));
+                        }
+                    };
                     view! {
+                        {(versions.len() > 1).then(|| view! {
+                            <div class="history__compare">
+                                <ChoiceField id="compare-from" label="Compare" options=versions.clone() value=from.into() set=move |value| from.set(value) />
+                                <ChoiceField id="compare-to" label="with" options=versions value=to.into() set=move |value| to.set(value) />
+                                <button class="button" type="button" on:click=compare_pair>"Show changes"</button>
+                            </div>
+                        })}
                         <ol class="integration-list">
                             {revisions
                                 .into_iter()
                                 .map(|revision| {
                                     let older = Some(revision.id) != latest;
                                     let compare = move |_| {
-                                        let Some(latest) = latest else { return };
-                                        leptos::task::spawn_local(async move {
-                                            if let Ok(lines) = compare_revisions(id, revision.id, latest).await {
-                                                shown.set(Some((revision.version, lines)));
-                                            }
-                                        });
+                                        if let Some(latest) = latest {
+                                            show(revision.id, latest, format!("Version {} → latest", revision.version));
+                                        }
                                     };
                                     view! {
                                         <li class="integration">
@@ -511,7 +537,7 @@ fn History(article: EditableArticle, restore: ServerAction<RestoreRevision>) -> 
                     .into_any()
                 })}
             </Transition>
-            {move || shown.get().map(|(from, lines)| view! { <Diff lines title=format!("Version {from} → latest") /> })}
+            {move || shown.get().map(|(title, lines)| view! { <Diff lines title /> })}
         </section>
     }
 }
