@@ -71,10 +71,14 @@ pub fn with_absolute_links(markdown: &str, public_url: &str) -> String {
     }
     // A link around an image names its own address after the image's.
     insertions.sort_unstable();
-    let mut absolute = markdown.to_owned();
-    for at in insertions.into_iter().rev() {
-        absolute.insert_str(at, base);
+    let mut absolute = String::with_capacity(markdown.len() + insertions.len() * base.len());
+    let mut copied = 0;
+    for at in insertions {
+        absolute.push_str(&markdown[copied..at]);
+        absolute.push_str(base);
+        copied = at;
     }
+    absolute.push_str(&markdown[copied..]);
     absolute
 }
 

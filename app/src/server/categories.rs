@@ -171,6 +171,17 @@ macro_rules! check_parent {
     };
 }
 
+/// The parent of category `$category`; not found if there is no such category.
+macro_rules! parent_of {
+    ($tx:expr, $category:expr) => {
+        sqlx::query_scalar::<_, Option<i64>>("select parent_id from categories where id = $1")
+            .bind($category)
+            .fetch_optional(&mut *$tx)
+            .await?
+            .ok_or(AppError::NotFound)?
+    };
+}
+
 /// The position after the last child of `$parent`.
 macro_rules! next_position {
     ($tx:expr, $parent:expr) => {
@@ -224,11 +235,7 @@ pub async fn update(db: &Db, editor: &CurrentUser, category_id: i64, fields: &Ca
     let now = clock::now();
     with_db!(db, |pool| {
         let mut tx = pool.begin().await?;
-        let parent = sqlx::query_scalar::<_, Option<i64>>("select parent_id from categories where id = $1")
-            .bind(category_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let parent = parent_of!(tx, category_id);
         if parent != fields.parent_id {
             check_parent!(tx, Some(category_id), fields.parent_id);
             let position = next_position!(tx, fields.parent_id);
@@ -255,11 +262,7 @@ pub async fn update(db: &Db, editor: &CurrentUser, category_id: i64, fields: &Ca
 pub async fn step(db: &Db, category_id: i64, step: CategoryStep) -> Result<(), AppError> {
     with_db!(db, |pool| {
         let mut tx = pool.begin().await?;
-        let parent = sqlx::query_scalar::<_, Option<i64>>("select parent_id from categories where id = $1")
-            .bind(category_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let parent = parent_of!(tx, category_id);
         let mut siblings = sqlx::query_scalar::<_, i64>(
             "select id from categories where parent_id = $1 or ($1 is null and parent_id is null) order by position, name",
         )

@@ -96,9 +96,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     print_header("rendering for each channel");
     let renderers: [(&str, fn(&str) -> String); 3] = [
         ("web page (sanitized HTML)", markdown::render_web_html),
-        ("email HTML part (absolute links, inline styles)", |body| {
-            markdown::render_email_html(&markdown::with_absolute_links(body, PUBLIC_URL))
-        }),
+        // Links are made absolute when the article is inserted (timed with "reply by email").
+        ("email HTML part (inline styles)", markdown::render_email_html),
         ("search index text", markdown::plain_text),
     ];
     for (label, render) in renderers {
