@@ -232,9 +232,11 @@ async fn insert_help_center_activity(db: &Db) -> Result<(), AppError> {
         let mut events = Vec::new();
         for day in 1..=28_i64 {
             let at = |slot: i64| today - Duration::days(day) + Duration::minutes(7 * 60 + slot * 13);
+            // Quieter at weekends, and a little different every day.
+            let rhythm = [4, 5, 5, 4, 3, 1, 1][(day % 7) as usize] + (day * 7) % 3;
             for (rank, article_id) in (0_i64..).zip(&article_ids) {
-                // Fewer reads further down the list, more on weekdays' rhythm.
-                let reads = (8 - rank + (day * 3 + rank * 5) % 4).max(0);
+                // Fewer reads further down the list.
+                let reads = ((8 - rank) * rhythm / 4 + (day * 3 + rank * 5) % 3).max(0);
                 events.extend((0..reads).map(|n| ("article_view", Some(*article_id), None, at(rank * 10 + n))));
             }
             for (n, (query, found)) in (0_i64..).zip(DEMO_SEARCHES) {
