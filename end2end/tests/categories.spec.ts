@@ -19,7 +19,7 @@ test("an editor nests and reorders categories, and readers browse the subtopics"
   await create(kettles, appliances);
 
   // New categories come last; moving one up puts it before its previous sibling.
-  const topLevel = () => admin.locator(".category-tree__row[style*='--depth: 0'] .admin__name").allTextContents();
+  const topLevel = () => admin.locator(".category-tree__row--depth-0 .admin__name").allTextContents();
   const before = await topLevel();
   expect(before[before.length - 1]).toBe(appliances);
   await admin.getByRole("button", { name: `Move ${appliances} up` }).click();
@@ -56,20 +56,33 @@ test("an editor nests and reorders categories, and readers browse the subtopics"
   await reader.context().close();
 
   // Staff an admin lets write articles find the knowledge base from the header.
+  await admin.goto("/admin");
+  await admin.locator("body[data-hydrated]").waitFor();
+  const writes = () =>
+    admin.getByRole("row").filter({ hasText: "supervisor@northwind.test" }).getByRole("checkbox", { name: "Writes articles" });
+  // Set, then confirmed by the server's own page: the list reloads after each change.
+  const allow = async (allowed: boolean) => {
+    if ((await writes().isChecked()) !== allowed) await writes().click();
+    await expect(async () => {
+      await admin.reload();
+      await admin.locator("body[data-hydrated]").waitFor();
+      expect(await writes().isChecked()).toBe(allowed);
+    }).toPass({ timeout: 15_000 });
+  };
+  await allow(false);
   const priya = await signedIn(browser, "/agent", "supervisor@northwind.test");
   const areas = priya.getByRole("navigation", { name: "Areas" });
   await expect(areas.getByRole("link", { name: "Agent workspace" })).toBeVisible();
   await expect(areas.getByRole("link", { name: "Articles" })).toHaveCount(0);
-  await admin.goto("/admin");
-  await admin.locator("body[data-hydrated]").waitFor();
-  const row = admin.getByRole("row").filter({ hasText: "supervisor@northwind.test" });
-  await row.getByRole("checkbox", { name: "Writes articles" }).check();
-  await expect(row.getByRole("checkbox", { name: "Writes articles" })).toBeChecked();
+  await allow(true);
   await priya.reload();
   await areas.getByRole("link", { name: "Articles" }).click();
   await expect(priya).toHaveURL(/\/admin\/articles$/);
-  await expect(priya.getByRole("navigation", { name: "Admin areas" }).getByRole("link")).toHaveText(["Articles", "Categories", "Insights"]);
-  await row.getByRole("checkbox", { name: "Writes articles" }).uncheck();
+  await priya.locator("body[data-hydrated]").waitFor();
+  await expect(priya.getByRole("navigation", { name: "Admin areas" }).getByRole("link")).toHaveText(["Articles", "Categories", "Insights"], {
+    timeout: 20_000,
+  });
+  await allow(false);
   await admin.context().close();
   await priya.context().close();
 });

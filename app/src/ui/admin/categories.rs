@@ -6,7 +6,7 @@ use crate::{
     api::articles::{CreateCategory, DeleteCategory, MoveCategory, UpdateCategory, category_tree},
     model::{CategoryFields, CategoryNode, CategoryStep},
     ui::{
-        forms::{FormError, action_error},
+        forms::{FormError, action_error, on_each_result},
         status::{ErrorPanel, ListSkeleton},
     },
 };
@@ -51,6 +51,14 @@ fn CategoriesPage() -> impl IntoView {
         delete: ServerAction::new(),
     };
     let tree = Resource::new(move || actions.version(), |_| category_tree());
+    // Which category's form is open: kept here, so it stays open while the tree reloads after
+    // any change, and closed once its save succeeds.
+    let editing = RwSignal::new(None::<i64>);
+    on_each_result(actions.update, move |result| {
+        if result.is_ok() {
+            editing.set(None);
+        }
+    });
     view! {
         <p class="page__lead">
             "Categories are the topics customers browse in the help center, in the order shown here. "
@@ -90,7 +98,7 @@ fn CategoriesPage() -> impl IntoView {
                             .into_any(),
                             Ok(nodes) => view! {
                                 <ul class="category-tree">
-                                    {nodes.iter().map(|node| category_row(node, &nodes, actions)).collect_view()}
+                                    {nodes.iter().map(|node| category_row(node, &nodes, actions, editing)).collect_view()}
                                 </ul>
                             }
                             .into_any(),
@@ -103,7 +111,7 @@ fn CategoriesPage() -> impl IntoView {
     }
 }
 
-fn category_row(node: &CategoryNode, nodes: &[CategoryNode], actions: CategoryActions) -> impl IntoView {
+fn category_row(node: &CategoryNode, nodes: &[CategoryNode], actions: CategoryActions, editing: RwSignal<Option<i64>>) -> impl IntoView {
     let id = node.id;
     let name = node.name.clone();
     let held = match (node.article_count, node.has_subcategories) {
@@ -116,7 +124,7 @@ fn category_row(node: &CategoryNode, nodes: &[CategoryNode], actions: CategoryAc
         actions.step.dispatch(MoveCategory { category_id: id, step });
     };
     let initial = CategoryFields { name: node.name.clone(), description: node.description.clone(), parent_id: node.parent_id };
-    let open = RwSignal::new(false);
+    let open = move || editing.get() == Some(id);
     let nodes = nodes.to_vec();
     view! {
         // Indented by a class: the page's content security policy allows no inline styles.
@@ -136,8 +144,8 @@ fn category_row(node: &CategoryNode, nodes: &[CategoryNode], actions: CategoryAc
                     class="button button--quiet"
                     type="button"
                     aria-label=format!("Edit {name}")
-                    aria-expanded=move || open.get().to_string()
-                    on:click=move |_| open.update(|open| *open = !*open)
+                    aria-expanded=move || open().to_string()
+                    on:click=move |_| editing.update(|editing| *editing = if *editing == Some(id) { None } else { Some(id) })
                 >
                     "Edit"
                 </button>
@@ -152,7 +160,7 @@ fn category_row(node: &CategoryNode, nodes: &[CategoryNode], actions: CategoryAc
                     "Delete"
                 </button>
             </div>
-            <Show when=move || open.get()>
+            <Show when=open>
                 <div class="category-tree__edit">
                     <CategoryForm
                         id="category"
