@@ -1046,6 +1046,9 @@ mod tests {
     }
 }
 
+/// The periods, in days, the content team's insight covers.
+pub const INSIGHT_PERIODS: [i64; 3] = [7, 30, 90];
+
 /// What the help center taught the content team over the last `days` days.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ContentInsights {

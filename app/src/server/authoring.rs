@@ -101,6 +101,15 @@ pub(crate) fn slug_of(title: &str) -> String {
     }
 }
 
+/// `base`, or the first address after it that `taken` does not hold ("reset-password-2").
+/// `taken`: the addresses in use that are `base` or start with `base-`.
+pub(crate) fn first_free_slug(base: &str, taken: &[String]) -> String {
+    (1..)
+        .map(|n| if n == 1 { base.to_owned() } else { format!("{base}-{n}") })
+        .find(|candidate| !taken.contains(candidate))
+        .unwrap_or_else(|| base.to_owned())
+}
+
 /// Writes the article's row fields shared by create and save; `$tx`, the article id, the
 /// checked fields. Replaces the tags and records the revision the save made.
 macro_rules! write_tags_and_revision {
@@ -171,11 +180,7 @@ async fn insert(db: &Db, author: &CurrentUser, fields: &ArticleFields, slug: Opt
         if slug.is_some() && taken.contains(&base) {
             return Err(AppError::Conflict(format!("An article already has the address {base}.")));
         }
-        // The title's slug, or the first free one after it ("reset-password-2").
-        let slug = (1..)
-            .map(|n| if n == 1 { base.clone() } else { format!("{base}-{n}") })
-            .find(|candidate| !taken.contains(candidate))
-            .unwrap_or_else(|| base.clone());
+        let slug = first_free_slug(&base, &taken);
         let id = sqlx::query_scalar::<_, i64>(
             "insert into articles (category_id, slug, title, summary, body_markdown, body_text, body_html, status,
                                    audience, version, created_at, updated_at)

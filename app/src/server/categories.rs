@@ -5,7 +5,7 @@
 
 use super::{
     audit::audit,
-    authoring::slug_of,
+    authoring::{first_free_slug, slug_of},
     clock,
     db::{Db, with_db},
     kb::readable,
@@ -207,10 +207,7 @@ pub async fn create(db: &Db, editor: &CurrentUser, fields: &CategoryFields) -> R
             .bind(format!("{base}-%"))
             .fetch_all(&mut *tx)
             .await?;
-        let slug = (1..)
-            .map(|n| if n == 1 { base.clone() } else { format!("{base}-{n}") })
-            .find(|candidate| !taken.contains(candidate))
-            .unwrap_or_else(|| base.clone());
+        let slug = first_free_slug(&base, &taken);
         let position = next_position!(tx, fields.parent_id);
         let id = sqlx::query_scalar::<_, i64>(
             "insert into categories (slug, name, description, parent_id, position) values ($1, $2, $3, $4, $5) returning id",

@@ -7,13 +7,11 @@
 use super::db::{Db, with_db};
 use crate::{
     error::AppError,
-    model::{ArticleComment, ArticleInsight, ContentInsights, DailyActivity, SearchCount},
+    model::{ArticleComment, ArticleInsight, ContentInsights, DailyActivity, INSIGHT_PERIODS, SearchCount},
 };
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use std::collections::HashMap;
 
-/// The periods the content team can look at, in days.
-pub const PERIODS: [i64; 3] = [7, 30, 90];
 const ARTICLES_SHOWN: i64 = 50;
 const SEARCHES_SHOWN: i64 = 15;
 const COMMENTS_SHOWN: i64 = 10;
@@ -67,7 +65,7 @@ const COMMENTS: &str = "
 
 /// The last `days` days up to `now`, whole days in UTC.
 pub async fn content_insights(db: &Db, days: i64, now: DateTime<Utc>) -> Result<ContentInsights, AppError> {
-    if !PERIODS.contains(&days) {
+    if !INSIGHT_PERIODS.contains(&days) {
         return Err(AppError::invalid(format!("Choose a period of {} days.", period_list())));
     }
     let first_day = now.date_naive() - Duration::days(days - 1);
@@ -93,7 +91,7 @@ pub async fn content_insights(db: &Db, days: i64, now: DateTime<Utc>) -> Result<
 }
 
 fn period_list() -> String {
-    PERIODS.map(|days| days.to_string()).join(", ")
+    INSIGHT_PERIODS.map(|days| days.to_string()).join(", ")
 }
 
 /// Counts of each kind of event per day, every day of the period present.

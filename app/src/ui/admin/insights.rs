@@ -4,7 +4,7 @@
 use super::{AdminFrame, AdminSection};
 use crate::{
     api::articles::knowledge_base_insights,
-    model::{ArticleComment, ArticleInsight, ContentInsights, DailyActivity, SearchCount},
+    model::{ArticleComment, ArticleInsight, ContentInsights, DailyActivity, INSIGHT_PERIODS, SearchCount},
     ui::{
         format::short_datetime,
         status::{ErrorPanel, ListSkeleton},
@@ -14,8 +14,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-/// The periods offered, in days; the first is the default.
-const PERIODS: [i64; 3] = [30, 7, 90];
+/// The period shown first, in days.
+const DEFAULT_PERIOD: i64 = 30;
 
 #[component]
 pub fn InsightsAdmin() -> impl IntoView {
@@ -28,17 +28,15 @@ pub fn InsightsAdmin() -> impl IntoView {
 #[component]
 fn InsightsPage() -> impl IntoView {
     let query = use_query_map();
-    let days = move || query.read().get("days").and_then(|days| days.parse().ok()).filter(|days| PERIODS.contains(days)).unwrap_or(PERIODS[0]);
+    let days = move || query.read().get("days").and_then(|days| days.parse().ok()).filter(|days| INSIGHT_PERIODS.contains(days)).unwrap_or(DEFAULT_PERIOD);
     let insights = Resource::new(days, knowledge_base_insights);
-    let mut periods = PERIODS;
-    periods.sort_unstable();
     view! {
         <p class="page__lead">
             "How customers use the help center: what they read and how they rate it, which articles still end "
             "in a request, and what they search for without finding an answer."
         </p>
         <nav class="admin__nav admin__nav--sub" aria-label="Period">
-            {periods
+            {INSIGHT_PERIODS
                 .into_iter()
                 .map(|period| view! {
                     <a href=format!("/admin/insights?days={period}") aria-current=move || (days() == period).then_some("page")>
