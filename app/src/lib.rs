@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod error;
+#[cfg(feature = "ssr")]
 pub mod markdown;
 pub mod model;
 pub mod template;

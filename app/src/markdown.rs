@@ -1,11 +1,12 @@
-//! Articles' markdown turned into what readers see: sanitized HTML for the web and for email,
-//! and plain text. Shared by the server (which stores the web HTML with every save) and the
-//! editor's live preview in the browser, so the preview is exactly what gets published.
+//! Articles' and agents' markdown turned into what readers see: sanitized HTML for the web and
+//! for email, and plain text. Server-side only: the web HTML is stored with every save, agents'
+//! messages are rendered as they are read, and the editor's preview asks the server, so the
+//! browser's code carries no markdown parser and its tables.
 //!
 //! Sanitizing happens on the parsed events rather than on the HTML afterwards: the renderer
 //! escapes all text itself, so what can carry script is only raw HTML and link or image
-//! addresses, and both are dealt with before anything is written. That keeps an HTML
-//! sanitizer (and its large tables) out of the browser's code, and rendering fast.
+//! addresses, and both are dealt with before anything is written. That needs no HTML
+//! sanitizer, and keeps rendering fast.
 
 use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, Event, LinkType, Parser, Tag, TagEnd, html};
 
@@ -26,6 +27,16 @@ const IMAGE_SCHEMES: [&str; 2] = ["http", "https"];
 pub fn render_web_html(markdown: &str) -> String {
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut html, safe_events(markdown));
+    // The renderer aligns a table column with an inline style, which the pages' content
+    // security policy refuses; the stylesheet aligns by class. Text escapes `<`, so only the
+    // renderer's own cells can match.
+    if html.contains(" style=\"text-align: ") {
+        for cell in ["th", "td"] {
+            for (alignment, class) in [("left", ""), ("center", " class=\"align-center\""), ("right", " class=\"align-right\"")] {
+                html = html.replace(&format!("<{cell} style=\"text-align: {alignment}\">"), &format!("<{cell}{class}>"));
+            }
+        }
+    }
     html
 }
 
@@ -261,6 +272,14 @@ mod tests {
         let html = render_web_html("> [!WARNING]\n> Back up first.\n\n<p class=\"evil\" onclick=\"x()\">Hi</p>");
         assert!(html.contains("<blockquote class=\"markdown-alert-warning\">"), "{html}");
         assert!(!html.contains("<p class") && !html.contains("<p onclick"), "{html}");
+    }
+
+    #[test]
+    fn table_columns_are_aligned_by_class_not_inline_style() {
+        let html = render_web_html("| Item | Qty | Price |\n|:--|:-:|--:|\n| Lid | 2 | 4 |\n\nWrite <td style=\"text-align: right\"> in `style=\"text-align: right\"`");
+        assert!(html.contains("<th>Item</th><th class=\"align-center\">Qty</th><th class=\"align-right\">Price</th>"), "{html}");
+        assert!(html.contains("<td>Lid</td><td class=\"align-center\">2</td><td class=\"align-right\">4</td>"), "{html}");
+        assert!(html.contains("Write &lt;td style=\"text-align: right\"&gt; in <code>style=\"text-align: right\"</code>"), "{html}");
     }
 
     #[test]

@@ -463,6 +463,10 @@ pub struct Interaction {
     pub kind: InteractionKind,
     pub channel: Channel,
     pub body: String,
+    /// The body as sanitized web HTML, for what agents write in markdown (replies and notes);
+    /// `None` where the body is shown as written.
+    #[serde(default)]
+    pub body_html: Option<String>,
     pub author_id: Option<i64>,
     /// The author's display name, when a login wrote it.
     #[serde(default)]

@@ -38,6 +38,19 @@ pub async fn article_list(status: Option<ArticleStatus>) -> Result<Vec<ArticleLi
     )
 }
 
+/// The editor's preview of an article body. Rendered on the server, so the browser needs no
+/// markdown parser (its tables would weigh on every page's download).
+#[server(prefix = "/rpc")]
+pub async fn preview_article_body(body_markdown: String) -> Result<String, AppError> {
+    ctx::respond(
+        async {
+            editor().await?;
+            authoring::preview(&body_markdown)
+        }
+        .await,
+    )
+}
+
 /// Links between articles that readers cannot follow.
 #[server(prefix = "/rpc")]
 pub async fn broken_article_links() -> Result<Vec<BrokenLink>, AppError> {

@@ -44,6 +44,20 @@ pub async fn require_editor(db: &Db, user: &CurrentUser) -> Result<(), AppError>
     }
 }
 
+/// The body as readers will see it, for the editor's preview: rendered by the code that
+/// renders it on save, so the preview is exactly what gets published.
+pub fn preview(body_markdown: &str) -> Result<String, AppError> {
+    check_body_size(body_markdown)?;
+    Ok(render_web_html(body_markdown))
+}
+
+fn check_body_size(body_markdown: &str) -> Result<(), AppError> {
+    match body_markdown.len() > MAX_BODY_BYTES {
+        true => Err(AppError::invalid("An article body is at most 200 KB; split it into several articles.")),
+        false => Ok(()),
+    }
+}
+
 /// The fields, trimmed and checked; tags lower-cased, unique, in the order given.
 fn checked(fields: &ArticleFields) -> Result<ArticleFields, AppError> {
     let title = fields.title.trim();
@@ -59,9 +73,7 @@ fn checked(fields: &ArticleFields) -> Result<ArticleFields, AppError> {
     if fields.body_markdown.trim().is_empty() {
         return Err(AppError::invalid("An article needs a body."));
     }
-    if fields.body_markdown.len() > MAX_BODY_BYTES {
-        return Err(AppError::invalid("An article body is at most 200 KB; split it into several articles."));
-    }
+    check_body_size(&fields.body_markdown)?;
     let mut tags: Vec<String> = Vec::new();
     for tag in fields.tags.iter().map(|tag| tag.trim().to_lowercase()).filter(|tag| !tag.is_empty()) {
         if tag.chars().count() > 40 || tag.chars().any(|c| c.is_control() || c == ',') {

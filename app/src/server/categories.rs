@@ -149,10 +149,11 @@ fn checked(fields: &CategoryFields) -> Result<CategoryFields, AppError> {
 }
 
 /// Refuses a parent that does not exist, is the category itself or lies below it, or would
-/// put the category deeper than [`MAX_DEPTH`]. `$category` is `None` for a new category.
+/// put the category, or the deepest of the `$levels_below` levels under it, deeper than
+/// [`MAX_DEPTH`]. `$category` is `None` for a new category.
 macro_rules! check_parent {
-    ($tx:expr, $category:expr, $parent:expr) => {
-        let mut depth = 1;
+    ($tx:expr, $category:expr, $parent:expr, $levels_below:expr) => {
+        let mut depth = 1 + $levels_below;
         let mut above = $parent;
         while let Some(ancestor) = above {
             if Some(ancestor) == $category {
@@ -168,6 +169,23 @@ macro_rules! check_parent {
                 .ok_or_else(|| AppError::invalid("Choose a parent category that exists."))?;
             depth += 1;
         }
+    };
+}
+
+/// How many levels of subcategories lie under category `$category`: 0 for one without any.
+macro_rules! levels_below {
+    ($tx:expr, $category:expr) => {
+        sqlx::query_scalar::<_, i32>(
+            "with recursive below (id, level) as (
+                 select id, 1 from categories where parent_id = $1
+                 union all
+                 select c.id, b.level + 1 from categories c join below b on c.parent_id = b.id
+             )
+             select coalesce(max(level), 0) from below",
+        )
+        .bind($category)
+        .fetch_one(&mut *$tx)
+        .await? as usize
     };
 }
 
@@ -201,7 +219,7 @@ pub async fn create(db: &Db, editor: &CurrentUser, fields: &CategoryFields) -> R
     let now = clock::now();
     Ok(with_db!(db, |pool| {
         let mut tx = pool.begin().await?;
-        check_parent!(tx, None::<i64>, fields.parent_id);
+        check_parent!(tx, None::<i64>, fields.parent_id, 0);
         let taken = sqlx::query_scalar::<_, String>("select slug from categories where slug = $1 or slug like $2")
             .bind(&base)
             .bind(format!("{base}-%"))
@@ -234,7 +252,7 @@ pub async fn update(db: &Db, editor: &CurrentUser, category_id: i64, fields: &Ca
         let mut tx = pool.begin().await?;
         let parent = parent_of!(tx, category_id);
         if parent != fields.parent_id {
-            check_parent!(tx, Some(category_id), fields.parent_id);
+            check_parent!(tx, Some(category_id), fields.parent_id, levels_below!(tx, category_id));
             let position = next_position!(tx, fields.parent_id);
             sqlx::query("update categories set parent_id = $1, position = $2 where id = $3")
                 .bind(fields.parent_id)

@@ -637,12 +637,17 @@ struct InteractionRow {
 
 impl InteractionRow {
     fn into_interaction(self) -> Result<Interaction, AppError> {
+        let kind = decode_text(&self.kind)?;
+        // Agents write replies and notes in markdown (the reply box, canned responses, articles
+        // inserted as markdown); customers' and automatic messages are shown as written.
+        let from_agent = self.author_id.is_some() && matches!(kind, InteractionKind::MessageOut | InteractionKind::Note);
         Ok(Interaction {
             id: self.id,
             customer_id: self.customer_id,
             ticket_id: self.ticket_id,
-            kind: decode_text(&self.kind)?,
+            kind,
             channel: decode_text(&self.channel)?,
+            body_html: from_agent.then(|| crate::markdown::render_web_html(&self.body)),
             body: self.body,
             author_id: self.author_id,
             author_name: self.author_name,

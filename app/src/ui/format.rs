@@ -27,6 +27,15 @@ pub fn short_datetime(at: DateTime<Utc>) -> String {
     )
 }
 
+/// A timeline entry's text with `class`: what an agent wrote in markdown as its rendered HTML
+/// (sanitized by the server), anything else as it was written.
+pub fn message_body(body: String, body_html: Option<String>, class: &'static str) -> AnyView {
+    match body_html {
+        Some(html) => view! { <div class=format!("{class} prose prose--compact") inner_html=html></div> }.into_any(),
+        None => view! { <p class=class>{body}</p> }.into_any(),
+    }
+}
+
 /// How long ago, as the inbox shows waiting time: "just now", "12 min ago", "3 h ago", "2 d ago".
 pub fn ago(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let minutes = (now - at).num_minutes();

@@ -3,7 +3,7 @@
 
 use super::{
     account::Protected,
-    format::{long_date, short_datetime},
+    format::{long_date, message_body, short_datetime},
     requests::is_customer,
     status::{ErrorPanel, ListSkeleton},
 };
@@ -184,7 +184,7 @@ fn entry(entry: Interaction) -> impl IntoView {
                         " · " <A href=format!("/requests/{id}")>{format!("Request #{id}")}</A>
                     })}
                 </p>
-                <p class="history-entry__body">{entry.body}</p>
+                {message_body(entry.body, entry.body_html, "history-entry__body")}
             </div>
         </li>
     }

@@ -109,6 +109,13 @@ both_backends!(loops_depth_and_categories_that_still_hold_something_are_refused,
     let lids = categories::create(&db, &edith, &named("Lids", Some(parts))).await.unwrap();
     let too_deep = categories::create(&db, &edith, &named("Lid seals", Some(lids))).await;
     assert!(matches!(&too_deep, Err(AppError::Invalid(message)) if message.contains("4 levels")), "{too_deep:?}");
+    // Four levels already hang from Appliances: under anything, they would be five.
+    let other = categories::create(&db, &edith, &named("Outdoor", None)).await.unwrap();
+    let moved = categories::update(&db, &edith, appliances, &named("Appliances", Some(other))).await;
+    assert!(matches!(&moved, Err(AppError::Invalid(message)) if message.contains("4 levels")), "{moved:?}");
+    categories::update(&db, &edith, lids, &named("Lids", Some(other))).await.unwrap();
+    categories::update(&db, &edith, lids, &named("Lids", Some(parts))).await.unwrap();
+    categories::delete(&db, &edith, other).await.unwrap();
     for bad in [named("  ", None), named(&"x".repeat(81), None), named("Orphans", Some(999_999))] {
         let refused = categories::create(&db, &edith, &bad).await;
         assert!(matches!(refused, Err(AppError::Invalid(_))), "{refused:?}");

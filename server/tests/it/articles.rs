@@ -6,7 +6,7 @@ use app::{
     api::{
         admin::AllowArticleEditing,
         agent::{ArticleForReply, ReplyArticles},
-        articles::{ArticleList, CategoryTree, CreateArticle, CreateCategory, DeleteCategory, KnowledgeBaseInsights, MoveCategory, UpdateCategory, ImportArticles, SaveArticle, SetArticleStatus, UploadArticleImage},
+        articles::{ArticleList, CategoryTree, PreviewArticleBody, CreateArticle, CreateCategory, DeleteCategory, KnowledgeBaseInsights, MoveCategory, UpdateCategory, ImportArticles, SaveArticle, SetArticleStatus, UploadArticleImage},
         portal::PublishedArticle,
     },
     both_backends,
@@ -57,6 +57,18 @@ both_backends!(only_editors_write_articles_and_a_stale_save_answers_conflict, |d
     for body in [&stale.body, &unknown.body, &audience.body] {
         assert!(!body.to_lowercase().contains("select "), "no SQL in answers: {body}");
     }
+
+    // The editor's preview is the server's rendering, for editors only, with the save's limit.
+    let markdown = "body_markdown=%23%23+Steps%0A%0A**Ring**+<script>x</script>";
+    assert_eq!(call(&app, PreviewArticleBody::PATH, markdown, Some(&agent)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(call(&app, PreviewArticleBody::PATH, markdown, None).await.status, StatusCode::UNAUTHORIZED);
+    let preview = call(&app, PreviewArticleBody::PATH, markdown, Some(&admin)).await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    let html: String = serde_json::from_str(&preview.body).unwrap();
+    assert_eq!(html, "<h2>Steps</h2>\n<p><strong>Ring</strong> &lt;script&gt;x&lt;/script&gt;</p>\n");
+    let huge = call(&app, PreviewArticleBody::PATH, &format!("body_markdown={}", "a".repeat(200_001)), Some(&admin)).await;
+    assert_eq!(huge.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", huge.body);
+    assert!(huge.body.contains("200 KB"), "{}", huge.body);
 });
 
 both_backends!(agents_insert_articles_in_the_form_of_the_reply_channel_and_short_links_lead_to_them, |db: Db| async move {

@@ -5,10 +5,10 @@ use super::{AdminFrame, AdminSection, macros::ChoiceField};
 use crate::{
     api::articles::{
         CreateArticle, RestoreRevision, SaveArticle, ScheduleArticle, SetArticleStatus, article_categories, article_history,
-        article_list, broken_article_links, compare_revisions, edit_article, import_articles, upload_article_image,
+        article_list, broken_article_links, compare_revisions, edit_article, import_articles, preview_article_body,
+        upload_article_image,
     },
     error::AppError,
-    markdown,
     model::{ArticleFields, ArticleListItem, ArticleStatus, Audience, Choice, DiffLine, EditableArticle, ImportReport},
     ui::{
         format::short_datetime,
@@ -23,6 +23,10 @@ use leptos_router::{
     NavigateOptions,
     hooks::{use_navigate, use_params_map, use_query_map},
 };
+use std::time::Duration;
+
+/// How long typing pauses before the preview follows it.
+const PREVIEW_AFTER: Duration = Duration::from_millis(250);
 
 impl ArticleStatus {
     fn badge(self) -> impl IntoView {
@@ -367,16 +371,47 @@ fn Editor(categories: Vec<Choice>, article: Option<EditableArticle>) -> impl Int
                 {form}
                 {move || saved.get().map(|article| view! { <Workflow article status schedule /> })}
             </div>
-            <section class="editor__preview card" aria-labelledby="preview-heading">
-                <h2 id="preview-heading" class="panel__title">"Preview"</h2>
-                <h1 class="article__title">{move || fields.read().title.clone()}</h1>
-                <p class="article__summary">{move || fields.read().summary.clone()}</p>
-                <div class="prose" inner_html=move || markdown::render_web_html(&fields.read().body_markdown)></div>
-            </section>
+            <Preview fields />
         </div>
         {move || saved.get().map(|article| view! { <History article restore /> })}
     }
     .into_any()
+}
+
+/// The article as readers will see it. The server renders the body with the code that renders
+/// it on save, once typing pauses; the last preview stays until the next one arrives.
+#[component]
+fn Preview(fields: RwSignal<ArticleFields>) -> impl IntoView {
+    let settled = RwSignal::new(fields.read_untracked().body_markdown.clone());
+    Effect::new(move |_| {
+        let body = fields.read().body_markdown.clone();
+        // The timer belongs to this run of the effect: the next keystroke cancels it.
+        let _ = set_timeout(move || settled.set(body), PREVIEW_AFTER);
+    });
+    let body_html = Resource::new(
+        move || settled.get(),
+        |body| async move {
+            match body.trim().is_empty() {
+                true => Ok(String::new()),
+                false => preview_article_body(body).await,
+            }
+        },
+    );
+    view! {
+        <section class="editor__preview card" aria-labelledby="preview-heading">
+            <h2 id="preview-heading" class="panel__title">"Preview"</h2>
+            <h1 class="article__title">{move || fields.read().title.clone()}</h1>
+            <p class="article__summary">{move || fields.read().summary.clone()}</p>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match body_html.await {
+                        Ok(html) => view! { <div class="prose" inner_html=html></div> }.into_any(),
+                        Err(error) => view! { <p class="form__error" role="alert">{error.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
 }
 
 #[component]

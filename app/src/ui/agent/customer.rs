@@ -13,7 +13,7 @@ use crate::{
     },
     ui::{
         forms::{FormError, action_error, on_each_result},
-        format::{ago, short_datetime},
+        format::{ago, message_body, short_datetime},
     },
 };
 use chrono::Utc;
@@ -183,7 +183,7 @@ fn activity(entry: Interaction, now: chrono::DateTime<Utc>) -> impl IntoView {
                 </time>
                 {entry.ticket_id.map(|id| view! { <a href=format!("/agent/tickets/{id}")>"#" {id}</a> })}
             </p>
-            <p class="customer-card__entry-body">{entry.body}</p>
+            {message_body(entry.body, entry.body_html, "customer-card__entry-body")}
         </li>
     }
 }

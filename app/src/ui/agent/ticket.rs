@@ -24,7 +24,7 @@ use crate::{
     ui::{
         account::Protected,
         attachments::{AttachmentPicker, Attachments, attachment_links},
-        format::{long_date, short_datetime},
+        format::{long_date, message_body, short_datetime},
         forms::{FormError, action_error},
         status::{ErrorPanel, ListSkeleton},
     },
@@ -340,7 +340,7 @@ fn entry_view(entry: Interaction, customer_name: &str) -> impl IntoView + use<> 
                 " · " {entry.channel.label()} " · "
                 <time datetime=entry.created_at.to_rfc3339()>{short_datetime(entry.created_at)}</time>
             </p>
-            <p class="message__body">{entry.body}</p>
+            {message_body(entry.body, entry.body_html, "message__body")}
             {attachment_links(entry.attachments)}
             {entry.delivery.map(|delivery| delivery_note(delivery, channel))}
         </li>
