@@ -191,6 +191,68 @@ fn with_inline_styles(html: &str) -> String {
     styled
 }
 
+/// Markdown as a text message (SMS, WhatsApp, Messenger): what the reader would see, with
+/// its line breaks and paragraphs, list items marked, and each link's address after its text.
+pub fn message_text(markdown: &str) -> String {
+    let mut text = String::with_capacity(markdown.len());
+    // The next number of each open list; `None` for a bulleted one.
+    let mut lists: Vec<Option<u64>> = Vec::new();
+    let mut links: Vec<String> = Vec::new();
+    let end_block = |text: &mut String| {
+        text.truncate(text.trim_end().len());
+        text.push_str("\n\n");
+    };
+    for event in Parser::new_ext(markdown, MARKDOWN_OPTIONS) {
+        match event {
+            Event::Text(words) | Event::Code(words) | Event::Html(words) | Event::InlineHtml(words) => text.push_str(&words),
+            Event::SoftBreak | Event::HardBreak => text.push('\n'),
+            Event::Start(Tag::List(first)) => {
+                if !text.is_empty() && !text.ends_with('\n') {
+                    text.push('\n');
+                }
+                lists.push(first);
+            }
+            Event::End(TagEnd::List(_)) => {
+                lists.pop();
+                if lists.is_empty() {
+                    end_block(&mut text);
+                }
+            }
+            Event::Start(Tag::Item) => {
+                text.push_str(&"  ".repeat(lists.len().saturating_sub(1)));
+                match lists.last_mut() {
+                    Some(Some(number)) => {
+                        text.push_str(&format!("{number}. "));
+                        *number += 1;
+                    }
+                    _ => text.push_str("- "),
+                }
+            }
+            Event::End(TagEnd::Item) => {
+                text.truncate(text.trim_end().len());
+                text.push('\n');
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => links.push(dest_url.into_string()),
+            Event::End(TagEnd::Link) => {
+                if let Some(url) = links.pop().filter(|url| !text.ends_with(url.as_str())) {
+                    text.push_str(&format!(" ({url})"));
+                }
+            }
+            Event::End(TagEnd::TableCell) => text.push_str(" | "),
+            Event::End(TagEnd::TableHead | TagEnd::TableRow) => {
+                text.truncate(text.trim_end_matches([' ', '|']).len());
+                text.push('\n');
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock | TagEnd::BlockQuote(_) | TagEnd::Table) if lists.is_empty() => {
+                end_block(&mut text)
+            }
+            Event::End(TagEnd::Paragraph) => text.push('\n'),
+            _ => {}
+        }
+    }
+    text.trim_end().to_owned()
+}
+
 /// Where the article's links and images point, in order.
 pub fn link_targets(markdown: &str) -> Vec<String> {
     Parser::new_ext(markdown, MARKDOWN_OPTIONS)
@@ -265,6 +327,18 @@ mod tests {
         assert_eq!(text, "Steps. Open Settings. Choose Billing. Help.");
         let table = plain_text("| Status | Meaning |\n|---|---|\n| Shipped | On its way |\n");
         assert_eq!(table, "Status Meaning. Shipped On its way.");
+    }
+
+    #[test]
+    fn a_text_message_keeps_what_the_reader_sees_and_where_links_lead() {
+        let text = message_text(
+            "Hi **Ana**,\nyour parcel ships _today_.\n\n## Next\n\n1. Track it [here](https://t.test/NW1)\n2. Sign for it\n   - in person\n\nSee https://help.test or `NW-1`.",
+        );
+        assert_eq!(
+            text,
+            "Hi Ana,\nyour parcel ships today.\n\nNext\n\n1. Track it here (https://t.test/NW1)\n2. Sign for it\n  - in person\n\nSee https://help.test or NW-1."
+        );
+        assert_eq!(message_text("Thanks Rosa, we have asked the courier."), "Thanks Rosa, we have asked the courier.");
     }
 
     #[test]

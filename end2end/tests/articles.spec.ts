@@ -13,13 +13,14 @@ test("an admin writes an article with a live preview, publishes it, and readers 
   await admin.getByLabel("Summary").fill("Wrap an order as a gift at checkout.");
   await admin.getByLabel("Tags").fill("orders, gifts");
   await admin.getByLabel("Body (Markdown)").fill(
-    `## How it works\n\nChoose **gift wrap** at checkout.\n\n| Paper | Price |\n|---|---|\n| Kraft | Free |\n\n<script>alert(1)</script>\n\n[trick](javascript:alert(1))`,
+    `## How it works\n\nChoose **gift wrap** at checkout.\n\n| Paper | Price |\n|---|--:|\n| Kraft | Free |\n\n<script>alert(1)</script>\n\n[trick](javascript:alert(1))`,
   );
   // The preview is the published page's own rendering: structure kept, script gone.
   const preview = admin.getByRole("region", { name: "Preview" });
   await expect(preview.getByRole("heading", { level: 2, name: "How it works" })).toBeVisible();
   await expect(preview.locator("strong")).toHaveText("gift wrap");
   await expect(preview.locator("table")).toContainText("Kraft");
+  await expect(preview.locator("td", { hasText: "Free" })).toHaveCSS("text-align", "right");
   await expect(preview.locator("script")).toHaveCount(0);
   await expect(preview.locator("a[href^='javascript']")).toHaveCount(0);
 

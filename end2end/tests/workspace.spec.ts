@@ -45,7 +45,7 @@ test("an agent picks up a new request, notes, replies and solves it; the custome
 
   await agent.getByLabel("Reply to customer").check();
   await expect(agent.getByLabel("Send by")).toHaveValue("portal");
-  await agent.getByLabel("Your reply").fill("Your tracking number is NW-55120.");
+  await agent.getByLabel("Your reply").fill("Your tracking number is **NW-55120**.");
   await agent.getByRole("button", { name: "Send reply" }).click();
   await expect(conversation.locator(":scope > li").filter({ hasText: "NW-55120" })).toContainText("Sam Okafor");
   await expect(agent.getByText("Pending", { exact: true }).first()).toBeVisible();
@@ -55,6 +55,9 @@ test("an agent picks up a new request, notes, replies and solves it; the custome
   await customer.goto(requestUrl);
   const thread = customer.getByRole("list", { name: "Conversation" });
   await expect(thread).toContainText("Your tracking number is NW-55120.");
+  // Agents write markdown; customers read it rendered.
+  await expect(thread.locator("strong", { hasText: "NW-55120" })).toBeVisible();
+  await expect(thread).not.toContainText("**");
   await expect(thread).not.toContainText("Resend from the order system.");
   await customer.locator("body[data-hydrated]").waitFor();
   await customer.getByLabel("Your reply").fill("Found the parcel, thank you!");

@@ -138,7 +138,8 @@ pub async fn record_interaction(db: &Db, entry: NewInteraction<'_>) -> Result<Re
         match (&entry.outbound, entry.ticket_id) {
             (Some(Outbound::Email(email)), Some(ticket_id)) => mail::queue_reply!(tx, ticket_id, id, entry.body, email, now),
             (Some(Outbound::Message { to }), _) => {
-                outbound::queue_message!(tx, id, entry.channel, to, entry.body, now);
+                // Text channels show no markup: the reply goes as its markdown reads.
+                outbound::queue_message!(tx, id, entry.channel, to, crate::markdown::message_text(entry.body), now);
             }
             _ => {}
         }

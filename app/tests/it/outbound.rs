@@ -106,7 +106,7 @@ both_backends!(replies_by_sms_whatsapp_and_messenger_go_out_through_the_provider
     )
     .await;
     let conversation = ticket(&db, ana, "Parcel", Channel::Sms, None).await;
-    for (body, channel) in [("Your parcel ships today.", Channel::Sms), ("Tracking: NW123", Channel::Whatsapp), ("Anything else?", Channel::Social)] {
+    for (body, channel) in [("Your parcel ships **today**.", Channel::Sms), ("Tracking: NW123", Channel::Whatsapp), ("Anything else?", Channel::Social)] {
         workspace::reply(&db, &sam, conversation, reply(body, channel)).await.unwrap();
     }
     assert_eq!(deliveries(&db, &sam, conversation).await, vec![Delivery::Pending { last_error: None }; 3]);
@@ -126,7 +126,7 @@ both_backends!(replies_by_sms_whatsapp_and_messenger_go_out_through_the_provider
         .map(|request| form(&request.body))
         .collect();
     let sms = to_twilio.iter().find(|form| form.contains(&("To".into(), "+447911123456".into()))).expect("the SMS");
-    assert!(sms.contains(&("From".into(), "+14155550100".into())) && sms.contains(&("Body".into(), "Your parcel ships today.".into())), "{sms:?}");
+    assert!(sms.contains(&("From".into(), "+14155550100".into())) && sms.contains(&("Body".into(), "Your parcel ships today.".into())), "text channels get no markup: {sms:?}");
     let whatsapp = to_twilio.iter().find(|form| form.contains(&("To".into(), "whatsapp:+447911123456".into()))).expect("the WhatsApp message");
     assert!(whatsapp.contains(&("From".into(), "whatsapp:+14155238886".into())), "{whatsapp:?}");
     let messenger = received.iter().find(|request| request.path == "/v19.0/me/messages").expect("the Messenger message");
