@@ -334,6 +334,8 @@ pub struct ImportReport {
     pub created: Vec<String>,
     pub updated: Vec<String>,
     pub unchanged: Vec<String>,
+    /// Categories the help center lacked, added where the archive's tree puts them.
+    pub categories: Vec<String>,
     /// Files skipped, each with the reason.
     pub refused: Vec<(String, String)>,
 }

@@ -175,18 +175,24 @@ macro_rules! check_parent {
 /// How many levels of subcategories lie under category `$category`: 0 for one without any.
 macro_rules! levels_below {
     ($tx:expr, $category:expr) => {
-        sqlx::query_scalar::<_, i32>(
-            "with recursive below (id, level) as (
-                 select id, 1 from categories where parent_id = $1
-                 union all
-                 select c.id, b.level + 1 from categories c join below b on c.parent_id = b.id
-             )
-             select coalesce(max(level), 0) from below",
+        levels_below(
+            &sqlx::query_as::<_, (i64, Option<i64>)>("select id, parent_id from categories").fetch_all(&mut *$tx).await?,
+            $category,
         )
-        .bind($category)
-        .fetch_one(&mut *$tx)
-        .await? as usize
     };
+}
+
+/// Counted level by level over `(id, parent_id)` links; a walk past [`MAX_DEPTH`] stops there.
+fn levels_below(links: &[(i64, Option<i64>)], category: i64) -> usize {
+    let mut level = vec![category];
+    let mut levels = 0;
+    loop {
+        level = links.iter().filter(|(_, parent)| parent.is_some_and(|parent| level.contains(&parent))).map(|(id, _)| *id).collect();
+        if level.is_empty() || levels > MAX_DEPTH {
+            return levels;
+        }
+        levels += 1;
+    }
 }
 
 /// The parent of category `$category`; not found if there is no such category.
@@ -214,18 +220,56 @@ macro_rules! next_position {
 
 /// A new category, last among its siblings, at an address made from its name.
 pub async fn create(db: &Db, editor: &CurrentUser, fields: &CategoryFields) -> Result<i64, AppError> {
+    add(db, editor, &checked(fields)?, None).await
+}
+
+/// Adds a category an archive names, keeping its slug so the archive's articles find it, under
+/// the parent with slug `parent` (at the top level where this help center has none). A
+/// category that exists already keeps its place. Whether it was added.
+pub async fn import(db: &Db, editor: &CurrentUser, slug: &str, fields: &CategoryFields, parent: Option<&str>) -> Result<bool, AppError> {
     let fields = checked(fields)?;
+    check_slug(slug)?;
+    let found = with_db!(db, |pool| {
+        sqlx::query_as::<_, (String, i64)>("select slug, id from categories where slug = $1 or slug = $2")
+            .bind(slug)
+            .bind(parent.unwrap_or(slug))
+            .fetch_all(pool)
+            .await?
+    });
+    if found.iter().any(|(found, _)| found == slug) {
+        return Ok(false);
+    }
+    let parent_id = found.into_iter().find(|(found, _)| Some(found.as_str()) == parent).map(|(_, id)| id);
+    add(db, editor, &CategoryFields { parent_id, ..fields }, Some(slug)).await?;
+    Ok(true)
+}
+
+/// Refuses what cannot be a category's address.
+pub fn check_slug(slug: &str) -> Result<(), AppError> {
+    match !slug.is_empty() && slug.len() <= 100 && slug.chars().all(|c| c.is_alphanumeric() || c == '-') {
+        true => Ok(()),
+        false => Err(AppError::invalid(format!("“{slug}” is not a category slug"))),
+    }
+}
+
+/// Inserts checked `fields` last among their siblings, at `slug` or one made from the name.
+async fn add(db: &Db, editor: &CurrentUser, fields: &CategoryFields, slug: Option<&str>) -> Result<i64, AppError> {
     let base = slug_of(&fields.name);
     let now = clock::now();
     Ok(with_db!(db, |pool| {
         let mut tx = pool.begin().await?;
         check_parent!(tx, None::<i64>, fields.parent_id, 0);
-        let taken = sqlx::query_scalar::<_, String>("select slug from categories where slug = $1 or slug like $2")
-            .bind(&base)
-            .bind(format!("{base}-%"))
-            .fetch_all(&mut *tx)
-            .await?;
-        let slug = first_free_slug(&base, &taken);
+        let slug = match slug {
+            Some(slug) => slug.to_owned(),
+            None => {
+                let taken = sqlx::query_scalar::<_, String>("select slug from categories where slug = $1 or slug like $2")
+                    .bind(&base)
+                    .bind(format!("{base}-%"))
+                    .fetch_all(&mut *tx)
+                    .await?;
+                first_free_slug(&base, &taken)
+            }
+        };
         let position = next_position!(tx, fields.parent_id);
         let id = sqlx::query_scalar::<_, i64>(
             "insert into categories (slug, name, description, parent_id, position) values ($1, $2, $3, $4, $5) returning id",

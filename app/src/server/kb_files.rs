@@ -1,18 +1,23 @@
 //! The knowledge base as files, for backups and for moving between tools: a zip of markdown
 //! articles, each with TOML front matter between `+++` lines (as static site generators write
-//! it). Import matches articles by slug: a new one is created, a changed one saved as a new
-//! revision, an unchanged one left alone; a file that cannot be read is reported and skipped.
+//! it), and the category tree in `categories.toml`. Import matches articles by slug: a new one
+//! is created, a changed one saved as a new revision, an unchanged one left alone; a file that
+//! cannot be read is reported and skipped. Categories the help center lacks are added where
+//! the tree puts them; those it has keep their place.
 
 use super::{
-    authoring,
+    authoring, categories,
     db::{Db, decode_text, with_db},
 };
 use crate::{
     error::AppError,
-    model::{ArticleFields, ArticleStatus, Audience, CurrentUser, ImportReport},
+    model::{ArticleFields, ArticleStatus, Audience, CategoryFields, CurrentUser, ImportReport},
 };
 use serde::{Deserialize, Serialize};
-use std::io::{Cursor, Read, Write};
+use std::{
+    collections::HashMap,
+    io::{Cursor, Read, Write},
+};
 
 /// The largest archive, article and number of articles an import takes: well above a real
 /// help center, well below what would exhaust memory (a zip bomb is refused by its sizes).
@@ -39,6 +44,28 @@ struct FrontMatter {
     status: ArticleStatus,
 }
 
+/// The category tree: parents before their subcategories, siblings in order.
+const TREE_FILE: &str = "categories.toml";
+
+#[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Tree {
+    #[serde(default, rename = "category")]
+    categories: Vec<TreeEntry>,
+}
+
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TreeEntry {
+    slug: String,
+    name: String,
+    #[serde(default)]
+    description: String,
+    /// The parent's slug; none for a top-level category.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    parent: Option<String>,
+}
+
 fn public() -> Audience {
     Audience::Public
 }
@@ -63,8 +90,23 @@ pub async fn export(db: &Db) -> Result<Vec<u8>, AppError> {
             .await?;
         (rows, tags)
     });
+    let nodes = categories::tree(db).await?;
+    let slugs: HashMap<i64, String> = nodes.iter().map(|node| (node.id, node.slug.clone())).collect();
+    let tree = Tree {
+        categories: nodes
+            .into_iter()
+            .map(|node| TreeEntry {
+                parent: node.parent_id.and_then(|parent| slugs.get(&parent).cloned()),
+                slug: node.slug,
+                name: node.name,
+                description: node.description,
+            })
+            .collect(),
+    };
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file(TREE_FILE, options).map_err(archive_error)?;
+    zip.write_all(toml::to_string(&tree).map_err(archive_error)?.as_bytes()).map_err(archive_error)?;
     for (id, slug, title, summary, body, audience, status, category, category_name) in rows {
         let front = FrontMatter {
             title,
@@ -96,6 +138,19 @@ pub async fn import(db: &Db, editor: &CurrentUser, archive: &[u8]) -> Result<Imp
         return Err(AppError::invalid(format!("An import has at most {MAX_ARTICLES} articles.")));
     }
     let mut report = ImportReport::default();
+    // The tree first, so articles land in categories placed where it says.
+    if let Ok(mut file) = zip.by_name(TREE_FILE) {
+        let mut text = String::new();
+        let tree = match file.size() <= MAX_ARTICLE_BYTES && file.by_ref().take(MAX_ARTICLE_BYTES).read_to_string(&mut text).is_ok() {
+            true => toml::from_str::<Tree>(&text).map_err(|error| format!("not a category tree: {}", error.message())),
+            false => Err("larger than 1 MB, or not UTF-8 text".to_owned()),
+        };
+        drop(file);
+        match tree {
+            Ok(tree) => import_tree(db, editor, tree, &mut report).await?,
+            Err(reason) => report.refused.push((TREE_FILE.to_owned(), reason)),
+        }
+    }
     for index in 0..zip.len() {
         let mut file = zip.by_index(index).map_err(|_| AppError::invalid("The archive is damaged. Export it again."))?;
         let name = file.name().to_owned();
@@ -121,6 +176,19 @@ pub async fn import(db: &Db, editor: &CurrentUser, archive: &[u8]) -> Result<Imp
         }
     }
     Ok(report)
+}
+
+async fn import_tree(db: &Db, editor: &CurrentUser, tree: Tree, report: &mut ImportReport) -> Result<(), AppError> {
+    for entry in tree.categories {
+        let fields = CategoryFields { name: entry.name, description: entry.description, parent_id: None };
+        match categories::import(db, editor, &entry.slug, &fields, entry.parent.as_deref()).await {
+            Ok(true) => report.categories.push(entry.slug),
+            Ok(false) => {}
+            Err(AppError::Invalid(reason)) => report.refused.push((format!("{TREE_FILE}: {}", entry.slug), reason)),
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(())
 }
 
 enum Outcome {
@@ -184,9 +252,7 @@ async fn one(db: &Db, editor: &CurrentUser, text: &str) -> Result<Outcome, AppEr
 
 /// The category with this slug, created (last in order) if the help center has none.
 async fn category(db: &Db, slug: &str, name: Option<&str>) -> Result<i64, AppError> {
-    if slug.is_empty() || slug.len() > 100 || !slug.chars().all(|c| c.is_alphanumeric() || c == '-') {
-        return Err(AppError::invalid(format!("“{slug}” is not a category slug")));
-    }
+    categories::check_slug(slug)?;
     let name = name.map(str::trim).filter(|name| !name.is_empty()).unwrap_or(slug);
     with_db!(db, |pool| {
         let found = sqlx::query_scalar::<_, i64>("select id from categories where slug = $1")

@@ -6,10 +6,10 @@ use super::workspace::login;
 use app::{
     both_backends,
     error::AppError,
-    model::{ArticleFields, ArticleStatus, Audience, CurrentUser, DiffLine, Role},
+    model::{ArticleFields, ArticleStatus, Audience, CategoryFields, CurrentUser, DiffLine, Role},
     server::{
         activity::{self, Visit},
-        authoring, kb, kb_files,
+        authoring, categories, kb, kb_files,
         db::Db,
         search::{self, Vocabulary},
         seed::{self, SeedSize},
@@ -236,9 +236,18 @@ both_backends!(the_knowledge_base_exported_and_imported_again_comes_back_the_sam
     let internal = authoring::create(&db, &edith, &ArticleFields { audience: Audience::Internal, ..fields(category_id, "Escalations", "Call the lead.") })
         .await
         .unwrap();
+    categories::create(&db, &edith, &CategoryFields { name: "Lids".into(), description: "Spare lids".into(), parent_id: Some(category_id) })
+        .await
+        .unwrap();
     let exported = kb_files::export(&db).await.unwrap();
     let files = read_zip(&exported);
-    assert_eq!(files.len(), 11, "every article, drafts and staff-only ones too: {:?}", files.keys());
+    assert_eq!(files.len(), 12, "every article, drafts and staff-only ones too, and the tree: {:?}", files.keys());
+    let parent_slug = categories::tree(&db).await.unwrap().into_iter().find(|node| node.id == category_id).unwrap().slug;
+    assert!(
+        files["categories.toml"].contains(&format!("[[category]]\nslug = \"lids\"\nname = \"Lids\"\ndescription = \"Spare lids\"\nparent = \"{parent_slug}\"\n")),
+        "{}",
+        files["categories.toml"]
+    );
     let escalations = &files["articles/escalations.md"];
     assert!(escalations.starts_with("+++\n") && escalations.contains("audience = \"internal\"") && escalations.contains("status = \"draft\""));
     assert!(escalations.ends_with("+++\n\nCall the lead."), "{escalations}");
@@ -260,7 +269,10 @@ both_backends!(the_knowledge_base_exported_and_imported_again_comes_back_the_sam
 
 both_backends!(an_import_creates_what_is_new_and_reports_what_it_cannot_read, |db: Db| async move {
     let (edith, _) = editor(&db).await;
+    let tree = "[[category]]\nslug = \"gifts\"\nname = \"Gifts\"\n\n[[category]]\nslug = \"gift-cards\"\nname = \"Gift cards\"\nparent = \"gifts\"\n\n[[category]]\nslug = \"Bad Slug\"\nname = \"Bad\"\n";
     let archive = write_zip(&[
+        ("gifts/cards.md", "+++\ntitle = \"Gift cards\"\nslug = \"gift-cards\"\ncategory = \"gift-cards\"\n+++\n\nCards never expire.\n"),
+        ("categories.toml", tree),
         ("gifts/wrapping.md", "+++\ntitle = \"Gift wrapping\"\nslug = \"gift-wrapping\"\ncategory = \"gifts\"\ncategory_name = \"Gifts\"\nstatus = \"published\"\ntags = [\"gifts\"]\n+++\n\nWe wrap **anything**.\n"),
         ("notes.txt", "not an article"),
         ("broken.md", "## No front matter"),
@@ -268,12 +280,21 @@ both_backends!(an_import_creates_what_is_new_and_reports_what_it_cannot_read, |d
         ("empty.md", "+++\ntitle = \"Empty\"\nslug = \"empty\"\ncategory = \"gifts\"\n+++\n"),
     ]);
     let report = kb_files::import(&db, &edith, &archive).await.unwrap();
-    assert_eq!(report.created, ["gift-wrapping"]);
+    assert_eq!(report.created, ["gift-cards", "gift-wrapping"]);
+    // The tree is read first, whatever its place in the archive: the cards went under Gifts.
+    assert_eq!(report.categories, ["gifts", "gift-cards"]);
+    let tree = categories::tree(&db).await.unwrap();
+    let gifts = tree.iter().find(|node| node.slug == "gifts").unwrap();
+    let cards = tree.iter().find(|node| node.slug == "gift-cards").unwrap();
+    assert_eq!((cards.parent_id, cards.depth, cards.article_count), (Some(gifts.id), 1, 1));
     let reasons: Vec<(&str, &str)> = report.refused.iter().map(|(file, reason)| (file.as_str(), reason.as_str())).collect();
-    assert_eq!(reasons.len(), 3, "{reasons:?}");
-    assert!(reasons[0].0 == "broken.md" && reasons[0].1.contains("no front matter"), "{reasons:?}");
-    assert!(reasons[1].0 == "odd.md" && reasons[1].1.contains("not an article address"), "{reasons:?}");
-    assert!(reasons[2].0 == "empty.md" && reasons[2].1.contains("needs a body"), "{reasons:?}");
+    assert_eq!(reasons.len(), 4, "{reasons:?}");
+    assert!(reasons[0].0 == "categories.toml: Bad Slug" && reasons[0].1.contains("not a category slug"), "{reasons:?}");
+    assert!(reasons[1].0 == "broken.md" && reasons[1].1.contains("no front matter"), "{reasons:?}");
+    assert!(reasons[2].0 == "odd.md" && reasons[2].1.contains("not an article address"), "{reasons:?}");
+    assert!(reasons[3].0 == "empty.md" && reasons[3].1.contains("needs a body"), "{reasons:?}");
+    let again = kb_files::import(&db, &edith, &archive).await.unwrap();
+    assert!(again.categories.is_empty(), "categories it has keep their place: {again:?}");
     assert_eq!(found(&db, "wrap", Audience::Public).await, ["Gift wrapping"], "published by the import, searchable at once");
     let page = kb::published_article(&db, "gift-wrapping", Audience::Public).await.unwrap();
     assert_eq!(page.category, "Gifts", "a missing category is created");

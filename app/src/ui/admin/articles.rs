@@ -641,6 +641,11 @@ fn ImportNote(last: RwSignal<Option<Result<ImportReport, String>>>) -> impl Into
                             report.updated.len(),
                             report.unchanged.len()
                         )}
+                        {match report.categories.len() {
+                            0 => String::new(),
+                            1 => " 1 category added.".to_owned(),
+                            added => format!(" {added} categories added."),
+                        }}
                     </p>
                     {(!report.refused.is_empty()).then(|| view! {
                         <ul>
