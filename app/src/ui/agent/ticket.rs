@@ -502,8 +502,8 @@ fn Composer(
                 ></textarea>
                 <p id="composer-hint" class="field__hint">
                     {move || match internal.get() {
-                        true => "Type @ and a colleague's name to let them know. / in an empty box, or m, picks a macro.",
-                        false => "Type / in an empty box, or press m, for a macro.",
+                        true => "Markdown works: **bold**, lists, links. Type @ and a colleague's name to let them know. / in an empty box, or m, picks a macro.",
+                        false => "Markdown works: **bold**, lists, links; SMS, WhatsApp and Messenger get plain text. Type / in an empty box, or press m, for a macro.",
                     }}
                 </p>
             </div>
