@@ -2,6 +2,7 @@
 
 use crate::error::AppError;
 use leptos::{prelude::*, server_fn::ServerFn};
+use leptos_router::{NavigateOptions, hooks::use_navigate};
 
 /// A labelled input; `name` is `id`, which is also the server function's argument name.
 #[component]
@@ -73,5 +74,32 @@ pub fn SubmitButton(pending: Memo<bool>, label: &'static str, busy: &'static str
         >
             {move || if pending.get() { busy } else { label }}
         </button>
+    }
+}
+
+/// A GET form (search, filters): before the WASM loads the browser submits it; after, the
+/// submit becomes a client-side navigation to `action` with the fields as its query. The
+/// router's `<Form>` does the same and much the app does not use, in every page's download.
+#[component]
+pub fn GetForm(
+    action: &'static str,
+    #[prop(optional)] class: Option<&'static str>,
+    #[prop(optional)] label: Option<&'static str>,
+    children: Children,
+) -> impl IntoView {
+    let navigate = use_navigate();
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        let form = event_target::<web_sys::HtmlFormElement>(&event);
+        // The browser builds the query; should it fail, its own submit still goes through.
+        let query = web_sys::FormData::new_with_form(&form).and_then(|fields| web_sys::UrlSearchParams::new_with_str_sequence_sequence(&fields));
+        if let Ok(query) = query {
+            event.prevent_default();
+            navigate(&format!("{action}?{}", String::from(query.to_string())), NavigateOptions::default());
+        }
+    };
+    view! {
+        <form method="GET" action=action class=class aria-label=label on:submit=submit>
+            {children()}
+        </form>
     }
 }

@@ -4,6 +4,7 @@
 use super::{
     account::Protected,
     format::{long_date, message_body, short_datetime},
+    forms::GetForm,
     requests::is_customer,
     status::{ErrorPanel, ListSkeleton},
 };
@@ -14,7 +15,7 @@ use crate::{
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{
-    components::{A, Form},
+    components::A,
     hooks::use_query_map,
 };
 
@@ -58,7 +59,7 @@ pub fn HistoryPage() -> impl IntoView {
 #[component]
 fn Filters(channel: Option<Channel>, ticket: Option<i64>, requests: Vec<TicketSummary>) -> impl IntoView {
     view! {
-        <Form method="GET" action="/history" attr:class="history-filters">
+        <GetForm action="/history" class="history-filters">
             <div class="field">
                 <label for="history-channel">"Channel"</label>
                 <select id="history-channel" name="channel">
@@ -80,7 +81,7 @@ fn Filters(channel: Option<Channel>, ticket: Option<i64>, requests: Vec<TicketSu
                 </select>
             </div>
             <button class="button" type="submit">"Show"</button>
-        </Form>
+        </GetForm>
     }
 }
 

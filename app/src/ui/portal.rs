@@ -2,6 +2,7 @@
 
 use super::{
     feedback::HelpfulVote,
+    forms::GetForm,
     icons,
     status::{ErrorPanel, ListSkeleton},
 };
@@ -15,18 +16,18 @@ use super::format::{highlighted, long_date};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_meta::Title;
 use leptos_router::{
-    components::{A, Form},
+    components::A,
     hooks::{use_params_map, use_query_map},
 };
 
 /// The search form: a plain GET to `/search`, so it works before (and without) the WASM;
-/// once hydrated, the router turns the submit into a client-side navigation.
+/// once hydrated, the submit is a client-side navigation.
 #[component]
 pub fn SearchBox(id: &'static str, large: bool) -> impl IntoView {
     let query = use_query_map();
     let current = move || query.read().get("q").unwrap_or_default();
     view! {
-        <Form method="GET" action="/search">
+        <GetForm action="/search">
             <div class="search" class:search--large=large role="search">
                 <label class="visually-hidden" for=id>
                     "Search the help center"
@@ -47,7 +48,7 @@ pub fn SearchBox(id: &'static str, large: bool) -> impl IntoView {
                     "Search"
                 </button>
             </div>
-        </Form>
+        </GetForm>
     }
 }
 

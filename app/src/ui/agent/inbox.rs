@@ -16,6 +16,7 @@ use crate::{
     ui::{
         account::Protected,
         format::{ago, short_datetime},
+        forms::GetForm,
         status::{ErrorPanel, ListSkeleton},
     },
 };
@@ -23,7 +24,7 @@ use chrono::Utc;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{
-    components::{A, Form},
+    components::A,
     hooks::use_query_map,
     params::ParamsMap,
 };
@@ -204,7 +205,7 @@ fn Filters(query: Memo<InboxQuery>, choices: ChoicesResource) -> impl IntoView {
         view! { <option value=value selected=selected>{label}</option> }
     };
     view! {
-        <Form method="GET" action="/agent" attr:class="filters" attr:aria-label="Filter tickets">
+        <GetForm action="/agent" class="filters" label="Filter tickets">
             <input type="hidden" name="view" value=move || view_of(&q()).to_string() />
             <label class="filters__field">
                 <span>"Status"</span>
@@ -278,7 +279,7 @@ fn Filters(query: Memo<InboxQuery>, choices: ChoicesResource) -> impl IntoView {
                 </select>
             </label>
             <button class="button filters__apply" type="submit">"Apply"</button>
-        </Form>
+        </GetForm>
     }
 }
 

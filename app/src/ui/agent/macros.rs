@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 /// Macros whose title holds every word of `query`, in list order.
 fn matching(macros: &[Macro], query: &str) -> Vec<Macro> {
-    let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+    let words: Vec<String> = query.split_whitespace().map(|word| word.to_lowercase()).collect();
     macros
         .iter()
         .filter(|item| {
