@@ -210,19 +210,30 @@ impl SummaryRow {
             sla_due_at: self.sla_due_at,
             last_activity_at: self.last_activity_at,
             assignee_name: self.assignee_name,
-            preview: self.preview.unwrap_or_default(),
+            preview: self.preview.as_deref().map(preview_text).unwrap_or_default(),
             unread: false,
             mentioned: false,
         })
     }
 }
 
+/// The last message's start, as the inbox shows it: what an agent wrote is markdown, shown as
+/// it reads. The column carries the message's kind before a colon (see [`SUMMARY_COLUMNS`]).
+fn preview_text(preview: &str) -> String {
+    match preview.split_once(':') {
+        Some(("message_out", markdown)) => crate::markdown::message_text(markdown),
+        Some((_, text)) => text.to_owned(),
+        None => preview.to_owned(),
+    }
+}
+
 /// A ticket's summary columns; the query joins `customers c` and left-joins `users a` (the
-/// assignee). The preview reads one row off the ticket's timeline index.
+/// assignee). The preview reads one row off the ticket's timeline index, with its kind in
+/// front so one subquery serves.
 const SUMMARY_COLUMNS: &str = "t.id, t.subject, t.status, t.priority, t.channel, t.customer_id,
     c.display_name as customer_name, t.assignee_id, t.team_id, t.sla_due_at, t.last_activity_at,
     a.display_name as assignee_name,
-    (select substr(m.body, 1, 160) from interactions m
+    (select m.kind || ':' || substr(m.body, 1, 160) from interactions m
       where m.ticket_id = t.id and m.kind in ('message_in', 'message_out')
       order by m.created_at desc, m.id desc limit 1) as preview";
 

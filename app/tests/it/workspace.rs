@@ -153,14 +153,14 @@ both_backends!(a_reply_is_recorded_on_its_channel_and_notes_stay_internal, |db: 
 
     workspace::reply(&db, &sam, id, note("Check the **March** invoice")).await.unwrap();
     assert_eq!(tickets::summary(&db, id).await.unwrap().status, TicketStatus::New, "a note changes nothing");
-    workspace::reply(&db, &sam, id, reply("We have corrected it.", Channel::Sms)).await.unwrap();
+    workspace::reply(&db, &sam, id, reply("We have **corrected** it.", Channel::Sms)).await.unwrap();
 
     let thread = workspace::ticket(&db, &sam, id).await.unwrap().thread;
     assert_eq!(thread.ticket.summary.status, TicketStatus::Pending, "the reply set the chosen status");
     assert!(thread.ticket.first_response_at.is_some());
     let out = thread.interactions.iter().find(|entry| entry.kind == InteractionKind::MessageOut).unwrap();
     assert_eq!((out.channel, out.author_name.as_deref()), (Channel::Sms, Some("Sam")));
-    assert_eq!(thread.ticket.summary.preview, "We have corrected it.", "previews never show notes");
+    assert_eq!(thread.ticket.summary.preview, "We have corrected it.", "previews never show notes, nor markup");
     // What agents write is markdown, shown rendered; what customers write is shown as written.
     let written = |kind| thread.interactions.iter().find(|entry| entry.kind == kind).unwrap().body_html.clone();
     assert_eq!(written(InteractionKind::Note).as_deref(), Some("<p>Check the <strong>March</strong> invoice</p>\n"));
@@ -168,7 +168,7 @@ both_backends!(a_reply_is_recorded_on_its_channel_and_notes_stay_internal, |db: 
 
     let seen_by_customer = requests::my_request(&db, ana, id).await.unwrap();
     let bodies: Vec<_> = seen_by_customer.interactions.iter().map(|entry| entry.body.as_str()).collect();
-    assert!(bodies.contains(&"We have corrected it."));
+    assert!(bodies.contains(&"We have **corrected** it."));
     assert!(!bodies.contains(&"Check the **March** invoice"), "{bodies:?}");
 });
 
