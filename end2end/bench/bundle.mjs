@@ -1,7 +1,8 @@
 // What the browser downloads to make each area interactive: every WASM and JS file fetched
 // from /pkg until the page is hydrated, in a fresh context (empty cache), compressed with
 // brotli at quality 11 as a release server would serve it. Pages behind sign-in are opened with
-// the demo staff login's cookies. Usage: BASE_URL=http://127.0.0.1:3000 node bench/bundle.mjs
+// the demo staff login's cookies. A step after hydration (opening a ticket from the inbox) counts
+// what it fetches too. Usage: BASE_URL=http://127.0.0.1:3000 node bench/bundle.mjs
 import { chromium } from "@playwright/test";
 import { brotliCompressSync, constants } from "node:zlib";
 
@@ -14,6 +15,11 @@ const pages = [
   ["sign in", "/sign-in", null],
   ["customer requests", "/requests", "customer@northwind.test"],
   ["agent inbox", "/agent", "agent@northwind.test"],
+  ["agent ticket", "/agent/tickets/1", "agent@northwind.test"],
+  ["inbox, then a ticket", "/agent", "agent@northwind.test", async (page) => {
+    await page.locator("a[href^='/agent/tickets/']").first().click();
+    await page.getByRole("list", { name: "Conversation" }).waitFor();
+  }],
   ["admin", "/admin", "admin@northwind.test"],
   ["article editor", "/admin/articles/new", "admin@northwind.test"],
 ];
@@ -37,7 +43,7 @@ async function signedIn(browser, email) {
 }
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" });
-for (const [name, path, login] of pages) {
+for (const [name, path, login, then] of pages) {
   const storageState = login ? await signedIn(browser, login) : undefined;
   const context = await browser.newContext({ baseURL: base, storageState });
   const page = await context.newPage();
@@ -50,6 +56,9 @@ for (const [name, path, login] of pages) {
   });
   await page.goto(path);
   await page.locator("body[data-hydrated]").waitFor();
+  if (then) {
+    await then(page);
+  }
   const fetched = await Promise.all(files);
   const total = fetched.reduce((sum, f) => sum + f.br, 0);
   console.log(`${name.padEnd(18)} ${kb(total).padStart(9)} brotli in ${fetched.length} files`);
