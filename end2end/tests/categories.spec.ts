@@ -104,6 +104,7 @@ test("the content team sees reads, votes and the searches that found nothing", a
   await expect(admin.getByRole("region", { name: "Articles" }).getByRole("row")).not.toHaveCount(1);
   await admin.getByRole("link", { name: "Last 30 days" }).click();
   await expect(admin).toHaveURL(/days=30/);
+  await expect(admin.locator(".chart__reads"), "a bar per day of the new period").toHaveCount(30);
   await expect(gaps.getByText("warranty extension")).toBeVisible();
   for (const { label, width, height } of [
     { label: "phone", width: 390, height: 844 },
