@@ -3,7 +3,7 @@
 //! the server-rendered text and the hydrated one agree.
 
 use crate::model::{MARK_END, MARK_START};
-use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
+use chrono::{DateTime, Datelike, Timelike, Utc};
 use leptos::prelude::*;
 
 const MONTHS: [&str; 12] = [
@@ -14,11 +14,6 @@ const MONTHS: [&str; 12] = [
 /// "22 November 2026".
 pub fn long_date(date: DateTime<Utc>) -> String {
     format!("{} {} {}", date.day(), MONTHS[date.month0() as usize], date.year())
-}
-
-/// "22 Nov".
-pub fn day_month(date: NaiveDate) -> String {
-    format!("{} {}", date.day(), &MONTHS[date.month0() as usize][..3])
 }
 
 /// "22 Nov 14:05 UTC".
@@ -57,11 +52,7 @@ pub fn file_size(bytes: i64) -> String {
     match bytes {
         ..1_024 => format!("{bytes} B"),
         ..1_048_576 => format!("{} KB", (bytes + 512) / 1_024),
-        _ => {
-            // In tenths, rounded: integer arithmetic keeps float formatting out of the client.
-            let tenths = (bytes * 10 + 524_288) / 1_048_576;
-            format!("{}.{} MB", tenths / 10, tenths % 10)
-        }
+        _ => format!("{:.1} MB", bytes as f64 / 1_048_576.0),
     }
 }
 
@@ -85,12 +76,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sizes_and_days_read_as_people_write_them() {
+    fn file_sizes_read_as_people_write_them() {
         assert_eq!(file_size(830), "830 B");
         assert_eq!(file_size(850_000), "830 KB");
         assert_eq!(file_size(1_048_576), "1.0 MB");
         assert_eq!(file_size(2_500_000), "2.4 MB");
-        assert_eq!(file_size(10 * 1_048_576 - 1), "10.0 MB");
-        assert_eq!(day_month(NaiveDate::from_ymd_opt(2026, 12, 3).unwrap()), "3 Dec");
     }
 }

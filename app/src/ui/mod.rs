@@ -21,9 +21,10 @@ use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
     Lazy, LazyRoute, SsrMode,
-    components::{Route, Router, Routes},
+    components::{Route, Router, Routes, RoutingProgress},
     lazy_route, path,
 };
+use std::time::Duration;
 
 /// The product's name as the customer sees it in titles and the header.
 pub const BRAND: &str = "Northwind Help Center";
@@ -110,8 +111,9 @@ pub fn App() -> impl IntoView {
             if page.is_empty() { BRAND.to_owned() } else { format!("{page} · {BRAND}") }
         } />
         <Router set_is_routing>
-            // While a navigation loads, a bar fills across the top; CSS animates it.
-            <div class="routing-progress" role="progressbar" aria-label="Loading the page" hidden=move || !is_routing.get()></div>
+            <div class="routing-progress">
+                <RoutingProgress is_routing max_time=Duration::from_millis(400) />
+            </div>
             // External to the router, so the browser's own fragment navigation moves focus.
             <a class="skip-link" href="#main" rel="external">
                 "Skip to content"
