@@ -6,7 +6,7 @@ use super::{
     account::use_auth,
     attachments::{AttachmentPicker, Attachments},
     format::highlighted,
-    forms::{FormError, SubmitButton, action_error},
+    forms::{FormError, SubmitButton, action_error, settled},
 };
 use crate::{
     api::portal::{SendRequest, help_center, rate_article, search_articles},
@@ -173,14 +173,11 @@ pub fn ContactPage() -> impl IntoView {
 /// The articles that best match the draft, refreshed as the customer types.
 #[component]
 fn Suggestions(subject: RwSignal<String>, description: RwSignal<String>, answered_by: RwSignal<Option<String>>) -> impl IntoView {
-    let looking_for = RwSignal::new(String::new());
-    Effect::new(move |_| {
+    let draft = move || {
         let draft = format!("{} {}", subject.get(), description.get());
-        let words: Vec<&str> = draft.split_whitespace().take(SUGGEST_WORDS).collect();
-        let text = words.join(" ");
-        // The timer belongs to this run of the effect: the next keystroke cancels it.
-        let _ = set_timeout(move || looking_for.set(text), SUGGEST_AFTER);
-    });
+        draft.split_whitespace().take(SUGGEST_WORDS).collect::<Vec<_>>().join(" ")
+    };
+    let looking_for = settled(String::new(), draft, SUGGEST_AFTER);
     let suggestions = Resource::new(
         move || looking_for.get(),
         |text| async move {

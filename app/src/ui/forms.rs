@@ -3,6 +3,7 @@
 use crate::error::AppError;
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_router::{NavigateOptions, hooks::use_navigate};
+use std::time::Duration;
 
 /// A labelled input; `name` is `id`, which is also the server function's argument name.
 #[component]
@@ -102,4 +103,16 @@ pub fn GetForm(
             {children()}
         </form>
     }
+}
+
+/// `value` once it has stopped changing for `pause`, starting from `initial`: what a lookup
+/// that follows typing reads, so it runs when typing pauses rather than on every keystroke.
+/// Each timer belongs to one run of the effect, and the next change cancels it.
+pub fn settled<T: Clone + Send + Sync + 'static>(initial: T, value: impl Fn() -> T + 'static, pause: Duration) -> ReadSignal<T> {
+    let settled = RwSignal::new(initial);
+    Effect::new(move |_| {
+        let now = value();
+        let _ = set_timeout(move || settled.set(now), pause);
+    });
+    settled.read_only()
 }

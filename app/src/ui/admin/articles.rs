@@ -12,7 +12,7 @@ use crate::{
     model::{ArticleFields, ArticleListItem, ArticleStatus, Audience, Choice, DiffLine, EditableArticle, ImportReport},
     ui::{
         format::short_datetime,
-        forms::{FormError, action_error},
+        forms::{FormError, action_error, settled},
         status::{ErrorPanel, ListSkeleton},
     },
 };
@@ -382,14 +382,9 @@ fn Editor(categories: Vec<Choice>, article: Option<EditableArticle>) -> impl Int
 /// it on save, once typing pauses; the last preview stays until the next one arrives.
 #[component]
 fn Preview(fields: RwSignal<ArticleFields>) -> impl IntoView {
-    let settled = RwSignal::new(fields.read_untracked().body_markdown.clone());
-    Effect::new(move |_| {
-        let body = fields.read().body_markdown.clone();
-        // The timer belongs to this run of the effect: the next keystroke cancels it.
-        let _ = set_timeout(move || settled.set(body), PREVIEW_AFTER);
-    });
+    let body = settled(fields.read_untracked().body_markdown.clone(), move || fields.read().body_markdown.clone(), PREVIEW_AFTER);
     let body_html = Resource::new(
-        move || settled.get(),
+        move || body.get(),
         |body| async move {
             match body.trim().is_empty() {
                 true => Ok(String::new()),
