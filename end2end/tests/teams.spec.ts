@@ -26,6 +26,11 @@ test("an admin restricts a team: an agent outside it is refused its ticket until
   await admin.locator("body[data-hydrated]").waitFor();
   await admin.getByLabel("Team").selectOption({ label: team });
   await expect(admin.getByLabel("Team")).toHaveValue(/\d+/);
+  // Confirmed by the server before leaving the page, which would cancel the save in flight.
+  await expect(async () => {
+    await admin.reload();
+    await expect(admin.getByLabel("Team").locator("option:checked")).toHaveText(team, { timeout: 2_000 });
+  }).toPass();
   await admin.goto("/admin/teams");
   await admin.locator("body[data-hydrated]").waitFor();
   await card.getByRole("button", { name: "Restrict to members" }).click();
