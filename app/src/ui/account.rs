@@ -1,11 +1,11 @@
 //! Signing in and out, and the signed-in user every page can read.
 
 use crate::{
-    api::auth::{SignIn, SignOut, who_am_i},
+    api::auth::{SignIn, SignOut, sign_out, who_am_i},
     error::AppError,
     model::CurrentUser,
 };
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn, task::spawn_local};
 use leptos_meta::Title;
 use leptos_router::{
     NavigateOptions,
@@ -13,29 +13,26 @@ use leptos_router::{
     hooks::{use_navigate, use_query_map},
 };
 
-/// Who is signed in, refreshed whenever someone signs in or out on this page.
+/// Who is signed in, read again whenever someone signs in or out on this page.
+///
+/// The sign-in form's action lives on its own page: this context is in every page's download.
 #[derive(Clone, Copy)]
 pub struct Auth {
     pub user: Resource<Result<Option<CurrentUser>, AppError>>,
-    pub sign_in: ServerAction<SignIn>,
-    pub sign_out: ServerAction<SignOut>,
+    changes: RwSignal<u32>,
+}
+
+impl Auth {
+    /// Someone signed in or out: everything that shows the user reads it again.
+    pub fn changed(&self) {
+        self.changes.update(|count| *count += 1);
+    }
 }
 
 pub fn provide_auth() {
-    let sign_in = ServerAction::<SignIn>::new();
-    let sign_out = ServerAction::<SignOut>::new();
-    let user = Resource::new(
-        move || (sign_in.version().get(), sign_out.version().get()),
-        |_| who_am_i(),
-    );
-    // A finished sign-out forgets the last sign-in, which would otherwise still read as
-    // "just signed in" and send the sign-in page straight on to the workspace.
-    Effect::new(move |_| {
-        if sign_out.version().get() > 0 {
-            sign_in.value().set(None);
-        }
-    });
-    provide_context(Auth { user, sign_in, sign_out });
+    let changes = RwSignal::new(0);
+    let user = Resource::new(move || changes.get(), |_| who_am_i());
+    provide_context(Auth { user, changes });
 }
 
 pub fn use_auth() -> Auth {
@@ -58,9 +55,23 @@ pub fn AccountMenu() -> impl IntoView {
                             <A href="/account" attr:class="account__name" attr:title=user.email.clone()>
                                 {user.display_name}
                             </A>
-                            <ActionForm action=auth.sign_out>
+                            // A plain form rather than `ActionForm`: sign-out sends no fields, and
+                            // this header is in every page's download, where the form decoder
+                            // `ActionForm` brings would be dead weight. Without the WASM the
+                            // browser posts it, and the server sends the reader back.
+                            <form
+                                method="post"
+                                action=SignOut::url()
+                                on:submit=move |event| {
+                                    event.prevent_default();
+                                    spawn_local(async move {
+                                        let _ = sign_out().await;
+                                        auth.changed();
+                                    });
+                                }
+                            >
                                 <button class="button button--quiet" type="submit">"Sign out"</button>
-                            </ActionForm>
+                            </form>
                         </div>
                     }
                     .into_any(),
@@ -84,16 +95,18 @@ fn safe_next(next: Option<String>) -> Option<String> {
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let auth = use_auth();
+    let sign_in = ServerAction::<SignIn>::new();
     let query = use_query_map();
     let next = move || safe_next(query.read().get("next"));
     let navigate = use_navigate();
     Effect::new(move |_| {
-        if let Some(Ok(user)) = auth.sign_in.value().get() {
+        if let Some(Ok(user)) = sign_in.value().get() {
+            auth.changed();
             let destination = next().unwrap_or_else(|| home_of(&user).to_owned());
             navigate(&destination, NavigateOptions::default());
         }
     });
-    let error = move || match auth.sign_in.value().get() {
+    let error = move || match sign_in.value().get() {
         Some(Err(error)) => Some(error.to_string()),
         _ => None,
     };
@@ -116,7 +129,7 @@ pub fn SignInPage() -> impl IntoView {
                             }
                             .into_any(),
                             _ => view! {
-                                <ActionForm action=auth.sign_in attr:class="form">
+                                <ActionForm action=sign_in attr:class="form">
                                     <div class="field">
                                         <label for="email">"Email"</label>
                                         <input id="email" name="email" type="email" autocomplete="username" required />
@@ -135,7 +148,7 @@ pub fn SignInPage() -> impl IntoView {
                                         <p class="form__error" role="alert">{message}</p>
                                     })}
                                     <button class="button button--primary button--wide" type="submit">
-                                        {move || if auth.sign_in.pending().get() { "Signing in…" } else { "Sign in" }}
+                                        {move || if sign_in.pending().get() { "Signing in…" } else { "Sign in" }}
                                     </button>
                                 </ActionForm>
                                 <p class="form-card__links">
