@@ -3,6 +3,27 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+/// In the browser, dates are read with chrono's strict RFC 3339 parser, which is what the
+/// server writes. Its `FromStr` also tries a relaxed grammar and RFC 2822, and that general
+/// parser would be in every page's download.
+#[cfg(feature = "hydrate")]
+mod rfc3339 {
+    use chrono::{DateTime, Utc};
+    use serde::{Deserialize, Deserializer, de::Error};
+
+    fn parse<E: Error>(text: &str) -> Result<DateTime<Utc>, E> {
+        DateTime::parse_from_rfc3339(text).map(|at| at.to_utc()).map_err(E::custom)
+    }
+
+    pub fn required<'de, D: Deserializer<'de>>(deserializer: D) -> Result<DateTime<Utc>, D::Error> {
+        parse(&String::deserialize(deserializer)?)
+    }
+
+    pub fn optional<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+        Option::<String>::deserialize(deserializer)?.map(|text| parse(&text)).transpose()
+    }
+}
+
 /// A closed set of values stored as text: the enum, its text form both ways, and the list of
 /// all values (for filters and validation messages).
 macro_rules! text_enum {
@@ -234,6 +255,7 @@ pub struct ArticleSummary {
     pub title: String,
     pub summary: String,
     pub category: String,
+    #[cfg_attr(feature = "hydrate", serde(deserialize_with = "rfc3339::required"))]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -265,6 +287,7 @@ pub struct Article {
     pub category: String,
     pub category_slug: String,
     pub body_html: String,
+    #[cfg_attr(feature = "hydrate", serde(deserialize_with = "rfc3339::required"))]
     pub updated_at: DateTime<Utc>,
     /// Other articles of its category, most read first.
     pub related: Vec<ArticleSummary>,
@@ -301,7 +324,9 @@ pub struct EditableArticle {
     pub status: ArticleStatus,
     pub version: i32,
     /// When it goes live by itself, if scheduled.
+    #[cfg_attr(feature = "hydrate", serde(deserialize_with = "rfc3339::optional"))]
     pub publish_at: Option<DateTime<Utc>>,
+    #[cfg_attr(feature = "hydrate", serde(deserialize_with = "rfc3339::required"))]
     pub updated_at: DateTime<Utc>,
     pub fields: ArticleFields,
 }
@@ -315,7 +340,9 @@ pub struct ArticleListItem {
     pub status: ArticleStatus,
     pub audience: Audience,
     pub category: String,
+    #[cfg_attr(feature = "hydrate", serde(deserialize_with = "rfc3339::required"))]
     pub updated_at: DateTime<Utc>,
+    #[cfg_attr(feature = "hydrate", serde(deserialize_with = "rfc3339::optional"))]
     pub publish_at: Option<DateTime<Utc>>,
 }
 
@@ -347,6 +374,7 @@ pub struct RevisionSummary {
     pub version: i32,
     pub title: String,
     pub author_name: Option<String>,
+    #[cfg_attr(feature = "hydrate", serde(deserialize_with = "rfc3339::required"))]
     pub created_at: DateTime<Utc>,
 }
 
@@ -381,9 +409,12 @@ pub struct Customer {
     pub display_name: String,
     pub tier: Tier,
     pub attributes: serde_json::Map<String, serde_json::Value>,
+    #[cfg_attr(feature = "hydrate", serde(deserialize_with = "rfc3339::optional"))]
     pub last_seen_at: Option<DateTime<Utc>>,
+    #[cfg_attr(feature = "hydrate", serde(deserialize_with = "rfc3339::optional"))]
     pub last_contact_at: Option<DateTime<Utc>>,
     pub merged_into_id: Option<i64>,
+    #[cfg_attr(feature = "hydrate", serde(deserialize_with = "rfc3339::required"))]
     pub created_at: DateTime<Utc>,
 }
 
@@ -432,7 +463,9 @@ pub struct TicketSummary {
     pub customer_name: String,
     pub assignee_id: Option<i64>,
     pub team_id: Option<i64>,
+    #[cfg_attr(feature = "hydrate", serde(deserialize_with = "rfc3339::optional"))]
     pub sla_due_at: Option<DateTime<Utc>>,
+    #[cfg_attr(feature = "hydrate", serde(deserialize_with = "rfc3339::required"))]
     pub last_activity_at: DateTime<Utc>,
     pub assignee_name: Option<String>,
     /// The start of the latest message either way (never an internal note).
@@ -450,9 +483,13 @@ pub struct Ticket {
     pub summary: TicketSummary,
     pub tags: Vec<String>,
     pub disposition: Option<Disposition>,
+    #[cfg_attr(feature = "hydrate", serde(deserialize_with = "rfc3339::optional"))]
     pub first_response_at: Option<DateTime<Utc>>,
+    #[cfg_attr(feature = "hydrate", serde(deserialize_with = "rfc3339::optional"))]
     pub solved_at: Option<DateTime<Utc>>,
+    #[cfg_attr(feature = "hydrate", serde(deserialize_with = "rfc3339::optional"))]
     pub closed_at: Option<DateTime<Utc>>,
+    #[cfg_attr(feature = "hydrate", serde(deserialize_with = "rfc3339::required"))]
     pub created_at: DateTime<Utc>,
 }
 
@@ -473,6 +510,7 @@ pub struct Interaction {
     /// The author's display name, when a login wrote it.
     #[serde(default)]
     pub author_name: Option<String>,
+    #[cfg_attr(feature = "hydrate", serde(deserialize_with = "rfc3339::required"))]
     pub created_at: DateTime<Utc>,
     /// Files sent with the message; filled where a conversation is shown.
     #[serde(default)]
@@ -559,6 +597,7 @@ pub struct Satisfaction {
     pub csat: u8,
     pub ces: u8,
     pub comment: String,
+    #[cfg_attr(feature = "hydrate", serde(deserialize_with = "rfc3339::required"))]
     pub created_at: DateTime<Utc>,
 }
 
@@ -711,6 +750,7 @@ impl Role {
 /// One sign-in attempt on an account, as its owner sees it on the account page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignInRecord {
+    #[cfg_attr(feature = "hydrate", serde(deserialize_with = "rfc3339::required"))]
     pub at: DateTime<Utc>,
     pub address: String,
     pub succeeded: bool,
@@ -722,6 +762,7 @@ pub struct AccountOverview {
     pub user: CurrentUser,
     pub recent_sign_ins: Vec<SignInRecord>,
     /// When the account will be erased, if its owner asked for that.
+    #[cfg_attr(feature = "hydrate", serde(deserialize_with = "rfc3339::optional"))]
     pub pending_erasure: Option<DateTime<Utc>>,
 }
 
@@ -733,8 +774,11 @@ pub struct ApiKey {
     pub prefix: String,
     pub scopes: Vec<ApiScope>,
     pub rate_per_minute: u32,
+    #[cfg_attr(feature = "hydrate", serde(deserialize_with = "rfc3339::required"))]
     pub created_at: DateTime<Utc>,
+    #[cfg_attr(feature = "hydrate", serde(deserialize_with = "rfc3339::optional"))]
     pub last_used_at: Option<DateTime<Utc>>,
+    #[cfg_attr(feature = "hydrate", serde(deserialize_with = "rfc3339::optional"))]
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
@@ -766,6 +810,7 @@ pub struct MailboxStatus {
     pub port: i32,
     pub security: String,
     pub folder: String,
+    #[cfg_attr(feature = "hydrate", serde(deserialize_with = "rfc3339::optional"))]
     pub last_polled_at: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
     pub quarantined: i64,
@@ -792,6 +837,7 @@ pub struct StaffMember {
     pub invitation_pending: bool,
     /// May write knowledge-base articles (admins always may).
     pub edits_articles: bool,
+    #[cfg_attr(feature = "hydrate", serde(deserialize_with = "rfc3339::required"))]
     pub created_at: DateTime<Utc>,
 }
 
@@ -831,6 +877,7 @@ pub struct MergeRecord {
     pub id: i64,
     pub source_id: i64,
     pub source_name: String,
+    #[cfg_attr(feature = "hydrate", serde(deserialize_with = "rfc3339::required"))]
     pub merged_at: DateTime<Utc>,
 }
 
@@ -1004,6 +1051,7 @@ pub struct Macro {
     pub id: i64,
     pub fields: MacroFields,
     pub team_name: Option<String>,
+    #[cfg_attr(feature = "hydrate", serde(deserialize_with = "rfc3339::required"))]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -1111,5 +1159,6 @@ pub struct ArticleComment {
     pub title: String,
     pub helpful: bool,
     pub comment: String,
+    #[cfg_attr(feature = "hydrate", serde(deserialize_with = "rfc3339::required"))]
     pub created_at: DateTime<Utc>,
 }

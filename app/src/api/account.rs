@@ -23,7 +23,7 @@ async fn count_mail_request(email: &str) -> Result<crate::server::state::AppStat
 }
 
 /// Creates a customer account; the answer is the same whether or not the address had one.
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn register_customer(display_name: String, email: String, password: String) -> Result<(), AppError> {
     ctx::respond(
         async {
@@ -35,12 +35,12 @@ pub async fn register_customer(display_name: String, email: String, password: St
     )
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn verify_email(token: String) -> Result<(), AppError> {
     ctx::respond(async { accounts::verify_email(&ctx::db()?, &token).await }.await)
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     ctx::respond(
         async {
@@ -51,13 +51,13 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     )
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
     ctx::respond(async { accounts::reset_password(&ctx::db()?, &token, &password).await }.await)
 }
 
 /// The signed-in user's account page.
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn my_account() -> Result<AccountOverview, AppError> {
     ctx::respond(
         async {
@@ -68,7 +68,7 @@ pub async fn my_account() -> Result<AccountOverview, AppError> {
     )
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
     ctx::respond(
         async {
@@ -82,7 +82,7 @@ pub async fn change_password(current_password: String, new_password: String) -> 
 }
 
 /// Ends every session of the signed-in user except this one.
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn sign_out_other_devices() -> Result<(), AppError> {
     ctx::respond(
         async {
@@ -96,7 +96,7 @@ pub async fn sign_out_other_devices() -> Result<(), AppError> {
 
 /// Asks for the account and its history to be erased after the grace period; the password
 /// is asked again, since a forgotten open laptop should not be enough.
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn request_account_erasure(password: String) -> Result<DateTime<Utc>, AppError> {
     ctx::respond(
         async {
@@ -109,7 +109,7 @@ pub async fn request_account_erasure(password: String) -> Result<DateTime<Utc>, 
     )
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn cancel_account_erasure() -> Result<(), AppError> {
     ctx::respond(
         async {

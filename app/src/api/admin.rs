@@ -15,7 +15,7 @@ use crate::server::{
     staff::{self, TeamChange},
 };
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn staff_list() -> Result<Vec<StaffMember>, AppError> {
     ctx::respond(
         async {
@@ -27,7 +27,7 @@ pub async fn staff_list() -> Result<Vec<StaffMember>, AppError> {
 }
 
 /// Lets an agent or supervisor write knowledge-base articles (`allowed`), or stops them.
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn allow_article_editing(user_id: i64, allowed: bool) -> Result<StaffMember, AppError> {
     ctx::respond(
         async {
@@ -39,7 +39,7 @@ pub async fn allow_article_editing(user_id: i64, allowed: bool) -> Result<StaffM
 }
 
 /// Adds a staff member, who gets an email to choose their password.
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn invite_staff(display_name: String, email: String, role: Role) -> Result<StaffMember, AppError> {
     ctx::respond(
         async {
@@ -52,7 +52,7 @@ pub async fn invite_staff(display_name: String, email: String, role: Role) -> Re
     )
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn change_staff_role(user_id: i64, role: Role) -> Result<StaffMember, AppError> {
     ctx::respond(
         async {
@@ -64,7 +64,7 @@ pub async fn change_staff_role(user_id: i64, role: Role) -> Result<StaffMember, 
 }
 
 /// Creates a macro (`macro_id` none) or replaces one.
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn save_macro(macro_id: Option<i64>, fields: MacroFields) -> Result<Macro, AppError> {
     ctx::respond(
         async {
@@ -75,7 +75,7 @@ pub async fn save_macro(macro_id: Option<i64>, fields: MacroFields) -> Result<Ma
     )
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn delete_macro(macro_id: i64) -> Result<(), AppError> {
     ctx::respond(
         async {
@@ -87,7 +87,7 @@ pub async fn delete_macro(macro_id: i64) -> Result<(), AppError> {
 }
 
 /// The teams a macro can hand a ticket to.
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn team_choices() -> Result<Vec<Choice>, AppError> {
     ctx::respond(
         async {
@@ -99,7 +99,7 @@ pub async fn team_choices() -> Result<Vec<Choice>, AppError> {
 }
 
 /// Every team with its members.
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn team_directory() -> Result<Vec<TeamOverview>, AppError> {
     ctx::respond(
         async {
@@ -110,7 +110,7 @@ pub async fn team_directory() -> Result<Vec<TeamOverview>, AppError> {
     )
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn create_team(name: String) -> Result<(), AppError> {
     ctx::respond(
         async {
@@ -123,18 +123,18 @@ pub async fn create_team(name: String) -> Result<(), AppError> {
     )
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn add_team_member(team_id: i64, user_id: i64) -> Result<(), AppError> {
     change_team(team_id, TeamChange::AddMember(user_id)).await
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn remove_team_member(team_id: i64, user_id: i64) -> Result<(), AppError> {
     change_team(team_id, TeamChange::RemoveMember(user_id)).await
 }
 
 /// `restricted`: the team's tickets are for its members only.
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn restrict_team(team_id: i64, restricted: bool) -> Result<(), AppError> {
     change_team(team_id, TeamChange::Restrict(restricted)).await
 }
@@ -151,7 +151,7 @@ async fn change_team(team_id: i64, change: TeamChange) -> Result<(), AppError> {
 }
 
 /// Every API key, newest first, revoked ones included.
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn api_key_list() -> Result<Vec<ApiKey>, AppError> {
     ctx::respond(
         async {
@@ -162,7 +162,7 @@ pub async fn api_key_list() -> Result<Vec<ApiKey>, AppError> {
     )
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn create_api_key(
     name: String,
     // None ticked arrives as no field at all; the service then names what is missing.
@@ -179,7 +179,7 @@ pub async fn create_api_key(
     )
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn revoke_api_key(key_id: i64) -> Result<(), AppError> {
     ctx::respond(
         async {
@@ -190,7 +190,7 @@ pub async fn revoke_api_key(key_id: i64) -> Result<(), AppError> {
     )
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn mailbox_list() -> Result<Vec<MailboxStatus>, AppError> {
     ctx::respond(
         async {
@@ -202,7 +202,7 @@ pub async fn mailbox_list() -> Result<Vec<MailboxStatus>, AppError> {
 }
 
 /// A mailbox for the server to poll; `security` is tls, starttls or none.
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn add_mailbox(
     name: String,
     host: String,
@@ -223,7 +223,7 @@ pub async fn add_mailbox(
     )
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn remove_mailbox(mailbox_id: i64) -> Result<(), AppError> {
     ctx::respond(
         async {

@@ -28,7 +28,7 @@ async fn staff_on(ticket_id: i64) -> Result<CurrentUser, AppError> {
     Ok(agent)
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn inbox_page(#[server(default)] query: InboxQuery, after: Option<PageCursor>) -> Result<Page<TicketSummary>, AppError> {
     ctx::respond(
         async {
@@ -39,13 +39,13 @@ pub async fn inbox_page(#[server(default)] query: InboxQuery, after: Option<Page
     )
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn inbox_view_counts() -> Result<InboxCounts, AppError> {
     ctx::respond(async { workspace::counts(&ctx::db()?, &staff().await?).await }.await)
 }
 
 /// The colleagues and teams the inbox filters offer.
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn inbox_filter_choices() -> Result<InboxChoices, AppError> {
     ctx::respond(
         async {
@@ -56,7 +56,7 @@ pub async fn inbox_filter_choices() -> Result<InboxChoices, AppError> {
     )
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn open_ticket(ticket_id: i64) -> Result<WorkspaceTicket, AppError> {
     ctx::respond(
         async {
@@ -73,7 +73,7 @@ pub async fn open_ticket(ticket_id: i64) -> Result<WorkspaceTicket, AppError> {
 /// A reply to the customer on `channel`, or with `internal` an internal note; `then` is the
 /// status the ticket takes afterwards; `attachments` the upload tokens, comma-separated;
 /// `macro_id` the macro the text came from, whose changes apply with it.
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn send_agent_reply(
     ticket_id: i64,
     body: String,
@@ -95,7 +95,7 @@ pub async fn send_agent_reply(
 }
 
 /// A phone call the agent had with the ticket's customer, logged in the conversation.
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn log_call(
     ticket_id: i64,
     direction: CallDirection,
@@ -116,7 +116,7 @@ pub async fn log_call(
 
 /// The signed-in agent has the ticket open (`typing`: with a reply in progress); answers who
 /// else has it open.
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn ticket_presence(ticket_id: i64, typing: bool) -> Result<Vec<Viewer>, AppError> {
     ctx::respond(
         async {
@@ -127,7 +127,7 @@ pub async fn ticket_presence(ticket_id: i64, typing: bool) -> Result<Vec<Viewer>
     )
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn leave_ticket(ticket_id: i64) -> Result<(), AppError> {
     ctx::respond(
         async {
@@ -139,7 +139,7 @@ pub async fn leave_ticket(ticket_id: i64) -> Result<(), AppError> {
     )
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn set_ticket_status(
     ticket_id: i64,
     status: TicketStatus,
@@ -154,7 +154,7 @@ pub async fn set_ticket_status(
     )
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn set_ticket_priority(ticket_id: i64, priority: Priority) -> Result<(), AppError> {
     ctx::respond(
         async {
@@ -165,7 +165,7 @@ pub async fn set_ticket_priority(ticket_id: i64, priority: Priority) -> Result<(
     )
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn assign_ticket(ticket_id: i64, assignee_id: Option<i64>, team_id: Option<i64>) -> Result<(), AppError> {
     ctx::respond(
         async {
@@ -177,7 +177,7 @@ pub async fn assign_ticket(ticket_id: i64, assignee_id: Option<i64>, team_id: Op
 }
 
 /// Replaces the ticket's tags with those in `tags`, separated by commas or spaces.
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn set_ticket_tags(ticket_id: i64, tags: String) -> Result<Vec<String>, AppError> {
     ctx::respond(
         async {
@@ -189,7 +189,7 @@ pub async fn set_ticket_tags(ticket_id: i64, tags: String) -> Result<Vec<String>
 }
 
 /// Every macro, for the composer's picker.
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn macro_list() -> Result<Vec<Macro>, AppError> {
     ctx::respond(
         async {
@@ -201,7 +201,7 @@ pub async fn macro_list() -> Result<Vec<Macro>, AppError> {
 }
 
 /// Applies a macro's changes to a ticket (its text goes through `send_agent_reply`).
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn apply_macro(ticket_id: i64, macro_id: i64) -> Result<(), AppError> {
     ctx::respond(
         async {
@@ -213,7 +213,7 @@ pub async fn apply_macro(ticket_id: i64, macro_id: i64) -> Result<(), AppError> 
 }
 
 /// Published articles an agent may send a customer, for the composer: staff-only ones never.
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn reply_articles(query: String) -> Result<SearchResults, AppError> {
     ctx::respond(
         async {
@@ -226,7 +226,7 @@ pub async fn reply_articles(query: String) -> Result<SearchResults, AppError> {
 }
 
 /// An article as the text that fits a reply on `channel`.
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn article_for_reply(slug: String, channel: Channel) -> Result<String, AppError> {
     ctx::respond(
         async {

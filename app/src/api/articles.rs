@@ -27,7 +27,7 @@ pub async fn editor() -> Result<CurrentUser, AppError> {
     Ok(user)
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn article_list(status: Option<ArticleStatus>) -> Result<Vec<ArticleListItem>, AppError> {
     ctx::respond(
         async {
@@ -40,7 +40,7 @@ pub async fn article_list(status: Option<ArticleStatus>) -> Result<Vec<ArticleLi
 
 /// The editor's preview of an article body. Rendered on the server, so the browser needs no
 /// markdown parser (its tables would weigh on every page's download).
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn preview_article_body(body_markdown: String) -> Result<String, AppError> {
     ctx::respond(
         async {
@@ -52,7 +52,7 @@ pub async fn preview_article_body(body_markdown: String) -> Result<String, AppEr
 }
 
 /// Links between articles that readers cannot follow.
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn broken_article_links() -> Result<Vec<BrokenLink>, AppError> {
     ctx::respond(
         async {
@@ -63,7 +63,7 @@ pub async fn broken_article_links() -> Result<Vec<BrokenLink>, AppError> {
     )
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn article_categories() -> Result<Vec<Choice>, AppError> {
     ctx::respond(
         async {
@@ -75,7 +75,7 @@ pub async fn article_categories() -> Result<Vec<Choice>, AppError> {
 }
 
 /// What readers did with the knowledge base over the last `days` days.
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn knowledge_base_insights(days: i64) -> Result<ContentInsights, AppError> {
     ctx::respond(
         async {
@@ -87,7 +87,7 @@ pub async fn knowledge_base_insights(days: i64) -> Result<ContentInsights, AppEr
 }
 
 /// The category tree as editors arrange it.
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn category_tree() -> Result<Vec<CategoryNode>, AppError> {
     ctx::respond(
         async {
@@ -98,7 +98,7 @@ pub async fn category_tree() -> Result<Vec<CategoryNode>, AppError> {
     )
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn create_category(fields: CategoryFields) -> Result<i64, AppError> {
     ctx::respond(
         async {
@@ -109,7 +109,7 @@ pub async fn create_category(fields: CategoryFields) -> Result<i64, AppError> {
     )
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn update_category(category_id: i64, fields: CategoryFields) -> Result<(), AppError> {
     ctx::respond(
         async {
@@ -120,7 +120,7 @@ pub async fn update_category(category_id: i64, fields: CategoryFields) -> Result
     )
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn move_category(category_id: i64, step: CategoryStep) -> Result<(), AppError> {
     ctx::respond(
         async {
@@ -131,7 +131,7 @@ pub async fn move_category(category_id: i64, step: CategoryStep) -> Result<(), A
     )
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn delete_category(category_id: i64) -> Result<(), AppError> {
     ctx::respond(
         async {
@@ -142,7 +142,7 @@ pub async fn delete_category(category_id: i64) -> Result<(), AppError> {
     )
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn edit_article(article_id: i64) -> Result<EditableArticle, AppError> {
     ctx::respond(
         async {
@@ -153,7 +153,7 @@ pub async fn edit_article(article_id: i64) -> Result<EditableArticle, AppError> 
     )
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn create_article(fields: ArticleFields) -> Result<EditableArticle, AppError> {
     ctx::respond(
         async {
@@ -165,7 +165,7 @@ pub async fn create_article(fields: ArticleFields) -> Result<EditableArticle, Ap
 }
 
 /// Saves over `base_version`, the version the editor opened; refused if anyone saved since.
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn save_article(article_id: i64, base_version: i32, fields: ArticleFields) -> Result<EditableArticle, AppError> {
     ctx::respond(
         async {
@@ -176,7 +176,7 @@ pub async fn save_article(article_id: i64, base_version: i32, fields: ArticleFie
     )
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn set_article_status(article_id: i64, status: ArticleStatus) -> Result<EditableArticle, AppError> {
     ctx::respond(
         async {
@@ -188,7 +188,7 @@ pub async fn set_article_status(article_id: i64, status: ArticleStatus) -> Resul
 }
 
 /// Publishes the article by itself at `at`; without it, cancels the schedule.
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn schedule_article(article_id: i64, at: Option<DateTime<Utc>>) -> Result<EditableArticle, AppError> {
     ctx::respond(
         async {
@@ -199,7 +199,7 @@ pub async fn schedule_article(article_id: i64, at: Option<DateTime<Utc>>) -> Res
     )
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn article_history(article_id: i64) -> Result<Vec<RevisionSummary>, AppError> {
     ctx::respond(
         async {
@@ -210,7 +210,7 @@ pub async fn article_history(article_id: i64) -> Result<Vec<RevisionSummary>, Ap
     )
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn compare_revisions(article_id: i64, from: i64, to: i64) -> Result<Vec<DiffLine>, AppError> {
     ctx::respond(
         async {
@@ -221,7 +221,7 @@ pub async fn compare_revisions(article_id: i64, from: i64, to: i64) -> Result<Ve
     )
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn restore_revision(article_id: i64, revision_id: i64, base_version: i32) -> Result<EditableArticle, AppError> {
     ctx::respond(
         async {
@@ -233,7 +233,7 @@ pub async fn restore_revision(article_id: i64, revision_id: i64, base_version: i
 }
 
 /// Imports the zip in the form field `file` (the format the export writes).
-#[server(prefix = "/rpc", input = MultipartFormData)]
+#[server(prefix = "/rpc", input = MultipartFormData, output = super::JsonText)]
 pub async fn import_articles(data: MultipartData) -> Result<ImportReport, AppError> {
     ctx::respond(
         async {
@@ -259,7 +259,7 @@ pub async fn import_articles(data: MultipartData) -> Result<ImportReport, AppErr
 }
 
 /// Keeps the image in the form field `file` and answers the address to link it by.
-#[server(prefix = "/rpc", input = MultipartFormData)]
+#[server(prefix = "/rpc", input = MultipartFormData, output = super::JsonText)]
 pub async fn upload_article_image(data: MultipartData) -> Result<String, AppError> {
     ctx::respond(
         async {

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::server::{activity, auth, ctx};
 
 /// Signs in; what a customer did in the help center before signing in joins their timeline.
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn sign_in(email: String, password: String) -> Result<CurrentUser, AppError> {
     ctx::respond(
         async {
@@ -23,13 +23,13 @@ pub async fn sign_in(email: String, password: String) -> Result<CurrentUser, App
     )
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn sign_out() -> Result<(), AppError> {
     ctx::respond(async { auth::sign_out(&ctx::session().await?).await }.await)
 }
 
 /// Who is signed in on this browser, if anyone.
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn who_am_i() -> Result<Option<CurrentUser>, AppError> {
     ctx::respond(ctx::current_user().await)
 }

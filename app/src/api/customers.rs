@@ -19,7 +19,7 @@ use crate::{
 
 /// Saves a profile's name, tier and custom attributes (all of them: one left out is removed).
 /// Sent as JSON, so an empty list of attributes arrives as one.
-#[server(prefix = "/rpc", input = Json)]
+#[server(prefix = "/rpc", input = Json, output = super::JsonText)]
 pub async fn update_customer(
     customer_id: i64,
     display_name: String,
@@ -43,7 +43,7 @@ pub async fn update_customer(
     )
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn add_customer_identity(customer_id: i64, kind: IdentityKind, value: String) -> Result<(), AppError> {
     ctx::respond(
         async {
@@ -56,7 +56,7 @@ pub async fn add_customer_identity(customer_id: i64, kind: IdentityKind, value: 
 
 /// What merging the profile the agent found by `duplicate` (an email address, a phone number,
 /// a handle or `#id`) into `customer_id` would move.
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn preview_merge(customer_id: i64, duplicate: String) -> Result<MergePreview, AppError> {
     ctx::respond(
         async {
@@ -70,7 +70,7 @@ pub async fn preview_merge(customer_id: i64, duplicate: String) -> Result<MergeP
 }
 
 /// Moves everything of `source_id` into `customer_id`; answers the merge's id for an undo.
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn merge_customers(customer_id: i64, source_id: i64) -> Result<i64, AppError> {
     ctx::respond(
         async {
@@ -81,7 +81,7 @@ pub async fn merge_customers(customer_id: i64, source_id: i64) -> Result<i64, Ap
     )
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn undo_merge(merge_id: i64) -> Result<(), AppError> {
     ctx::respond(
         async {

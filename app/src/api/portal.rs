@@ -14,12 +14,12 @@ use crate::server::{
     ctx, kb, search,
 };
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn help_center() -> Result<HelpCenterHome, AppError> {
     ctx::respond(async { kb::help_center_home(&ctx::db()?, ctx::reader().await?).await }.await)
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn search_articles(query: String) -> Result<SearchResults, AppError> {
     ctx::respond(
         async {
@@ -30,19 +30,19 @@ pub async fn search_articles(query: String) -> Result<SearchResults, AppError> {
     )
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn published_article(slug: String) -> Result<Article, AppError> {
     ctx::respond(async { kb::published_article(&ctx::db()?, &slug, ctx::reader().await?).await }.await)
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn category_page(slug: String) -> Result<CategoryArticles, AppError> {
     ctx::respond(async { kb::category_articles(&ctx::db()?, &slug, ctx::reader().await?).await }.await)
 }
 
 /// Counts a read and puts it on the reader's timeline. Called by the article page once it is
 /// in the browser, so crawlers and link previews count nothing.
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn note_article_read(slug: String) -> Result<(), AppError> {
     ctx::respond(
         async {
@@ -56,7 +56,7 @@ pub async fn note_article_read(slug: String) -> Result<(), AppError> {
 }
 
 /// Puts a search and its result count on the reader's timeline, once the results are shown.
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn note_search(query: String, results: usize) -> Result<(), AppError> {
     ctx::respond(
         async {
@@ -70,7 +70,7 @@ pub async fn note_search(query: String, results: usize) -> Result<(), AppError> 
 }
 
 /// "Was this helpful?" for an article; `deflected` when answered from the contact form.
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn rate_article(
     slug: String,
     helpful: bool,
@@ -92,7 +92,7 @@ pub async fn rate_article(
 
 /// Sends a request from the contact form. A signed-in customer's request goes on their
 /// profile; a visitor gives a name and an email address. Answers the new ticket's id.
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn send_request(
     subject: String,
     description: String,

@@ -19,7 +19,7 @@ async fn customer_profile() -> Result<Option<i64>, AppError> {
     Ok(ctx::require(&[Role::Customer]).await?.customer_id)
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn my_requests(after: Option<PageCursor>) -> Result<Page<TicketSummary>, AppError> {
     ctx::respond(
         async {
@@ -32,7 +32,7 @@ pub async fn my_requests(after: Option<PageCursor>) -> Result<Page<TicketSummary
     )
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn my_request(ticket_id: i64) -> Result<TicketThread, AppError> {
     ctx::respond(
         async {
@@ -45,7 +45,7 @@ pub async fn my_request(ticket_id: i64) -> Result<TicketThread, AppError> {
 
 /// Adds the signed-in customer's reply to one of their requests, with the files uploaded for
 /// it (`attachments`: their tokens, comma-separated).
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn reply_to_request(
     ticket_id: i64,
     body: String,
@@ -62,7 +62,7 @@ pub async fn reply_to_request(
 }
 
 /// The customer marks their request solved, or reopens a solved one.
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn set_request_solved(ticket_id: i64, solved: bool) -> Result<TicketThread, AppError> {
     ctx::respond(
         async {
@@ -74,7 +74,7 @@ pub async fn set_request_solved(ticket_id: i64, solved: bool) -> Result<TicketTh
 }
 
 /// The customer's one rating of a solved request.
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn rate_request(ticket_id: i64, csat: u8, ces: u8, comment: String) -> Result<TicketThread, AppError> {
     ctx::respond(
         async {
@@ -87,7 +87,7 @@ pub async fn rate_request(ticket_id: i64, csat: u8, ces: u8, comment: String) ->
 }
 
 /// "My history": the signed-in customer's whole timeline, optionally one channel or one request.
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn my_history(
     channel: Option<Channel>,
     ticket_id: Option<i64>,

@@ -18,7 +18,7 @@ use crate::{
 
 /// Stores the form field `file` for the signed-in user (customer or agent), or for this visit, and answers the
 /// token that attaches it to the request or reply being written.
-#[server(prefix = "/rpc", input = MultipartFormData)]
+#[server(prefix = "/rpc", input = MultipartFormData, output = super::JsonText)]
 pub async fn upload_attachment(data: MultipartData) -> Result<Upload, AppError> {
     ctx::respond(
         async {

@@ -2,19 +2,23 @@
 //! that tells the content team what was missing.
 
 use super::forms::FormError;
-use crate::api::portal::RateArticle;
+use crate::api::portal::rate_article;
 use leptos::{html, prelude::*};
 use leptos_router::components::A;
 
 #[component]
 pub fn HelpfulVote(slug: String) -> impl IntoView {
-    let rate = ServerAction::<RateArticle>::new();
+    let slug = StoredValue::new(slug);
+    // A plain action, not a `ServerAction`: the vote never posts a form, so the no-script
+    // error round trip a `ServerAction` decodes would be dead weight on every article page.
+    let rate = Action::new(move |(helpful, comment): &(bool, String)| {
+        rate_article(slug.get_value(), *helpful, comment.clone(), false)
+    });
     let answer = RwSignal::new(None::<bool>);
     let commented = RwSignal::new(false);
     let comment = NodeRef::<html::Textarea>::new();
-    let slug = StoredValue::new(slug);
     let vote = move |helpful: bool, text: String| {
-        rate.dispatch(RateArticle { slug: slug.get_value(), helpful, comment: text, deflected: false });
+        rate.dispatch((helpful, text));
     };
     let error = Signal::derive(move || match rate.value().get() {
         Some(Err(error)) => Some(error.to_string()),
