@@ -14,6 +14,8 @@ test("an editor nests and reorders categories, and readers browse the subtopics"
     if (inside) await admin.locator("#new-category-parent").selectOption({ label: inside });
     await admin.getByRole("button", { name: "Create category" }).click();
     await expect(tree.getByRole("link", { name, exact: true })).toBeVisible();
+    // The form is drawn again, empty, from the reloaded tree; typing before that would be lost.
+    await expect(admin.locator("#new-category-name")).toHaveValue("");
   };
   await create(appliances);
   await create(kettles, appliances);
@@ -62,7 +64,13 @@ test("an editor nests and reorders categories, and readers browse the subtopics"
     admin.getByRole("row").filter({ hasText: "supervisor@northwind.test" }).getByRole("checkbox", { name: "Writes articles" });
   // Set, then confirmed by the server's own page: the list reloads after each change.
   const allow = async (allowed: boolean) => {
-    if ((await writes().isChecked()) !== allowed) await writes().click();
+    // The click's save must reach the server before the page is reloaded, or the reload cancels it.
+    if ((await writes().isChecked()) !== allowed) {
+      await Promise.all([
+        admin.waitForResponse((response) => response.url().includes("/rpc/") && response.request().method() === "POST"),
+        writes().click(),
+      ]);
+    }
     await expect(async () => {
       await admin.reload();
       await admin.locator("body[data-hydrated]").waitFor();
