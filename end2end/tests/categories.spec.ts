@@ -24,8 +24,11 @@ test("an editor nests and reorders categories, and readers browse the subtopics"
   const topLevel = () => admin.locator(".category-tree__row--depth-0 .admin__name").allTextContents();
   const before = await topLevel();
   expect(before[before.length - 1]).toBe(appliances);
+  // A half-typed new category survives the tree reloading after another change.
+  await admin.locator("#new-category-name").fill("Half-typed");
   await admin.getByRole("button", { name: `Move ${appliances} up` }).click();
   await expect.poll(async () => (await topLevel()).indexOf(appliances)).toBe(before.length - 2);
+  await expect(admin.locator("#new-category-name")).toHaveValue("Half-typed");
 
   // A category that still holds a subtopic is not deleted, and the reason is given.
   await admin.getByRole("button", { name: `Delete ${appliances}` }).click();

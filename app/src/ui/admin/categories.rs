@@ -42,6 +42,35 @@ impl CategoryActions {
     }
 }
 
+/// What is typed into a category form. The page holds it, not the form: the forms are drawn
+/// again whenever the tree reloads (after any change, anyone's), and the typing must survive.
+#[derive(Clone, Copy)]
+struct Draft {
+    name: RwSignal<String>,
+    description: RwSignal<String>,
+    parent: RwSignal<String>,
+}
+
+impl Draft {
+    fn new() -> Self {
+        Self { name: RwSignal::new(String::new()), description: RwSignal::new(String::new()), parent: RwSignal::new(String::new()) }
+    }
+
+    fn fill(self, fields: CategoryFields) {
+        self.name.set(fields.name);
+        self.description.set(fields.description);
+        self.parent.set(fields.parent_id.map(|parent| parent.to_string()).unwrap_or_default());
+    }
+
+    fn fields(self) -> CategoryFields {
+        CategoryFields {
+            name: self.name.get_untracked(),
+            description: self.description.get_untracked(),
+            parent_id: self.parent.get_untracked().parse().ok(),
+        }
+    }
+}
+
 #[component]
 fn CategoriesPage() -> impl IntoView {
     let actions = CategoryActions {
@@ -54,6 +83,12 @@ fn CategoriesPage() -> impl IntoView {
     // Which category's form is open: kept here, so it stays open while the tree reloads after
     // any change, and closed once its save succeeds.
     let editing = RwSignal::new(None::<i64>);
+    let (new_draft, edit_draft) = (Draft::new(), Draft::new());
+    on_each_result(actions.create, move |result| {
+        if result.is_ok() {
+            new_draft.fill(CategoryFields { name: String::new(), description: String::new(), parent_id: None });
+        }
+    });
     on_each_result(actions.update, move |result| {
         if result.is_ok() {
             editing.set(None);
@@ -75,7 +110,7 @@ fn CategoriesPage() -> impl IntoView {
                                 id="new-category"
                                 nodes
                                 editing=None
-                                initial=CategoryFields { name: String::new(), description: String::new(), parent_id: None }
+                                draft=new_draft
                                 submit_label="Create category"
                                 action=Callback::new(move |fields| {
                                     actions.create.dispatch(CreateCategory { fields });
@@ -98,7 +133,7 @@ fn CategoriesPage() -> impl IntoView {
                             .into_any(),
                             Ok(nodes) => view! {
                                 <ul class="category-tree">
-                                    {nodes.iter().map(|node| category_row(node, &nodes, actions, editing)).collect_view()}
+                                    {nodes.iter().map(|node| category_row(node, &nodes, actions, editing, edit_draft)).collect_view()}
                                 </ul>
                             }
                             .into_any(),
@@ -111,7 +146,13 @@ fn CategoriesPage() -> impl IntoView {
     }
 }
 
-fn category_row(node: &CategoryNode, nodes: &[CategoryNode], actions: CategoryActions, editing: RwSignal<Option<i64>>) -> impl IntoView {
+fn category_row(
+    node: &CategoryNode,
+    nodes: &[CategoryNode],
+    actions: CategoryActions,
+    editing: RwSignal<Option<i64>>,
+    draft: Draft,
+) -> impl IntoView {
     let id = node.id;
     let name = node.name.clone();
     let held = match (node.article_count, node.has_subcategories) {
@@ -145,7 +186,14 @@ fn category_row(node: &CategoryNode, nodes: &[CategoryNode], actions: CategoryAc
                     type="button"
                     aria-label=format!("Edit {name}")
                     aria-expanded=move || open().to_string()
-                    on:click=move |_| editing.update(|editing| *editing = if *editing == Some(id) { None } else { Some(id) })
+                    on:click=move |_| {
+                        if editing.get_untracked() == Some(id) {
+                            editing.set(None);
+                        } else {
+                            draft.fill(initial.clone());
+                            editing.set(Some(id));
+                        }
+                    }
                 >
                     "Edit"
                 </button>
@@ -166,7 +214,7 @@ fn category_row(node: &CategoryNode, nodes: &[CategoryNode], actions: CategoryAc
                         id="category"
                         nodes=nodes.clone()
                         editing=Some(id)
-                        initial=initial.clone()
+                        draft
                         submit_label="Save"
                         action=Callback::new(move |fields| {
                             actions.update.dispatch(UpdateCategory { category_id: id, fields });
@@ -186,14 +234,12 @@ fn CategoryForm(
     id: &'static str,
     nodes: Vec<CategoryNode>,
     editing: Option<i64>,
-    initial: CategoryFields,
+    draft: Draft,
     submit_label: &'static str,
     action: Callback<CategoryFields>,
     error: Signal<Option<String>>,
 ) -> impl IntoView {
-    let name = RwSignal::new(initial.name);
-    let description = RwSignal::new(initial.description);
-    let parent = RwSignal::new(initial.parent_id.map(|parent| parent.to_string()).unwrap_or_default());
+    let Draft { name, description, parent } = draft;
     let mut options = vec![(String::new(), "None (a top-level topic)".to_owned())];
     let mut below: Option<usize> = None;
     for node in &nodes {
@@ -215,11 +261,7 @@ fn CategoryForm(
             class="form"
             on:submit=move |event| {
                 event.prevent_default();
-                action.run(CategoryFields {
-                    name: name.get_untracked(),
-                    description: description.get_untracked(),
-                    parent_id: parent.get_untracked().parse().ok(),
-                });
+                action.run(draft.fields());
             }
         >
             <div class="field">
