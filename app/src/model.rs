@@ -233,7 +233,7 @@ pub struct CategoryNode {
 }
 
 /// What an editor sets on a category.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CategoryFields {
     pub name: String,
     pub description: String,

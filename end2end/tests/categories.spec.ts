@@ -14,7 +14,7 @@ test("an editor nests and reorders categories, and readers browse the subtopics"
     if (inside) await admin.locator("#new-category-parent").selectOption({ label: inside });
     await admin.getByRole("button", { name: "Create category" }).click();
     await expect(tree.getByRole("link", { name, exact: true })).toBeVisible();
-    // The form is drawn again, empty, from the reloaded tree; typing before that would be lost.
+    // A created category empties the form for the next one.
     await expect(admin.locator("#new-category-name")).toHaveValue("");
   };
   await create(appliances);

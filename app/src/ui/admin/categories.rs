@@ -86,7 +86,7 @@ fn CategoriesPage() -> impl IntoView {
     let (new_draft, edit_draft) = (Draft::new(), Draft::new());
     on_each_result(actions.create, move |result| {
         if result.is_ok() {
-            new_draft.fill(CategoryFields { name: String::new(), description: String::new(), parent_id: None });
+            new_draft.fill(CategoryFields::default());
         }
     });
     on_each_result(actions.update, move |result| {
