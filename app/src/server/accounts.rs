@@ -11,7 +11,7 @@
 use super::{
     audit::audit,
     clock,
-    db::{Db, decode_text, with_db},
+    db::{BeginWrite, Db, decode_text, with_db},
     identity::{self, Identifier},
     users::{self, NewUser, normalize_email},
 };
@@ -117,7 +117,7 @@ async fn send_link(db: &Db, links: &Links, user_id: i64, purpose: TokenPurpose, 
     let mail = compose(&links.to(&format!("{}?token={token}", purpose.page())));
     let now = clock::now();
     with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         sqlx::query(
             "insert into account_tokens (user_id, purpose, token_hash, created_at, expires_at)
              values ($1, $2, $3, $4, $5)",
@@ -281,7 +281,7 @@ async fn redeem(db: &Db, claim: Claim, new_password_hash: Option<String>, action
     let now = clock::now();
     let epoch_step = i64::from(new_password_hash.is_some());
     with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let used = sqlx::query("update account_tokens set used_at = $1 where id = $2 and used_at is null")
             .bind(now)
             .bind(claim.token_id)
@@ -442,7 +442,7 @@ pub async fn change_staff_role(db: &Db, admin_id: i64, user_id: i64, role: Role)
         return Ok(before);
     }
     with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         sqlx::query("update users set role = $1, session_epoch = session_epoch + 1 where id = $2")
             .bind(role.as_str())
             .bind(user_id)
@@ -469,7 +469,7 @@ pub async fn allow_article_editing(db: &Db, admin_id: i64, user_id: i64, allowed
         return Err(AppError::invalid("Admins always write articles."));
     }
     with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         sqlx::query("update users set edits_articles = $1 where id = $2")
             .bind(allowed)
             .bind(user_id)

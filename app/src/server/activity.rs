@@ -5,7 +5,7 @@
 
 use super::{
     clock,
-    db::{Db, with_db},
+    db::{BeginWrite, Db, with_db},
     kb::readable,
     search,
 };
@@ -43,7 +43,7 @@ pub struct Feedback<'a> {
 pub async fn article_read(db: &Db, visit: &Visit, slug: &str, reader: Audience) -> Result<(), AppError> {
     let now = clock::now();
     let title = with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let Some((article_id, title)) = sqlx::query_as::<_, (i64, String)>(concat!(
             "update articles set view_count = view_count + 1
              where id = (select a.id from articles a where a.slug = $2 and ", readable!(), ")
@@ -121,7 +121,7 @@ pub async fn feedback(db: &Db, visit: &Visit, feedback: Feedback<'_>) -> Result<
         else {
             return Err(AppError::NotFound);
         };
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         sqlx::query(
             "insert into article_votes (article_id, visit_id, customer_id, helpful, comment, deflected, created_at)
              values ($1, $2, $3, $4, $5, $6, $7)
@@ -155,7 +155,7 @@ async fn record(db: &Db, visit: &Visit, kind: InteractionKind, body: &str) -> Re
     with_db!(db, |pool| {
         match visit.customer_id {
             Some(customer_id) => {
-                let mut tx = pool.begin().await?;
+                let mut tx = pool.begin_write().await?;
                 sqlx::query(
                     "insert into interactions (customer_id, kind, channel, body, visit_id, created_at)
                      values ($1, $2, 'portal', $3, $4, $5)",
@@ -194,7 +194,7 @@ async fn record(db: &Db, visit: &Visit, kind: InteractionKind, body: &str) -> Re
 /// and gives the visit's votes an owner. Returns how many entries moved.
 pub async fn attach(db: &Db, visit_id: &str, customer_id: i64) -> Result<u64, AppError> {
     Ok(with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let moved = sqlx::query(
             "insert into interactions (customer_id, kind, channel, body, visit_id, created_at)
              select $1, kind, 'portal', body, visit_id, created_at

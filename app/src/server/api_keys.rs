@@ -9,7 +9,7 @@ use super::{
     accounts::{hash_token, random_token},
     audit::audit,
     clock,
-    db::{Db, with_db},
+    db::{BeginWrite, Db, with_db},
 };
 use crate::{
     error::AppError,
@@ -48,7 +48,7 @@ pub async fn create(
     let scopes_text = scopes.iter().map(|scope| scope.as_str()).collect::<Vec<_>>().join(" ");
     let now = clock::now();
     let id = with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let id = sqlx::query_scalar::<_, i64>(
             "insert into api_keys (name, prefix, secret_hash, scopes, rate_per_minute, created_by, created_at)
              values ($1, $2, $3, $4, $5, $6, $7) returning id",
@@ -113,7 +113,7 @@ pub async fn list(db: &Db) -> Result<Vec<ApiKey>, AppError> {
 pub async fn revoke(db: &Db, id: i64, actor_id: Option<i64>) -> Result<(), AppError> {
     let now = clock::now();
     with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let revoked = sqlx::query("update api_keys set revoked_at = $1 where id = $2 and revoked_at is null")
             .bind(now)
             .bind(id)

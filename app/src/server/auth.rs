@@ -3,7 +3,7 @@
 use super::{
     audit::audit,
     clock,
-    db::{Db, decode_text, with_db},
+    db::{BeginWrite, Db, decode_text, with_db},
     password,
     throttle::LoginThrottle,
     users::normalize_email,
@@ -219,7 +219,7 @@ pub async fn change_password(cx: &AuthContext, user: &CurrentUser, current: &str
     }
     let hash = password::hash(new.to_owned()).await?;
     with_db!(&cx.db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         sqlx::query("update users set password_hash = $1 where id = $2")
             .bind(&hash)
             .bind(user.id)

@@ -6,7 +6,7 @@
 use super::{
     audit::audit,
     clock,
-    db::{Db, decode_text, with_db},
+    db::{BeginWrite, Db, decode_text, with_db},
 };
 use crate::{
     error::AppError,
@@ -182,7 +182,7 @@ async fn insert(db: &Db, author: &CurrentUser, fields: &ArticleFields, slug: Opt
     let base = slug.map_or_else(|| slug_of(&fields.title), str::to_owned);
     let now = clock::now();
     let id = with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         category_exists!(tx, fields.category_id);
         let taken = sqlx::query_scalar::<_, String>("select slug from articles where slug = $1 or slug like $2")
             .bind(&base)
@@ -230,7 +230,7 @@ pub async fn save(
     let fields = checked(fields)?;
     let now = clock::now();
     with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         category_exists!(tx, fields.category_id);
         let saved = sqlx::query_scalar::<_, i32>(
             "update articles set title = $1, summary = $2, body_markdown = $3, body_text = $4, body_html = $5,
@@ -302,7 +302,7 @@ pub async fn set_status(db: &Db, actor: &CurrentUser, article_id: i64, status: A
     }
     let now = clock::now();
     with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         sqlx::query("update articles set status = $1, publish_at = null, updated_at = $2 where id = $3")
             .bind(status.as_str())
             .bind(now)
@@ -327,7 +327,7 @@ pub async fn schedule(db: &Db, actor: &CurrentUser, article_id: i64, at: Option<
         return Err(AppError::invalid("Choose a time in the future, or publish now."));
     }
     with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         sqlx::query("update articles set publish_at = $1 where id = $2")
             .bind(at)
             .bind(article_id)

@@ -7,7 +7,7 @@ use super::{
     audit::audit,
     authoring::{first_free_slug, slug_of},
     clock,
-    db::{Db, with_db},
+    db::{BeginWrite, Db, with_db},
     kb::readable,
 };
 use crate::{
@@ -257,7 +257,7 @@ async fn add(db: &Db, editor: &CurrentUser, fields: &CategoryFields, slug: Optio
     let base = slug_of(&fields.name);
     let now = clock::now();
     Ok(with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         check_parent!(tx, None::<i64>, fields.parent_id, 0);
         let slug = match slug {
             Some(slug) => slug.to_owned(),
@@ -293,7 +293,7 @@ pub async fn update(db: &Db, editor: &CurrentUser, category_id: i64, fields: &Ca
     let fields = checked(fields)?;
     let now = clock::now();
     with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let parent = parent_of!(tx, category_id);
         if parent != fields.parent_id {
             check_parent!(tx, Some(category_id), fields.parent_id, levels_below!(tx, category_id));
@@ -320,7 +320,7 @@ pub async fn update(db: &Db, editor: &CurrentUser, category_id: i64, fields: &Ca
 /// Moves a category one place up or down among its siblings. At either end it stays put.
 pub async fn step(db: &Db, category_id: i64, step: CategoryStep) -> Result<(), AppError> {
     with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let parent = parent_of!(tx, category_id);
         let mut siblings = sqlx::query_scalar::<_, i64>(
             "select id from categories where parent_id = $1 or ($1 is null and parent_id is null) order by position, name",
@@ -354,7 +354,7 @@ pub async fn step(db: &Db, category_id: i64, step: CategoryStep) -> Result<(), A
 pub async fn delete(db: &Db, editor: &CurrentUser, category_id: i64) -> Result<(), AppError> {
     let now = clock::now();
     with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let (name, articles, subcategories) = sqlx::query_as::<_, (String, i64, i64)>(
             "select name, (select count(*) from articles where category_id = c.id),
                     (select count(*) from categories where parent_id = c.id)

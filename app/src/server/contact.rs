@@ -6,7 +6,7 @@ use super::{
     activity::{self, LINK_VISIT_TO_TICKET, Visit},
     attachments::{Claim, claim_uploads},
     clock,
-    db::{Db, with_db},
+    db::{BeginWrite, Db, with_db},
     events::{self, ticket_event},
     identity::{self, Identifier},
     tickets::{self, INSERT_TICKET},
@@ -86,7 +86,7 @@ pub async fn send_request(
     }
     let now = clock::now();
     with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let ticket_id = sqlx::query_scalar::<_, i64>(INSERT_TICKET)
             .bind(customer_id)
             .bind(subject)

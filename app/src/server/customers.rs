@@ -4,7 +4,7 @@
 use super::{
     audit::audit,
     clock,
-    db::{Db, decode_text, with_db},
+    db::{BeginWrite, Db, decode_text, with_db},
 };
 use crate::{
     error::AppError,
@@ -161,7 +161,7 @@ pub async fn update_profile(
     let tier = change.tier.unwrap_or(current.tier);
     let now = clock::now();
     with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         sqlx::query(
             "update customers set display_name = $1, tier = $2, attributes = $3, updated_at = $4
              where id = $5",
@@ -212,7 +212,7 @@ pub async fn merge(db: &Db, source_id: i64, target_id: i64, actor_id: Option<i64
     }
     let now = clock::now();
     let merge_id = with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let merge_id = sqlx::query_scalar::<_, i64>(
             "insert into customer_merges (source_id, target_id, merged_by, merged_at)
              values ($1, $2, $3, $4) returning id",
@@ -335,7 +335,7 @@ pub async fn unmerge(db: &Db, merge_id: i64, actor_id: Option<i64>) -> Result<()
     }
     let now = clock::now();
     with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let reopened = sqlx::query(
             "update customer_merges set unmerged_at = $1 where id = $2 and unmerged_at is null",
         )

@@ -3,7 +3,7 @@
 //! drivers accept, and run through [`with_db!`]; per-dialect arms only where SQL differs.
 
 use sqlx::{
-    PgPool, SqlitePool,
+    PgPool, Postgres, Sqlite, SqlitePool, Transaction,
     migrate::{MigrateError, Migrator},
     postgres::PgPoolOptions,
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
@@ -30,6 +30,34 @@ macro_rules! with_db {
     };
 }
 pub use with_db;
+
+/// Opens the transactions of writes, on either pool.
+pub trait BeginWrite {
+    type Database: sqlx::Database;
+
+    /// Begins a transaction that will write. SQLite's default deferred transaction takes the
+    /// write lock only at its first write, and if another connection wrote since its first
+    /// read, that write fails at once with "database is locked": the busy timeout does not
+    /// apply. `BEGIN IMMEDIATE` takes the lock up front, where a busy writer is waited for.
+    fn begin_write(&self) -> impl Future<Output = Result<Transaction<'static, Self::Database>, sqlx::Error>> + Send;
+}
+
+impl BeginWrite for SqlitePool {
+    type Database = Sqlite;
+
+    fn begin_write(&self) -> impl Future<Output = Result<Transaction<'static, Sqlite>, sqlx::Error>> + Send {
+        self.begin_with("BEGIN IMMEDIATE")
+    }
+}
+
+/// PostgreSQL locks rows, not the database, so a plain `BEGIN` suffices.
+impl BeginWrite for PgPool {
+    type Database = Postgres;
+
+    fn begin_write(&self) -> impl Future<Output = Result<Transaction<'static, Postgres>, sqlx::Error>> + Send {
+        self.begin()
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {

@@ -15,7 +15,7 @@
 use super::{
     audit::audit,
     clock, customers,
-    db::{Db, with_db},
+    db::{BeginWrite, Db, with_db},
 };
 use crate::{error::AppError, model::IdentityKind};
 use serde_json::json;
@@ -213,7 +213,7 @@ async fn create_customer(
         name => name.chars().take(200).collect(),
     };
     Ok(with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         // Writing first takes the write lock at once on SQLite, so the busy timeout applies.
         let customer_id = sqlx::query_scalar::<_, i64>(
             "insert into customers (display_name, created_at, updated_at, last_contact_at)
@@ -292,7 +292,7 @@ pub async fn add_identity(
     }
     let now = clock::now();
     with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let added = sqlx::query(INSERT_IDENTITY)
             .bind(customer_id)
             .bind(kind.as_str())

@@ -5,7 +5,7 @@
 use super::{
     audit::audit,
     clock,
-    db::{Db, decode_text, with_db},
+    db::{BeginWrite, Db, decode_text, with_db},
     tickets,
 };
 use crate::{
@@ -120,7 +120,7 @@ pub async fn save(db: &Db, admin_id: i64, id: Option<i64>, fields: &MacroFields)
     let fields = validate(fields)?;
     let now = clock::now();
     let saved = with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let saved = match id {
             Some(id) => id,
             // A new macro starts as a row holding its title; the update below fills in the rest.
@@ -178,7 +178,7 @@ fn refused(error: sqlx::Error, title: &str) -> AppError {
 pub async fn delete(db: &Db, admin_id: i64, id: i64) -> Result<(), AppError> {
     let now = clock::now();
     with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let title = sqlx::query_scalar::<_, String>("delete from macros where id = $1 returning title")
             .bind(id)
             .fetch_optional(&mut *tx)

@@ -7,7 +7,7 @@
 use super::{
     accounts::random_token,
     clock, events,
-    db::{Db, with_db},
+    db::{BeginWrite, Db, with_db},
 };
 use crate::{error::AppError, model::Delivery};
 use chrono::{DateTime, Duration, Utc};
@@ -167,7 +167,7 @@ pub(crate) async fn settle(
         }
     };
     with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         sqlx::query(&format!("update {table} set {set}, claimed_until = null where id = $1"))
             .bind(id)
             .bind(at)
@@ -246,7 +246,7 @@ async fn assign_message_id(db: &Db, mail: &Claimed, sender: &MailSender) -> Resu
     let local: String = random_token().chars().filter(char::is_ascii_alphanumeric).take(24).collect();
     let message_id = format!("<{local}.{}@{}>", mail.id, sender.from.email.domain());
     with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         sqlx::query("update mail_outbox set message_id = $1 where id = $2")
             .bind(&message_id)
             .bind(mail.id)

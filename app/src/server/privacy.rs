@@ -6,7 +6,7 @@ use super::{
     attachments,
     audit::audit,
     clock,
-    db::{Db, with_db},
+    db::{BeginWrite, Db, with_db},
     customers,
     requests,
 };
@@ -124,7 +124,7 @@ pub async fn request_erasure(db: &Db, user: &CurrentUser, grace: Duration) -> Re
     }
     let now = clock::now();
     with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         sqlx::query(
             "insert into deletion_requests (user_id, requested_at, erase_after) values ($1, $2, $3)
              on conflict (user_id) where cancelled_at is null and erased_at is null do nothing",
@@ -144,7 +144,7 @@ pub async fn request_erasure(db: &Db, user: &CurrentUser, grace: Duration) -> Re
 pub async fn cancel_erasure(db: &Db, user: &CurrentUser) -> Result<(), AppError> {
     let now = clock::now();
     with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let cancelled = sqlx::query(
             "update deletion_requests set cancelled_at = $1
              where user_id = $2 and cancelled_at is null and erased_at is null",
@@ -213,7 +213,7 @@ async fn erase(db: &Db, request_id: i64, user_id: i64) -> Result<(), AppError> {
         .bind(user_id)
         .fetch_one(pool)
         .await?;
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         if let Some(customer_id) = customer_id {
             for statement in ERASE_STATEMENTS {
                 sqlx::query(statement).bind(customer_id).execute(&mut *tx).await?;

@@ -5,7 +5,7 @@
 use super::{
     attachments::{self, Claim},
     clock,
-    db::{Db, with_db},
+    db::{BeginWrite, Db, with_db},
     events::{self, ticket_event},
     tickets::{self, NewInteraction},
 };
@@ -166,7 +166,7 @@ pub async fn rate(
     }
     let now = clock::now();
     with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let taken = sqlx::query(
             "insert into satisfaction_ratings (ticket_id, customer_id, csat, ces, comment, created_at)
              values ($1, $2, $3, $4, $5, $6)

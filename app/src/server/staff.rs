@@ -2,7 +2,7 @@
 
 use super::{
     audit, clock,
-    db::{Db, with_db},
+    db::{BeginWrite, Db, with_db},
 };
 use crate::{
     error::AppError,
@@ -181,7 +181,7 @@ pub async fn set_skill(db: &Db, user_id: i64, skill: &str, level: i32) -> Result
         return Err(AppError::invalid("A skill level is between 1 and 5."));
     }
     with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         sqlx::query("insert into skills (name) values ($1) on conflict (name) do nothing")
             .bind(&skill)
             .execute(&mut *tx)

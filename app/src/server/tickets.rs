@@ -7,7 +7,7 @@ use super::{
     inbound::calls::{CallRecord, insert_call},
     mail::{self, EmailReply},
     outbound,
-    db::{Db, decode_text, with_db},
+    db::{BeginWrite, Db, decode_text, with_db},
 };
 use crate::{
     error::AppError,
@@ -49,7 +49,7 @@ pub async fn create_ticket(db: &Db, ticket: NewTicket<'_>) -> Result<i64, AppErr
     let subject = subject(ticket.subject)?;
     let now = clock::now();
     let id = with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let id = sqlx::query_scalar::<_, i64>(INSERT_TICKET)
             .bind(ticket.customer_id)
             .bind(subject)
@@ -105,7 +105,7 @@ pub enum Recorded {
 pub async fn record_interaction(db: &Db, entry: NewInteraction<'_>) -> Result<Recorded, AppError> {
     let now = clock::now();
     with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let inserted = sqlx::query_scalar::<_, i64>(
             "insert into interactions (customer_id, ticket_id, kind, channel, body,
                                        provider_message_id, author_id, created_at)
@@ -695,7 +695,7 @@ pub async fn change_status(
         None => format!("Status changed to {status}"),
     };
     with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let customer_id = sqlx::query_scalar::<_, i64>(
             "update tickets set status = $1, updated_at = $2, last_activity_at = $2,
                  solved_at = case when $1 = 'solved' then $2 else solved_at end,
@@ -733,7 +733,7 @@ pub async fn change_status(
 pub async fn set_priority(db: &Db, ticket_id: i64, priority: Priority) -> Result<(), AppError> {
     let now = clock::now();
     with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let updated = sqlx::query("update tickets set priority = $1, updated_at = $2 where id = $3")
             .bind(priority.as_str())
             .bind(now)
@@ -790,7 +790,7 @@ pub async fn assign(
 ) -> Result<(), AppError> {
     let now = clock::now();
     with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let updated = sqlx::query("update tickets set assignee_id = $1, team_id = $2, updated_at = $3 where id = $4")
             .bind(assignee_id)
             .bind(team_id)
@@ -839,7 +839,7 @@ pub fn normalize_tags<S: AsRef<str>>(tags: &[S]) -> Result<Vec<String>, AppError
 pub async fn set_tags(db: &Db, ticket_id: i64, tags: &[&str]) -> Result<Vec<String>, AppError> {
     let normalized = normalize_tags(tags)?;
     with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         // A write first: on SQLite a transaction that reads first fails at once, rather than
         // waiting, when another write got in between.
         let touched = sqlx::query("update tickets set updated_at = $1 where id = $2")

@@ -5,7 +5,7 @@ use super::{
     attachments::{self, Claim},
     audit,
     clock, customers,
-    db::{Db, with_db},
+    db::{BeginWrite, Db, with_db},
     events::{self, ticket_event},
     macros,
     mail::{self, EmailReply},
@@ -567,7 +567,7 @@ pub async fn present(db: &Db, agent: &CurrentUser, ticket_id: i64, typing: bool)
         .await?
         .rows_affected();
         if refreshed == 0 {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let upserted = sqlx::query(
                 "insert into ticket_viewers (ticket_id, user_id, typing, seen_at) values ($1, $2, $3, $4)
                  on conflict (ticket_id, user_id) do update set typing = excluded.typing, seen_at = excluded.seen_at",
@@ -613,7 +613,7 @@ pub async fn viewers(db: &Db, agent: &CurrentUser, ticket_id: i64) -> Result<Vec
 pub async fn leave(db: &Db, agent: &CurrentUser, ticket_id: i64) -> Result<(), AppError> {
     let now = clock::now();
     let left = with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let left = sqlx::query("delete from ticket_viewers where ticket_id = $1 and user_id = $2")
             .bind(ticket_id)
             .bind(agent.id)

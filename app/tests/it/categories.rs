@@ -137,3 +137,22 @@ both_backends!(loops_depth_and_categories_that_still_hold_something_are_refused,
     let slug = categories::tree(&db).await.unwrap().into_iter().find(|node| node.id == twin).unwrap().slug;
     assert_eq!(slug, "appliances-2", "a second category of the same name gets its own address");
 });
+
+// Two admins saving at the same moment: on SQLite a transaction that reads before it writes
+// used to fail with "database is locked" instead of waiting its turn.
+both_backends!(categories_created_at_the_same_time_are_all_kept, |db: Db| async move {
+    let edith = editor(&db).await;
+    let names = ["Kettles", "Toasters", "Blenders", "Fridges", "Ovens", "Mixers", "Grills", "Fryers"];
+    let mut saving = tokio::task::JoinSet::new();
+    for name in names {
+        let (db, edith) = (db.clone(), edith.clone());
+        saving.spawn(async move { categories::create(&db, &edith, &named(name, None)).await });
+    }
+    while let Some(saved) = saving.join_next().await {
+        saved.unwrap().unwrap();
+    }
+    let top = top_level(&db).await;
+    for name in names {
+        assert!(top.contains(&name.to_lowercase()), "{name} is missing from {top:?}");
+    }
+});

@@ -9,7 +9,7 @@
 
 use app::server::{
     clock,
-    db::Db,
+    db::{BeginWrite, Db},
     mail::{self, DeliveryReport, MailSender},
 };
 use clap::Parser;
@@ -34,7 +34,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     db.migrate().await?;
     let queued = clock::now();
     app::with_db!(&db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         for n in 0..args.messages {
             sqlx::query(
                 "insert into mail_outbox (to_address, subject, body_text, created_at, in_reply_to, references_ids)

@@ -9,7 +9,7 @@ use crate::{
     model::{CallDirection, Channel, CurrentUser, IdentityKind, InteractionKind, TicketEventKind},
     server::{
         clock,
-        db::{Db, with_db},
+        db::{BeginWrite, Db, with_db},
         events::{self, ticket_event},
         identity::{self, Identifier},
         tickets::{self, NewInteraction, Recorded},
@@ -89,7 +89,7 @@ pub async fn record(db: &Db, policy: &InboundPolicy, event: &CallEvent) -> Resul
     let at = event.at.unwrap_or_else(clock::now);
     let now = clock::now();
     with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         sqlx::query(
             "insert into calls (interaction_id, direction, customer_number) values ($1, $2, $3)
              on conflict (interaction_id) do nothing",

@@ -28,7 +28,7 @@ pub mod twilio;
 use super::{
     accounts::random_token,
     attachments, clock,
-    db::{Db, decode_text, with_db},
+    db::{BeginWrite, Db, decode_text, with_db},
     events::{self, ticket_event},
     identity::{self, Identifier},
 };
@@ -285,7 +285,7 @@ pub async fn ingest(db: &Db, policy: &InboundPolicy, message: &InboundMessage) -
         Err(done) => return Ok(done),
     };
     let outcome = with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let outcome = record_in!(tx, policy, message, &sender, clock::now());
         match outcome {
             Some(_) => tx.commit().await?,
@@ -393,7 +393,7 @@ async fn write_groups(pool: SqlitePool, policy: InboundPolicy, mut jobs: mpsc::R
 
 async fn commit_group(pool: &SqlitePool, policy: &InboundPolicy, group: &[Job]) -> Result<Vec<Result<Option<Ingested>, AppError>>, AppError> {
     let now = clock::now();
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin_write().await?;
     let mut outcomes = Vec::with_capacity(group.len());
     for job in group {
         let mut savepoint = sqlx::Acquire::begin(&mut *tx).await?;

@@ -8,7 +8,7 @@ mod volume;
 pub use volume::INTERACTIONS_PER_TICKET;
 
 use super::{
-    db::{Db, with_db},
+    db::{BeginWrite, Db, with_db},
     macros, staff,
     users::{self, NewUser},
 };
@@ -175,7 +175,7 @@ async fn insert_articles(db: &Db, articles: Vec<NewArticle>) -> Result<(), AppEr
     const BATCH: usize = 500;
     let now = Utc::now();
     with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         for (batch_no, batch) in articles.chunks(BATCH).enumerate() {
             let mut insert = sqlx::QueryBuilder::new(
                 "insert into articles (category_id, slug, title, summary, body_markdown, body_text, \
@@ -245,7 +245,7 @@ async fn insert_help_center_activity(db: &Db) -> Result<(), AppError> {
                 }
             }
         }
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         for (batch_no, batch) in events.chunks(500).enumerate() {
             let mut insert =
                 sqlx::QueryBuilder::new("insert into help_center_events (kind, visit_id, article_id, query, result_count, created_at) ");
