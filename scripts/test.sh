@@ -39,6 +39,7 @@ cargo leptos build --split
 step "browser tests (headless Chromium)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 export DATABASE_URL="sqlite://$work/e2e.db"
+export HELPDESK_KEY_FILE="$work/helpdesk.key"
 export LEPTOS_SITE_ADDR="127.0.0.1:$port"
 export LEPTOS_SITE_ROOT="$root/target/site"
 target/debug/helpdesk seed >/dev/null

@@ -4,6 +4,7 @@ use app::server::{
     accounts::Links,
     auth::SessionPolicy,
     db::{Db, DbError},
+    sealing::SealingKey,
     sessions::Sessions,
     state::AppState,
 };
@@ -48,7 +49,7 @@ pub async fn router(db: &Db) -> Result<Router, DbError> {
     let options = LeptosOptions::builder().output_name("helpdesk").build();
     let sessions = Sessions::for_db(db).await?;
     let links = Links { public_url: "http://127.0.0.1:3000".to_owned() };
-    let state = AppState::new(options, db.clone(), SessionPolicy::default(), links);
+    let state = AppState::new(options, db.clone(), SessionPolicy::default(), links, SealingKey::generate());
     tokio::spawn(app::server::events::pump(db.clone(), state.events.clone()));
     Ok(crate::router::router(state, crate::router::session_layer(sessions, false), false))
 }

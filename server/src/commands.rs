@@ -21,6 +21,7 @@ use app::{
         },
         privacy,
         db::{Db, DbError},
+        sealing::{KeyError, SealingKey},
         seed::{self, DEMO_LOGINS, DEMO_PASSWORD, SeedOutcome, SeedSize},
         sessions::Sessions,
         state::{AppState, ChannelSecrets},
@@ -39,6 +40,8 @@ use tokio::net::TcpListener;
 pub enum CommandError {
     #[error(transparent)]
     Db(#[from] DbError),
+    #[error(transparent)]
+    Key(#[from] KeyError),
     #[error("{0}")]
     App(#[from] AppError),
     #[error("could not read the Leptos configuration: {0}")]
@@ -63,7 +66,7 @@ pub async fn run(cli: Cli) -> Result<(), CommandError> {
     let db = Db::connect(&cli.database_url).await?;
     db.migrate().await?;
     let outcome = match command {
-        Command::Serve(args) => serve(db.clone(), args).await,
+        Command::Serve(args) => serve(db.clone(), SealingKey::load_or_create(&cli.key_file)?, args).await,
         Command::Migrate => {
             println!("Database is up to date.");
             Ok(())
@@ -72,13 +75,13 @@ pub async fn run(cli: Cli) -> Result<(), CommandError> {
         Command::Seed(args) => seed(&db, args).await,
         Command::Outbox(args) => outbox(&db, args).await,
         Command::ApiKey(command) => api_key(&db, command).await,
-        Command::Mailbox(command) => mailbox(&db, command).await,
+        Command::Mailbox(command) => mailbox(&db, &SealingKey::load_or_create(&cli.key_file)?, command).await,
     };
     db.close().await;
     outcome
 }
 
-async fn serve(db: Db, args: ServeArgs) -> Result<(), CommandError> {
+async fn serve(db: Db, sealing: SealingKey, args: ServeArgs) -> Result<(), CommandError> {
     let mut leptos_options = get_configuration(None)
         .map_err(|e| CommandError::Config(e.to_string()))?
         .leptos_options;
@@ -96,7 +99,11 @@ async fn serve(db: Db, args: ServeArgs) -> Result<(), CommandError> {
     let https = public_url.starts_with("https://");
     let links = Links { public_url: public_url.clone() };
     let housekeeping = tokio::spawn(housekeeping_every(db.clone(), Duration::from_secs(3600)));
-    let mut state = AppState::new(leptos_options, db.clone(), policy, links);
+    let sealed = imap::seal_stored_passwords(&db, &sealing).await?;
+    if sealed > 0 {
+        tracing::info!(sealed, "sealed the mailbox passwords stored before sealing began");
+    }
+    let mut state = AppState::new(leptos_options, db.clone(), policy, links, sealing);
     state.erasure_grace = chrono::Duration::days(args.erasure_grace_days);
     state.inbound = Ingestor::new(
         db.clone(),
@@ -139,7 +146,12 @@ async fn serve(db: Db, args: ServeArgs) -> Result<(), CommandError> {
             None
         }
     };
-    let polling = tokio::spawn(imap::poll_every(db.clone(), state.inbound.clone(), Duration::from_secs(args.imap_poll_seconds)));
+    let polling = tokio::spawn(imap::poll_every(
+        db.clone(),
+        state.inbound.clone(),
+        state.sealing.clone(),
+        Duration::from_secs(args.imap_poll_seconds),
+    ));
     let publishing = tokio::spawn(authoring::publish_every(db.clone(), Duration::from_secs(30)));
     let live = tokio::spawn(events::pump(db, state.events.clone()));
     let hub = state.events.clone();
@@ -320,7 +332,7 @@ async fn api_key(db: &Db, command: ApiKeyCommand) -> Result<(), CommandError> {
     Ok(())
 }
 
-async fn mailbox(db: &Db, command: MailboxCommand) -> Result<(), CommandError> {
+async fn mailbox(db: &Db, key: &SealingKey, command: MailboxCommand) -> Result<(), CommandError> {
     let mut out = std::io::stdout().lock();
     let mut print = |line: String| writeln!(out, "{line}").map_err(CommandError::Output);
     match command {
@@ -330,7 +342,7 @@ async fn mailbox(db: &Db, command: MailboxCommand) -> Result<(), CommandError> {
             std::io::stdin().lock().read_line(&mut password).map_err(CommandError::Input)?;
             let password = password.trim_end_matches(['\r', '\n']).to_owned();
             let mailbox = NewMailbox { name, host, port, security, username, password, folder };
-            let id = imap::add_mailbox(db, &mailbox).await?;
+            let id = imap::add_mailbox(db, key, &mailbox).await?;
             print(format!("Added mailbox #{id} \"{}\"; serve polls it.", mailbox.name))?;
         }
         MailboxCommand::List => {

@@ -4,6 +4,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/helpdesk.db";
+pub const DEFAULT_KEY_FILE: &str = "data/helpdesk.key";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -16,6 +17,12 @@ pub struct Cli {
     /// Database to use: a SQLite file (created on first use) or a PostgreSQL server.
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
     pub database_url: String,
+
+    /// The key that seals the secrets stored in the database (mailbox passwords): created on
+    /// first use. Back it up apart from the database, and give every server of one database
+    /// the same file.
+    #[arg(long, env = "HELPDESK_KEY_FILE", default_value = DEFAULT_KEY_FILE, global = true)]
+    pub key_file: std::path::PathBuf,
 
     /// Log filter, e.g. `info` or `helpdesk=debug,sqlx=warn`.
     #[arg(long, env = "LOG_LEVEL", default_value = "info", global = true)]

@@ -217,7 +217,8 @@ pub async fn add_mailbox(
             ctx::require(&[Role::Admin]).await?;
             let security = Security::parse(&security)?;
             let mailbox = NewMailbox { name, host, port, security, username, password, folder };
-            imap::add_mailbox(&ctx::db()?, &mailbox).await.map(drop)
+            let state = ctx::state()?;
+            imap::add_mailbox(&state.db, &state.sealing, &mailbox).await.map(drop)
         }
         .await,
     )

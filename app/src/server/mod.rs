@@ -27,6 +27,7 @@ pub mod outbound;
 pub mod password;
 pub mod privacy;
 pub mod requests;
+pub mod sealing;
 pub mod search;
 pub mod seed;
 pub mod sessions;

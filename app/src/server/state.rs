@@ -1,6 +1,6 @@
 use super::{
     accounts::Links, api_keys::RateLimits, auth::SessionPolicy, db::Db, events::Hub,
-    inbound::{InboundPolicy, Ingestor}, search::Vocabulary, throttle::LoginThrottle,
+    inbound::{InboundPolicy, Ingestor}, sealing::SealingKey, search::Vocabulary, throttle::LoginThrottle,
 };
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -28,6 +28,8 @@ pub struct AppState {
     pub api_limits: Arc<RateLimits>,
     /// The secrets that verify the channel providers' webhooks.
     pub channels: ChannelSecrets,
+    /// Seals the secrets kept in the database (mailbox passwords).
+    pub sealing: Arc<SealingKey>,
 }
 
 /// A provider's webhook is off until its secret is set.
@@ -43,7 +45,7 @@ pub struct ChannelSecrets {
 
 impl AppState {
     /// Starts the node's inbound writer (see [`Ingestor`]): call within the runtime.
-    pub fn new(leptos_options: LeptosOptions, db: Db, sessions: SessionPolicy, links: Links) -> Self {
+    pub fn new(leptos_options: LeptosOptions, db: Db, sessions: SessionPolicy, links: Links, sealing: SealingKey) -> Self {
         Self {
             leptos_options,
             inbound: Ingestor::new(db.clone(), InboundPolicy::default()),
@@ -56,6 +58,7 @@ impl AppState {
             events: Hub::default(),
             api_limits: Arc::default(),
             channels: ChannelSecrets::default(),
+            sealing: Arc::new(sealing),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Email in from a real Dovecot IMAP server, started by these tests with a temporary maildir:
 //! new mail is recorded once, even when a poll is repeated from an old mark (a restart) or the
 //! server renumbers the folder; mail that cannot be recorded is quarantined with the reason.
+//! The mailbox's password is stored sealed, and only the server's key opens it.
 
 use app::{
     both_backends,
@@ -11,6 +12,7 @@ use app::{
             InboundPolicy, Ingestor,
             imap::{self, NewMailbox, PollReport, Security},
         },
+        sealing::SealingKey,
         tickets,
     },
     with_db,
@@ -117,7 +119,8 @@ async fn the_mailbox(db: &Db) -> imap::Mailbox {
 both_backends!(new_mail_is_taken_once_even_after_a_restart, |db: Db| async move {
     let dovecot = Dovecot::start();
     let ingestor = Ingestor::new(db.clone(), InboundPolicy::default());
-    imap::add_mailbox(&db, &dovecot.mailbox()).await.unwrap();
+    let key = SealingKey::generate();
+    imap::add_mailbox(&db, &key, &dovecot.mailbox()).await.unwrap();
     dovecot
         .deliver(&[
             mail("Ana Silva <ana@example.com>", "i1@example.com", "Kettle lid cracked", "It arrived cracked."),
@@ -125,9 +128,9 @@ both_backends!(new_mail_is_taken_once_even_after_a_restart, |db: Db| async move 
         ])
         .await;
 
-    let first = imap::poll(&db, &ingestor, &the_mailbox(&db).await).await.unwrap();
+    let first = imap::poll(&db, &ingestor, &key, &the_mailbox(&db).await).await.unwrap();
     assert_eq!(first, PollReport { recorded: 2, quarantined: 0 });
-    assert_eq!(imap::poll(&db, &ingestor, &the_mailbox(&db).await).await.unwrap(), PollReport::default());
+    assert_eq!(imap::poll(&db, &ingestor, &key, &the_mailbox(&db).await).await.unwrap(), PollReport::default());
 
     // Ana answers in the same thread; only her new message is taken.
     dovecot
@@ -135,19 +138,19 @@ both_backends!(new_mail_is_taken_once_even_after_a_restart, |db: Db| async move 
             "From: ana@example.com\r\nSubject: Re: Kettle lid cracked\r\nMessage-ID: <i3@example.com>\r\nIn-Reply-To: <i1@example.com>\r\n\r\nPhoto attached soon.\r\n"
         )])
         .await;
-    assert_eq!(imap::poll(&db, &ingestor, &the_mailbox(&db).await).await.unwrap(), PollReport { recorded: 1, quarantined: 0 });
+    assert_eq!(imap::poll(&db, &ingestor, &key, &the_mailbox(&db).await).await.unwrap(), PollReport { recorded: 1, quarantined: 0 });
     let tickets = count(&db, "select count(*) from tickets").await;
     assert_eq!(tickets, 2, "the answer joined Ana's ticket");
 
     // A node died after recording but before moving its mark: the next poll reads the
     // messages again and records nothing twice.
     with_db!(&db, |pool| sqlx::query("update mailboxes set last_uid = 0").execute(pool).await.map(drop).unwrap());
-    imap::poll(&db, &ingestor, &the_mailbox(&db).await).await.unwrap();
+    imap::poll(&db, &ingestor, &key, &the_mailbox(&db).await).await.unwrap();
     assert_eq!(count(&db, "select count(*) from interactions where channel = 'email'").await, 3);
 
     // The server renumbered the folder (a new UIDVALIDITY): read again, nothing doubled.
     with_db!(&db, |pool| sqlx::query("update mailboxes set uid_validity = 1").execute(pool).await.map(drop).unwrap());
-    imap::poll(&db, &ingestor, &the_mailbox(&db).await).await.unwrap();
+    imap::poll(&db, &ingestor, &key, &the_mailbox(&db).await).await.unwrap();
     assert_eq!(count(&db, "select count(*) from interactions where channel = 'email'").await, 3);
     let mailbox = the_mailbox(&db).await;
     assert_ne!(mailbox.uid_validity, Some(1));
@@ -160,7 +163,8 @@ both_backends!(new_mail_is_taken_once_even_after_a_restart, |db: Db| async move 
 both_backends!(mail_that_cannot_be_recorded_is_quarantined_and_the_poll_moves_on, |db: Db| async move {
     let dovecot = Dovecot::start();
     let ingestor = Ingestor::new(db.clone(), InboundPolicy::default());
-    let id = imap::add_mailbox(&db, &dovecot.mailbox()).await.unwrap();
+    let key = SealingKey::generate();
+    let id = imap::add_mailbox(&db, &key, &dovecot.mailbox()).await.unwrap();
     dovecot
         .deliver(&[
             "Subject: no sender at all\r\n\r\nWho wrote this?\r\n".to_owned(),
@@ -168,7 +172,7 @@ both_backends!(mail_that_cannot_be_recorded_is_quarantined_and_the_poll_moves_on
             mail("ana@example.com", "q3@example.com", "Hello", "A normal message."),
         ])
         .await;
-    let report = imap::poll(&db, &ingestor, &the_mailbox(&db).await).await.unwrap();
+    let report = imap::poll(&db, &ingestor, &key, &the_mailbox(&db).await).await.unwrap();
     assert_eq!(report, PollReport { recorded: 1, quarantined: 2 });
     let kept = imap::quarantined(&db, id).await.unwrap();
     assert_eq!(kept.len(), 2);
@@ -176,22 +180,52 @@ both_backends!(mail_that_cannot_be_recorded_is_quarantined_and_the_poll_moves_on
     assert!(kept[1].1.contains("x-klingon"), "{kept:?}");
     // Quarantined once: a repeated poll from an old mark keeps one copy each.
     with_db!(&db, |pool| sqlx::query("update mailboxes set last_uid = 0").execute(pool).await.map(drop).unwrap());
-    imap::poll(&db, &ingestor, &the_mailbox(&db).await).await.unwrap();
+    imap::poll(&db, &ingestor, &key, &the_mailbox(&db).await).await.unwrap();
     assert_eq!(imap::quarantined(&db, id).await.unwrap().len(), 2);
 });
 
 both_backends!(an_unreachable_or_refusing_server_is_reported_and_nothing_moves, |db: Db| async move {
     let dovecot = Dovecot::start();
     let ingestor = Ingestor::new(db.clone(), InboundPolicy::default());
+    let key = SealingKey::generate();
     let wrong_password = NewMailbox { password: "guess".into(), ..dovecot.mailbox() };
-    imap::add_mailbox(&db, &wrong_password).await.unwrap();
-    let error = imap::poll(&db, &ingestor, &the_mailbox(&db).await).await.unwrap_err();
+    imap::add_mailbox(&db, &key, &wrong_password).await.unwrap();
+    let error = imap::poll(&db, &ingestor, &key, &the_mailbox(&db).await).await.unwrap_err();
     assert!(error.contains("login as support@northwind.test refused"), "{error}");
 
     let closed_port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let nowhere = NewMailbox { name: "Old server".into(), port: closed_port, ..dovecot.mailbox() };
-    imap::add_mailbox(&db, &nowhere).await.unwrap();
-    let error = imap::poll(&db, &ingestor, &imap::mailboxes(&db).await.unwrap()[1]).await.unwrap_err();
+    imap::add_mailbox(&db, &key, &nowhere).await.unwrap();
+    let error = imap::poll(&db, &ingestor, &key, &imap::mailboxes(&db).await.unwrap()[1]).await.unwrap_err();
     assert!(error.contains("could not connect"), "{error}");
-    assert!(imap::add_mailbox(&db, &dovecot.mailbox()).await.unwrap_err().to_string().contains("already called"));
+    assert!(imap::add_mailbox(&db, &key, &dovecot.mailbox()).await.unwrap_err().to_string().contains("already called"));
+});
+
+both_backends!(the_password_is_stored_sealed_and_only_the_servers_key_opens_it, |db: Db| async move {
+    let dovecot = Dovecot::start();
+    let ingestor = Ingestor::new(db.clone(), InboundPolicy::default());
+    let key = SealingKey::generate();
+    imap::add_mailbox(&db, &key, &dovecot.mailbox()).await.unwrap();
+    let stored = with_db!(&db, |pool| sqlx::query_scalar::<_, String>("select password from mailboxes").fetch_one(pool).await.unwrap());
+    assert!(!stored.contains(PASSWORD), "the database holds {stored:?}");
+    dovecot.deliver(&[mail("ana@example.com", "s1@example.com", "Hello", "Sealed, still read.")]).await;
+
+    // A server given another key file cannot log in, and says why.
+    let error = imap::poll(&db, &ingestor, &SealingKey::generate(), &the_mailbox(&db).await).await.unwrap_err();
+    assert!(error.contains("another key"), "{error}");
+    assert_eq!(imap::poll(&db, &ingestor, &key, &the_mailbox(&db).await).await.unwrap(), PollReport { recorded: 1, quarantined: 0 });
+
+    // A password stored in the clear before sealing began still works, and is sealed at the next start.
+    with_db!(&db, |pool| sqlx::query("update mailboxes set password = $1, password_sealed = false")
+        .bind(PASSWORD)
+        .execute(pool)
+        .await
+        .map(drop)
+        .unwrap());
+    assert_eq!(imap::poll(&db, &ingestor, &key, &the_mailbox(&db).await).await.unwrap(), PollReport::default());
+    assert_eq!(imap::seal_stored_passwords(&db, &key).await.unwrap(), 1);
+    assert_eq!(imap::seal_stored_passwords(&db, &key).await.unwrap(), 0, "sealed once");
+    let stored = with_db!(&db, |pool| sqlx::query_scalar::<_, String>("select password from mailboxes").fetch_one(pool).await.unwrap());
+    assert_ne!(stored, PASSWORD);
+    assert_eq!(imap::poll(&db, &ingestor, &key, &the_mailbox(&db).await).await.unwrap(), PollReport::default());
 });

@@ -1,5 +1,6 @@
 //! The `helpdesk` binary as an operator runs it.
 
+use crate::support::helpdesk_on;
 use app::server::{db::Backend, testing::TestDb, users};
 use std::{
     io::{Read, Write},
@@ -9,8 +10,7 @@ use std::{
 };
 
 fn helpdesk(database_url: &str, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
-        .env("DATABASE_URL", database_url)
+    let mut child = helpdesk_on(database_url)
         .env("LOG_LEVEL", "warn")
         .args(args)
         .stdin(Stdio::piped())
@@ -105,8 +105,7 @@ fn http_get(port: u16, path: &str) -> Option<String> {
 /// `helpdesk serve` on `port`, once it answers its readiness probe with the probe's answer.
 /// Logs go to `logs`: a pipe nobody reads would fill and stall the server.
 fn serve_on(database_url: &str, port: u16, logs: Stdio) -> (std::process::Child, String) {
-    let server = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
-        .env("DATABASE_URL", database_url)
+    let server = helpdesk_on(database_url)
         .env("LOG_LEVEL", "info")
         .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
         .stderr(logs)

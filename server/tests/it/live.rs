@@ -22,10 +22,10 @@ use leptos::server_fn::ServerFn;
 use std::{
     io::{Read, Write},
     net::{TcpListener, TcpStream},
-    process::{Child, Command, Stdio},
+    process::{Child, Stdio},
     time::{Duration, Instant},
 };
-use support::{app, call, scalar, signed_in};
+use support::{app, call, helpdesk_on, scalar, signed_in};
 use tower::ServiceExt;
 
 const INVOICE_TICKET: &str = "select id from tickets where subject like 'Invoice INV-2291%'";
@@ -96,8 +96,7 @@ struct Node {
 impl Node {
     fn start(url: &str) -> Self {
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let child = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
-            .env("DATABASE_URL", url)
+        let child = helpdesk_on(url)
             .env("LOG_LEVEL", "warn")
             .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
             .stdout(Stdio::null())
@@ -143,8 +142,7 @@ impl Drop for Node {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_postgres_an_event_written_through_one_node_reaches_a_stream_on_another() {
     let test_db = TestDb::new(Backend::Postgres).await;
-    let seeded = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
-        .env("DATABASE_URL", &test_db.url)
+    let seeded = helpdesk_on(&test_db.url)
         .env("LOG_LEVEL", "warn")
         .arg("seed")
         .output()

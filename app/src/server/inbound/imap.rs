@@ -11,6 +11,7 @@ use crate::{
     server::{
         clock,
         db::{Db, with_db},
+        sealing::SealingKey,
     },
 };
 use async_imap::{Client, Session};
@@ -76,8 +77,10 @@ pub struct Mailbox {
     pub port: i32,
     pub security: String,
     pub username: String,
-    /// Never shown; only the poll uses it.
+    /// Sealed (see [`SealingKey`]) unless stored before sealing began. Never shown; only
+    /// the poll opens it.
     password: String,
+    password_sealed: bool,
     pub folder: String,
     pub uid_validity: Option<i64>,
     pub last_uid: i64,
@@ -92,7 +95,7 @@ pub struct PollReport {
     pub quarantined: usize,
 }
 
-pub async fn add_mailbox(db: &Db, mailbox: &NewMailbox) -> Result<i64, AppError> {
+pub async fn add_mailbox(db: &Db, key: &SealingKey, mailbox: &NewMailbox) -> Result<i64, AppError> {
     for (value, what) in [(&mailbox.name, "a name"), (&mailbox.host, "the server's host name"), (&mailbox.username, "the user name"), (&mailbox.folder, "the folder")] {
         if value.trim().is_empty() || value.chars().any(char::is_control) {
             return Err(AppError::invalid(format!("Give {what}.")));
@@ -100,8 +103,8 @@ pub async fn add_mailbox(db: &Db, mailbox: &NewMailbox) -> Result<i64, AppError>
     }
     let id = with_db!(db, |pool| {
         sqlx::query_scalar::<_, i64>(
-            "insert into mailboxes (name, host, port, security, username, password, folder, created_at)
-             values ($1, $2, $3, $4, $5, $6, $7, $8)
+            "insert into mailboxes (name, host, port, security, username, password, password_sealed, folder, created_at)
+             values ($1, $2, $3, $4, $5, $6, true, $7, $8)
              on conflict (name) do nothing returning id",
         )
         .bind(mailbox.name.trim())
@@ -109,7 +112,7 @@ pub async fn add_mailbox(db: &Db, mailbox: &NewMailbox) -> Result<i64, AppError>
         .bind(i32::from(mailbox.port))
         .bind(mailbox.security.as_str())
         .bind(mailbox.username.trim())
-        .bind(&mailbox.password)
+        .bind(key.seal(&mailbox.password))
         .bind(mailbox.folder.trim())
         .bind(clock::now())
         .fetch_optional(pool)
@@ -119,7 +122,7 @@ pub async fn add_mailbox(db: &Db, mailbox: &NewMailbox) -> Result<i64, AppError>
 }
 
 const MAILBOX_COLUMNS: &str =
-    "id, name, host, port, security, username, password, folder, uid_validity, last_uid, last_polled_at, last_error";
+    "id, name, host, port, security, username, password, password_sealed, folder, uid_validity, last_uid, last_polled_at, last_error";
 
 pub async fn mailboxes(db: &Db) -> Result<Vec<Mailbox>, AppError> {
     Ok(with_db!(db, |pool| {
@@ -127,6 +130,23 @@ pub async fn mailboxes(db: &Db) -> Result<Vec<Mailbox>, AppError> {
             .fetch_all(pool)
             .await?
     }))
+}
+
+/// Seals the passwords stored before sealing began. Returns how many it sealed.
+pub async fn seal_stored_passwords(db: &Db, key: &SealingKey) -> Result<usize, AppError> {
+    let plain = with_db!(db, |pool| {
+        sqlx::query_as::<_, (i64, String)>("select id, password from mailboxes where not password_sealed").fetch_all(pool).await?
+    });
+    for (id, password) in &plain {
+        with_db!(db, |pool| {
+            sqlx::query("update mailboxes set password = $1, password_sealed = true where id = $2 and not password_sealed")
+                .bind(key.seal(password))
+                .bind(id)
+                .execute(pool)
+                .await?;
+        });
+    }
+    Ok(plain.len())
 }
 
 /// Every mailbox with how its polling goes, for the admin page.
@@ -184,7 +204,13 @@ impl<T: AsyncRead + AsyncWrite + Unpin + Send + fmt::Debug> Transport for T {}
 
 type ImapSession = Session<Box<dyn Transport>>;
 
-async fn connect(mailbox: &Mailbox) -> Result<ImapSession, String> {
+async fn connect(key: &SealingKey, mailbox: &Mailbox) -> Result<ImapSession, String> {
+    let password = match mailbox.password_sealed {
+        true => key.open(&mailbox.password).ok_or(
+            "the stored password was sealed with another key than this server's: give all servers the same key file, or add the mailbox again",
+        )?,
+        false => mailbox.password.clone(),
+    };
     let security = Security::parse(&mailbox.security).map_err(|error| error.to_string())?;
     let tcp = TcpStream::connect((mailbox.host.as_str(), mailbox.port as u16))
         .await
@@ -200,7 +226,7 @@ async fn connect(mailbox: &Mailbox) -> Result<ImapSession, String> {
         client = Client::new(Box::new(tls(&mailbox.host, plain).await?) as Box<dyn Transport>);
     }
     client
-        .login(&mailbox.username, &mailbox.password)
+        .login(&mailbox.username, &password)
         .await
         .map_err(|(error, _)| format!("login as {} refused: {error}", mailbox.username))
 }
@@ -221,8 +247,8 @@ async fn tls<S: AsyncRead + AsyncWrite + Unpin>(host: &str, stream: S) -> Result
 }
 
 /// Takes the mailbox's new messages. `Err` says why the poll could not run or stopped.
-pub async fn poll(db: &Db, ingestor: &Ingestor, mailbox: &Mailbox) -> Result<PollReport, String> {
-    let mut session = connect(mailbox).await?;
+pub async fn poll(db: &Db, ingestor: &Ingestor, key: &SealingKey, mailbox: &Mailbox) -> Result<PollReport, String> {
+    let mut session = connect(key, mailbox).await?;
     let selected = session.select(&mailbox.folder).await.map_err(|error| format!("no folder {:?}: {error}", mailbox.folder))?;
     let uid_validity = i64::from(selected.uid_validity.unwrap_or(0));
     let mut last_uid = mailbox.last_uid;
@@ -314,7 +340,7 @@ async fn set_mark(db: &Db, mailbox_id: i64, uid_validity: i64, last_uid: i64) ->
 
 /// Polls every mailbox every `period`, one node at a time per mailbox (a claim), until the
 /// task is dropped. Each mailbox's last poll and error are kept for the administrator.
-pub async fn poll_every(db: Db, ingestor: Ingestor, period: Duration) {
+pub async fn poll_every(db: Db, ingestor: Ingestor, key: Arc<SealingKey>, period: Duration) {
     let mut ticks = tokio::time::interval(period);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -335,7 +361,7 @@ pub async fn poll_every(db: Db, ingestor: Ingestor, period: Duration) {
                     continue;
                 }
             }
-            let outcome = poll(&db, &ingestor, &mailbox).await;
+            let outcome = poll(&db, &ingestor, &key, &mailbox).await;
             match &outcome {
                 Ok(PollReport { recorded: 0, quarantined: 0 }) => {}
                 Ok(report) => tracing::info!(mailbox = %mailbox.name, ?report, "mailbox polled"),

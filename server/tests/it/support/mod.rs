@@ -13,6 +13,7 @@ use app::{
         auth::SessionPolicy,
         db::Db,
         events,
+        sealing::SealingKey,
         seed::{self, SeedSize},
         sessions::Sessions,
         state::AppState,
@@ -28,7 +29,7 @@ use axum::{
 use http_body_util::BodyExt;
 use leptos::{config::LeptosOptions, server_fn::ServerFn};
 use server::router::{router, session_layer};
-use std::net::SocketAddr;
+use std::{net::SocketAddr, process::Command};
 use tower::ServiceExt;
 
 pub const PUBLIC_URL: &str = "https://help.northwind.test";
@@ -43,11 +44,19 @@ pub async fn app_configured(db: &Db, policy: SessionPolicy, configure: impl FnOn
     let options = LeptosOptions::builder().output_name("helpdesk").build();
     let sessions = Sessions::for_db(db).await.unwrap();
     let links = Links { public_url: PUBLIC_URL.to_owned() };
-    let mut state = AppState::new(options, db.clone(), policy, links);
+    let mut state = AppState::new(options, db.clone(), policy, links, SealingKey::generate());
     configure(&mut state);
     // As `serve` does: the node's live events, read from the database as writes commit.
     tokio::spawn(events::pump(db.clone(), state.events.clone()));
     router(state, session_layer(sessions, false), false)
+}
+
+/// The `helpdesk` binary on `database_url`, keeping its key file in the temporary directory
+/// rather than in the checkout.
+pub fn helpdesk_on(database_url: &str) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_helpdesk"));
+    command.env("DATABASE_URL", database_url).env("HELPDESK_KEY_FILE", std::env::temp_dir().join("helpdesk-tests.key"));
+    command
 }
 
 pub async fn app(db: &Db) -> Router {
