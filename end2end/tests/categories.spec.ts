@@ -58,6 +58,12 @@ test("an editor nests and reorders categories, and readers browse the subtopics"
   await expect(reader.getByRole("heading", { level: 1, name: appliances })).toBeVisible();
   await expect(reader.getByRole("list", { name: "Subtopics" }).getByRole("link", { name: `${kettles} & jugs` })).toBeVisible();
   await reader.screenshot({ path: "test-results/screenshots/help-center-category-with-subtopics.png", fullPage: true });
+  // Asking for help, they can name the subtopic, grouped under its parent.
+  await reader.goto("/contact");
+  await reader.locator("body[data-hydrated]").waitFor();
+  const topics = reader.getByLabel("Topic").locator(`optgroup[label="${appliances}"]`);
+  await expect(topics.locator("option")).toHaveText([appliances, `${kettles} & jugs`]);
+  await reader.getByLabel("Topic").selectOption({ label: `${kettles} & jugs` });
   await reader.context().close();
 
   // Staff an admin lets write articles find the knowledge base from the header.

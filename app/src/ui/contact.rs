@@ -10,7 +10,7 @@ use super::{
 };
 use crate::{
     api::portal::{SendRequest, help_center, rate_article, search_articles},
-    model::SearchHit,
+    model::{Category, SearchHit},
 };
 use leptos::{prelude::*, task::spawn_local};
 use leptos_meta::Title;
@@ -122,9 +122,7 @@ pub fn ContactPage() -> impl IntoView {
                                     <option value="">"Choose a topic (optional)"</option>
                                     <Transition fallback=|| ()>
                                         {move || Suspend::new(async move {
-                                            topics.await.map(|home| home.categories.into_iter().map(|category| view! {
-                                                <option value=category.slug>{category.name}</option>
-                                            }).collect_view()).ok()
+                                            topics.await.map(|home| home.categories.into_iter().map(topic_options).collect_view()).ok()
                                         })}
                                     </Transition>
                                 </select>
@@ -237,4 +235,20 @@ fn Suggestion(hit: SearchHit, answered_by: RwSignal<Option<String>>) -> impl Int
             </button>
         </li>
     }
+}
+
+/// A top-level topic, with its subtopics grouped under it so a customer can be as precise as
+/// the help center is.
+fn topic_options(topic: Category) -> AnyView {
+    if topic.subcategories.is_empty() {
+        return view! { <option value=topic.slug>{topic.name}</option> }.into_any();
+    }
+    let group = topic.name.clone();
+    view! {
+        <optgroup label=group>
+            <option value=topic.slug>{topic.name}</option>
+            {topic.subcategories.into_iter().map(|below| view! { <option value=below.slug>{below.name}</option> }).collect_view()}
+        </optgroup>
+    }
+    .into_any()
 }
