@@ -11,7 +11,7 @@ bench="${1:?usage: scripts/bench-browser.sh lab-metrics|bundle}"
 [[ -f "end2end/bench/$bench.mjs" ]] || { echo "no benchmark end2end/bench/$bench.mjs" >&2; exit 1; }
 
 scripts/setup.sh --test
-cargo leptos build --release --split >/dev/null 2>&1 || cargo leptos build --release --split
+cargo leptos build --release --split --precompress >/dev/null 2>&1 || cargo leptos build --release --split --precompress
 
 work="$(mktemp -d)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"

@@ -10,7 +10,7 @@ cd "$root"
 runs="${RUNS:-10}"
 
 scripts/setup.sh
-cargo leptos build --release --split >/dev/null 2>&1 || cargo leptos build --release --split
+cargo leptos build --release --split --precompress >/dev/null 2>&1 || cargo leptos build --release --split --precompress
 
 echo "== client bundle: the main module every page loads (target/site/pkg)"
 echo "   (per-area downloads, chunks included: scripts/bench-browser.sh bundle)"

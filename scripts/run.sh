@@ -6,7 +6,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 scripts/setup.sh
-cargo leptos build --release --split
+cargo leptos build --release --split --precompress
 
 export DATABASE_URL="${DATABASE_URL:-sqlite://data/helpdesk.db}"
 export LEPTOS_SITE_ADDR="${LEPTOS_SITE_ADDR:-127.0.0.1:3000}"
