@@ -2,7 +2,15 @@
 
 use crate::support;
 
-use app::{api::portal::SearchArticles, both_backends, server::db::Db};
+use app::{
+    api::portal::SearchArticles,
+    both_backends,
+    server::{
+        auth::SessionPolicy,
+        db::{Backend, Db},
+        testing::TestDb,
+    },
+};
 use axum::{
     Router,
     body::Body,
@@ -117,3 +125,29 @@ both_backends!(database_failure_is_a_generic_error_without_sql, |db: Db| async m
     // Only the error's kind crosses the wire; the UI words it, the log keeps the cause.
     assert_eq!(body, "\"Internal\"");
 });
+
+/// A release build's client files have brotli twins made at build time (`--precompress`): a
+/// browser that takes brotli gets the twin as it is, not the file compressed again on the fly
+/// at a lower quality; one that does not gets the plain file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn client_files_are_sent_as_their_built_brotli_twins() {
+    let site = std::env::temp_dir().join(format!("helpdesk-site-{}", std::process::id()));
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    let wasm = b"\0asm plain module bytes".repeat(200);
+    let twin = b"the module as brotli made it at build time".to_vec();
+    std::fs::write(site.join("pkg/helpdesk.wasm"), &wasm).unwrap();
+    std::fs::write(site.join("pkg/helpdesk.wasm.br"), &twin).unwrap();
+    let test_db = TestDb::new(Backend::Sqlite).await;
+    let root = site.to_string_lossy().into_owned();
+    let app = support::app_configured(&test_db.db, SessionPolicy::default(), |state| state.leptos_options.site_root = root.into()).await;
+    let fetch = |accepted: &str| Request::get("/pkg/helpdesk.wasm").header(header::ACCEPT_ENCODING, accepted).body(Body::empty()).unwrap();
+
+    let response = app.clone().oneshot(fetch("gzip, deflate, br, zstd")).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[header::CONTENT_ENCODING], "br");
+    assert_eq!(response.into_body().collect().await.unwrap().to_bytes(), twin);
+    let response = app.clone().oneshot(fetch("identity")).await.unwrap();
+    assert!(response.headers().get(header::CONTENT_ENCODING).is_none());
+    assert_eq!(response.into_body().collect().await.unwrap().to_bytes(), wasm);
+    std::fs::remove_dir_all(site).unwrap();
+}
