@@ -37,6 +37,7 @@ test("an admin creates an API key that works until revoked, and connects and dis
   await form.getByLabel("Security").selectOption("starttls");
   await expect(form.getByLabel("Port")).toHaveValue("143");
   await form.getByLabel("User name").fill("billing");
+  await expect(form.getByLabel("Password")).toHaveAccessibleDescription(/kept encrypted/i);
   await form.getByLabel("Password").fill("not-shown-again");
   await form.getByRole("button", { name: "Connect mailbox" }).click();
   const mailbox = admin.getByRole("region", { name: "Mailboxes" }).getByRole("listitem").filter({ hasText: mailboxName });

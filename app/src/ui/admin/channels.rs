@@ -45,33 +45,37 @@ fn Mailboxes() -> impl IntoView {
                 <ActionForm action=add attr:class="form">
                     <Field id="name" label="Name" kind="text" autocomplete="off" hint="Shown to admins only, e.g. Support inbox." />
                     <Field id="host" label="IMAP server" kind="text" autocomplete="off" />
-                    <div class="field-row">
-                        <div class="field">
-                            <label for="security">"Security"</label>
-                            <select id="security" name="security" on:change=move |event| {
-                                port.set(if event_target_value(&event) == "tls" { "993" } else { "143" }.to_owned());
-                            }>
-                                <option value="tls">"TLS (port 993)"</option>
-                                <option value="starttls">"STARTTLS (port 143)"</option>
-                                <option value="none">"None (local network only)"</option>
-                            </select>
-                        </div>
-                        <div class="field">
-                            <label for="port">"Port"</label>
-                            <input
-                                id="port"
-                                name="port"
-                                type="number"
-                                min="1"
-                                max="65535"
-                                required
-                                prop:value=move || port.get()
-                                on:input=move |event| port.set(event_target_value(&event))
-                            />
-                        </div>
+                    <div class="field">
+                        <label for="security">"Security"</label>
+                        <select id="security" name="security" on:change=move |event| {
+                            port.set(if event_target_value(&event) == "tls" { "993" } else { "143" }.to_owned());
+                        }>
+                            <option value="tls">"TLS (port 993)"</option>
+                            <option value="starttls">"STARTTLS (port 143)"</option>
+                            <option value="none">"None (local network only)"</option>
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="port">"Port"</label>
+                        <input
+                            id="port"
+                            name="port"
+                            type="number"
+                            min="1"
+                            max="65535"
+                            required
+                            prop:value=move || port.get()
+                            on:input=move |event| port.set(event_target_value(&event))
+                        />
                     </div>
                     <Field id="username" label="User name" kind="text" autocomplete="off" />
-                    <Field id="password" label="Password" kind="password" autocomplete="new-password" />
+                    <Field
+                        id="password"
+                        label="Password"
+                        kind="password"
+                        autocomplete="new-password"
+                        hint="Kept encrypted with this server's key and never shown again."
+                    />
                     <div class="field">
                         <label for="folder">"Folder"</label>
                         <input id="folder" name="folder" type="text" value="INBOX" required />
