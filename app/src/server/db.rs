@@ -46,7 +46,17 @@ impl BeginWrite for SqlitePool {
     type Database = Sqlite;
 
     fn begin_write(&self) -> impl Future<Output = Result<Transaction<'static, Sqlite>, sqlx::Error>> + Send {
-        self.begin_with("BEGIN IMMEDIATE")
+        // sqlx runs a custom BEGIN, then checks in a second step that it took effect: a caller
+        // cancelled between the two (a browser leaving mid-request) would return the connection
+        // to the pool inside a transaction nobody ends, holding the write lock. Spawned, the
+        // begin always finishes, and a transaction its caller no longer awaits is rolled back
+        // as it is dropped.
+        let pool = self.clone();
+        async move {
+            tokio::spawn(async move { pool.begin_with("BEGIN IMMEDIATE").await })
+                .await
+                .map_err(|gone| sqlx::Error::Io(std::io::Error::other(gone)))?
+        }
     }
 }
 

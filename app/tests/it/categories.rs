@@ -156,3 +156,22 @@ both_backends!(categories_created_at_the_same_time_are_all_kept, |db: Db| async 
         assert!(top.contains(&name.to_lowercase()), "{name} is missing from {top:?}");
     }
 });
+
+// An admin who leaves while a save is starting cancels it at any point; the saves after it, by
+// anyone, must still go through.
+both_backends!(a_save_cancelled_as_it_starts_leaves_the_database_writable, |db: Db| async move {
+    let edith = editor(&db).await;
+    for attempt in 0..60u64 {
+        let draft = named(&format!("Draft {attempt}"), None);
+        let leaving = categories::create(&db, &edith, &draft);
+        let _ = tokio::time::timeout(std::time::Duration::from_micros(attempt * 20), leaving).await;
+    }
+    let mut saving = tokio::task::JoinSet::new();
+    for n in 0..16 {
+        let (db, edith) = (db.clone(), edith.clone());
+        saving.spawn(async move { categories::create(&db, &edith, &named(&format!("Kept {n}"), None)).await });
+    }
+    while let Some(saved) = saving.join_next().await {
+        saved.unwrap().unwrap();
+    }
+});
