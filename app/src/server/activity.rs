@@ -108,8 +108,6 @@ pub async fn feedback(db: &Db, visit: &Visit, feedback: Feedback<'_>) -> Result<
     }
     let now = clock::now();
     let title = with_db!(db, |pool| {
-        // Read before the transaction: on SQLite, one that reads before it writes fails at
-        // once ("database is locked") when another write got in between, instead of waiting.
         let Some((article_id, title)) = sqlx::query_as::<_, (i64, String)>(concat!(
             "select a.id, a.title from articles a where a.slug = $2 and ",
             readable!()
@@ -121,7 +119,6 @@ pub async fn feedback(db: &Db, visit: &Visit, feedback: Feedback<'_>) -> Result<
         else {
             return Err(AppError::NotFound);
         };
-        let mut tx = pool.begin_write().await?;
         sqlx::query(
             "insert into article_votes (article_id, visit_id, customer_id, helpful, comment, deflected, created_at)
              values ($1, $2, $3, $4, $5, $6, $7)
@@ -136,9 +133,8 @@ pub async fn feedback(db: &Db, visit: &Visit, feedback: Feedback<'_>) -> Result<
         .bind(comment)
         .bind(feedback.deflected)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(pool)
         .await?;
-        tx.commit().await?;
         title
     });
     let body = match (feedback.deflected, feedback.helpful) {

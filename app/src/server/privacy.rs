@@ -206,14 +206,13 @@ const ERASE_STATEMENTS: &[&str] = &[
 async fn erase(db: &Db, request_id: i64, user_id: i64) -> Result<(), AppError> {
     let now = clock::now();
     with_db!(db, |pool| {
-        // Read before the transaction, which then starts with a write (see activity.rs).
+        let mut tx = pool.begin_write().await?;
         let (email, customer_id) = sqlx::query_as::<_, (String, Option<i64>)>(
             "select email, customer_id from users where id = $1",
         )
         .bind(user_id)
-        .fetch_one(pool)
+        .fetch_one(&mut *tx)
         .await?;
-        let mut tx = pool.begin_write().await?;
         if let Some(customer_id) = customer_id {
             for statement in ERASE_STATEMENTS {
                 sqlx::query(statement).bind(customer_id).execute(&mut *tx).await?;

@@ -840,8 +840,7 @@ pub async fn set_tags(db: &Db, ticket_id: i64, tags: &[&str]) -> Result<Vec<Stri
     let normalized = normalize_tags(tags)?;
     with_db!(db, |pool| {
         let mut tx = pool.begin_write().await?;
-        // A write first: on SQLite a transaction that reads first fails at once, rather than
-        // waiting, when another write got in between.
+        // Finds the ticket and marks its activity in one statement.
         let touched = sqlx::query("update tickets set updated_at = $1 where id = $2")
             .bind(clock::now())
             .bind(ticket_id)
