@@ -13,8 +13,8 @@ pub fn hydrate() {
 }
 
 /// Slack for the WASM splitter: it moves each lazy page's constant data into that page's
-/// chunk, but gives up and keeps all of it in the main module when the chunks' alignment
-/// padding makes the moved data longer than the original. Nothing reads these bytes; the
-/// splitter drops them, which leaves room for that padding.
+/// chunk, but when the chunks' alignment padding makes the moved data longer than the original
+/// segment it keeps all of it in the main module, silently (`scripts/check-split-data.py`
+/// catches that). Nothing reads these bytes, so the splitter drops them: room for the padding.
 #[used]
 static SPLIT_SLACK: [u8; 4096] = [1; 4096];
