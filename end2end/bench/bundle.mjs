@@ -14,7 +14,13 @@ const pages = [
   ["search results", "/search?q=refund", null],
   ["contact form", "/contact", null],
   ["sign in", "/sign-in", null],
+  ["register", "/register", null],
   ["customer requests", "/requests", "customer@northwind.test"],
+  ["requests, then one", "/requests", "customer@northwind.test", async (page) => {
+    await page.locator("a[href^='/requests/']").first().click();
+    await page.getByRole("list", { name: "Conversation" }).waitFor();
+  }],
+  ["customer history", "/history", "customer@northwind.test"],
   ["agent inbox", "/agent", "agent@northwind.test"],
   ["agent ticket", "/agent/tickets/1", "agent@northwind.test"],
   ["inbox, then a ticket", "/agent", "agent@northwind.test", async (page) => {

@@ -1,5 +1,6 @@
 //! Signing in and out, and the signed-in user every page can read.
 
+use super::forms::form_action;
 use crate::{
     api::auth::{SignIn, SignOut, sign_out, who_am_i},
     error::AppError,
@@ -95,18 +96,18 @@ fn safe_next(next: Option<String>) -> Option<String> {
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let auth = use_auth();
-    let sign_in = ServerAction::<SignIn>::new();
+    let (attempt, submit) = form_action::<SignIn>();
     let query = use_query_map();
     let next = move || safe_next(query.read().get("next"));
     let navigate = use_navigate();
     Effect::new(move |_| {
-        if let Some(Ok(user)) = sign_in.value().get() {
+        if let Some(Ok(user)) = attempt.value().get() {
             auth.changed();
             let destination = next().unwrap_or_else(|| home_of(&user).to_owned());
             navigate(&destination, NavigateOptions::default());
         }
     });
-    let error = move || match sign_in.value().get() {
+    let error = move || match attempt.value().get() {
         Some(Err(error)) => Some(error.to_string()),
         _ => None,
     };
@@ -129,7 +130,7 @@ pub fn SignInPage() -> impl IntoView {
                             }
                             .into_any(),
                             _ => view! {
-                                <ActionForm action=sign_in attr:class="form">
+                                <form class="form" method="post" action=SignIn::url() on:submit=submit>
                                     <div class="field">
                                         <label for="email">"Email"</label>
                                         <input id="email" name="email" type="email" autocomplete="username" required />
@@ -148,9 +149,9 @@ pub fn SignInPage() -> impl IntoView {
                                         <p class="form__error" role="alert">{message}</p>
                                     })}
                                     <button class="button button--primary button--wide" type="submit">
-                                        {move || if sign_in.pending().get() { "Signing in…" } else { "Sign in" }}
+                                        {move || if attempt.pending().get() { "Signing in…" } else { "Sign in" }}
                                     </button>
-                                </ActionForm>
+                                </form>
                                 <p class="form-card__links">
                                     <A href="/forgot-password">"Forgot your password?"</A>
                                     <A href="/register">"Create an account"</A>

@@ -1,7 +1,8 @@
 //! The pieces every form is made of, so fields, errors and buttons look and behave alike.
 
 use crate::error::AppError;
-use leptos::{prelude::*, server_fn::ServerFn};
+use leptos::{ev::SubmitEvent, prelude::*, server_fn::ServerFn};
+use serde::de::DeserializeOwned;
 use leptos_router::{NavigateOptions, hooks::use_navigate};
 use std::time::Duration;
 
@@ -32,15 +33,54 @@ pub fn Field(
 }
 
 /// The message of the last failed submission, announced to screen readers.
-pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<String>>
+pub fn action_error<I, O>(action: impl Into<Action<I, Result<O, AppError>>>) -> Signal<Option<String>>
 where
-    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
+    I: Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
 {
+    let action = action.into();
     Signal::derive(move || match action.value().get() {
         Some(Err(error)) => Some(error.to_string()),
         _ => None,
     })
+}
+
+/// The server function `S` called by a plain form whose fields are all text: the same form the
+/// browser posts by itself before the WASM loads, or without it. Lighter than `ActionForm` with
+/// a `ServerAction`, whose form decoder (serde_qs) and no-script error round trip (base64)
+/// outweigh a small form page such as sign-in.
+pub fn form_action<S>() -> (Action<S, Result<S::Output, AppError>>, impl Fn(SubmitEvent) + Copy + 'static)
+where
+    S: ServerFn<Error = AppError> + DeserializeOwned + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    let action = Action::new(|input: &S| S::run_on_client(input.clone()));
+    let submit = move |event: SubmitEvent| {
+        let form = event_target::<web_sys::HtmlFormElement>(&event);
+        // Fields that do not make the arguments leave the submit to the browser.
+        if let Some(input) = text_fields(&form).and_then(|fields| serde_json::from_str::<S>(&fields).ok()) {
+            event.prevent_default();
+            action.dispatch(input);
+        }
+    };
+    (action, submit)
+}
+
+/// A form's fields as a JSON object of strings, the shape of a server function's arguments.
+fn text_fields(form: &web_sys::HtmlFormElement) -> Option<String> {
+    let fields = web_sys::FormData::new_with_form(form).ok()?;
+    let mut json = String::from("{");
+    for field in js_sys::try_iter(&fields).ok()?? {
+        let field = js_sys::Array::from(&field.ok()?);
+        if json.len() > 1 {
+            json.push(',');
+        }
+        json.push_str(&serde_json::to_string(&field.get(0).as_string()?).ok()?);
+        json.push(':');
+        json.push_str(&serde_json::to_string(&field.get(1).as_string()?).ok()?);
+    }
+    json.push('}');
+    Some(json)
 }
 
 /// Calls `handle` with each result of `action` that arrives after this point, not with one
