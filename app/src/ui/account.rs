@@ -1,6 +1,6 @@
 //! Signing in and out, and the signed-in user every page can read.
 
-use super::forms::form_action;
+use super::forms::{form_action, submit_to};
 use crate::{
     api::auth::{SignIn, SignOut, sign_out, who_am_i},
     error::AppError,
@@ -96,7 +96,7 @@ fn safe_next(next: Option<String>) -> Option<String> {
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let auth = use_auth();
-    let (attempt, submit) = form_action::<SignIn>();
+    let attempt = form_action::<SignIn>();
     let query = use_query_map();
     let next = move || safe_next(query.read().get("next"));
     let navigate = use_navigate();
@@ -130,7 +130,7 @@ pub fn SignInPage() -> impl IntoView {
                             }
                             .into_any(),
                             _ => view! {
-                                <form class="form" method="post" action=SignIn::url() on:submit=submit>
+                                <form class="form" method="post" action=SignIn::url() on:submit=submit_to(attempt)>
                                     <div class="field">
                                         <label for="email">"Email"</label>
                                         <input id="email" name="email" type="email" autocomplete="username" required />

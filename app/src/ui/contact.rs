@@ -6,13 +6,13 @@ use super::{
     account::use_auth,
     attachments::{AttachmentPicker, Attachments},
     format::highlighted,
-    forms::{FormError, SubmitButton, action_error, settled},
+    forms::{FormError, SubmitButton, action_error, form_action, settled, submit_to},
 };
 use crate::{
     api::portal::{SendRequest, help_center, rate_article, search_articles},
     model::{Category, SearchHit},
 };
-use leptos::{prelude::*, task::spawn_local};
+use leptos::{prelude::*, server_fn::ServerFn, task::spawn_local};
 use leptos_meta::Title;
 use leptos_router::{
     NavigateOptions,
@@ -33,7 +33,7 @@ pub fn ContactPage() -> impl IntoView {
     let subject = RwSignal::new(query.read_untracked().get("subject").unwrap_or_default());
     let description = RwSignal::new(String::new());
     let topics = Resource::new(|| (), |_| help_center());
-    let send = ServerAction::<SendRequest>::new();
+    let send = form_action::<SendRequest>();
     let answered_by = RwSignal::new(None::<String>);
     let files = Attachments::new();
     let pending = Memo::new(move |_| send.pending().get() || files.busy());
@@ -91,7 +91,7 @@ pub fn ContactPage() -> impl IntoView {
                 }
                 view! {
                     <div class="contact__layout">
-                        <ActionForm action=send attr:class="form contact__form">
+                        <form class="form contact__form" method="post" action=SendRequest::url() on:submit=submit_to(send)>
                             <input type="hidden" name="request_key" prop:value=move || request_key.get() />
                             <Transition fallback=|| ()>
                                 {move || Suspend::new(async move {
@@ -158,7 +158,7 @@ pub fn ContactPage() -> impl IntoView {
                             <AttachmentPicker files id="contact-files" />
                             <FormError message=action_error(send) />
                             <SubmitButton pending label="Send request" busy="Sending…" />
-                        </ActionForm>
+                        </form>
                         <Suggestions subject description answered_by />
                     </div>
                 }

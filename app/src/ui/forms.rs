@@ -2,7 +2,10 @@
 
 use crate::error::AppError;
 use leptos::{ev::SubmitEvent, prelude::*, server_fn::ServerFn};
-use serde::de::DeserializeOwned;
+use serde::{
+    de::{self, DeserializeOwned, Deserializer, IntoDeserializer, Unexpected, Visitor, value},
+    forward_to_deserialize_any,
+};
 use leptos_router::{NavigateOptions, hooks::use_navigate};
 use std::time::Duration;
 
@@ -45,42 +48,127 @@ where
     })
 }
 
-/// The server function `S` called by a plain form whose fields are all text: the same form the
-/// browser posts by itself before the WASM loads, or without it. Lighter than `ActionForm` with
-/// a `ServerAction`, whose form decoder (serde_qs) and no-script error round trip (base64)
+/// An action that calls the server function `S`, as `form_action` makes it.
+pub type FormAction<S> = Action<S, Result<<S as ServerFn>::Output, AppError>>;
+
+/// The server function `S` called by a plain form (see `submit_to`): the same form the browser
+/// posts by itself before the WASM loads, or without it. Lighter than `ActionForm` with a
+/// `ServerAction`, whose form decoder (serde_qs) and no-script error round trip (base64)
 /// outweigh a small form page such as sign-in.
-pub fn form_action<S>() -> (Action<S, Result<S::Output, AppError>>, impl Fn(SubmitEvent) + Copy + 'static)
+pub fn form_action<S>() -> FormAction<S>
 where
-    S: ServerFn<Error = AppError> + DeserializeOwned + Clone + Send + Sync + 'static,
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Send + Sync + 'static,
 {
-    let action = Action::new(|input: &S| S::run_on_client(input.clone()));
-    let submit = move |event: SubmitEvent| {
+    Action::new(|input: &S| S::run_on_client(input.clone()))
+}
+
+/// Submits a form to `action`: each field is read as the argument of its name, as the server
+/// reads the posted form. Fields that do not make the arguments leave the submit to the browser.
+pub fn submit_to<S>(action: FormAction<S>) -> impl Fn(SubmitEvent) + Copy + 'static
+where
+    S: ServerFn<Error = AppError> + DeserializeOwned + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    move |event: SubmitEvent| {
         let form = event_target::<web_sys::HtmlFormElement>(&event);
-        // Fields that do not make the arguments leave the submit to the browser.
-        if let Some(input) = text_fields(&form).and_then(|fields| serde_json::from_str::<S>(&fields).ok()) {
+        if let Some(input) = form_fields(&form).and_then(|fields| S::deserialize(fields).ok()) {
             event.prevent_default();
             action.dispatch(input);
         }
-    };
-    (action, submit)
+    }
 }
 
-/// A form's fields as a JSON object of strings, the shape of a server function's arguments.
-fn text_fields(form: &web_sys::HtmlFormElement) -> Option<String> {
+fn form_fields(form: &web_sys::HtmlFormElement) -> Option<FormFields> {
     let fields = web_sys::FormData::new_with_form(form).ok()?;
-    let mut json = String::from("{");
+    let mut named = Vec::new();
     for field in js_sys::try_iter(&fields).ok()?? {
         let field = js_sys::Array::from(&field.ok()?);
-        if json.len() > 1 {
-            json.push(',');
+        // A file is not an argument: attachments upload on their own and send their tokens.
+        if let (Some(name), Some(text)) = (field.get(0).as_string(), field.get(1).as_string()) {
+            named.push((name, FieldText(text)));
         }
-        json.push_str(&serde_json::to_string(&field.get(0).as_string()?).ok()?);
-        json.push(':');
-        json.push_str(&serde_json::to_string(&field.get(1).as_string()?).ok()?);
     }
-    json.push('}');
-    Some(json)
+    Some(FormFields(named))
+}
+
+/// A form's fields by name, read as a struct of arguments.
+struct FormFields(Vec<(String, FieldText)>);
+
+impl<'de> Deserializer<'de> for FormFields {
+    type Error = value::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, value::Error> {
+        visitor.visit_map(value::MapDeserializer::new(self.0.into_iter()))
+    }
+
+    forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option
+        unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+/// One field's text, parsed into whatever type its argument has.
+struct FieldText(String);
+
+impl IntoDeserializer<'_, value::Error> for FieldText {
+    type Deserializer = Self;
+
+    fn into_deserializer(self) -> Self {
+        self
+    }
+}
+
+macro_rules! parse_text {
+    ($($method:ident => $visit:ident,)*) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, value::Error> {
+            match self.0.trim().parse() {
+                Ok(parsed) => visitor.$visit(parsed),
+                Err(_) => Err(de::Error::invalid_value(Unexpected::Str(&self.0), &visitor)),
+            }
+        }
+    )*};
+}
+
+impl<'de> Deserializer<'de> for FieldText {
+    type Error = value::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, value::Error> {
+        visitor.visit_string(self.0)
+    }
+
+    /// An empty field is a missing value, as an unanswered optional input.
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, value::Error> {
+        if self.0.is_empty() { visitor.visit_none() } else { visitor.visit_some(self) }
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, value::Error> {
+        self.0.into_deserializer().deserialize_enum(name, variants, visitor)
+    }
+
+    parse_text! {
+        deserialize_bool => visit_bool,
+        deserialize_i8 => visit_i8,
+        deserialize_i16 => visit_i16,
+        deserialize_i32 => visit_i32,
+        deserialize_i64 => visit_i64,
+        deserialize_u8 => visit_u8,
+        deserialize_u16 => visit_u16,
+        deserialize_u32 => visit_u32,
+        deserialize_u64 => visit_u64,
+        deserialize_f32 => visit_f32,
+        deserialize_f64 => visit_f64,
+    }
+
+    forward_to_deserialize_any! {
+        i128 u128 char str string bytes byte_buf unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct identifier ignored_any
+    }
 }
 
 /// Calls `handle` with each result of `action` that arrives after this point, not with one
@@ -155,4 +243,50 @@ pub fn settled<T: Clone + Send + Sync + 'static>(initial: T, value: impl Fn() ->
         let _ = set_timeout(move || settled.set(now), pause);
     });
     settled.read_only()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::requests::{RateRequest, ReplyToRequest, SetRequestSolved};
+    use serde::Deserialize;
+
+    fn fields(pairs: &[(&str, &str)]) -> FormFields {
+        FormFields(pairs.iter().map(|(name, text)| (name.to_string(), FieldText(text.to_string()))).collect())
+    }
+
+    #[test]
+    fn a_forms_text_is_read_as_typed_arguments() {
+        let rating = RateRequest::deserialize(fields(&[("ticket_id", "42"), ("csat", "5"), ("ces", " 7 "), ("comment", "")])).unwrap();
+        assert_eq!((rating.ticket_id, rating.csat, rating.ces, rating.comment.as_str()), (42, 5, 7, ""));
+        let toggle = SetRequestSolved::deserialize(fields(&[("solved", "false"), ("ticket_id", "42")])).unwrap();
+        assert!(!toggle.solved);
+        // An argument the form leaves out takes its default, as when the server reads the post.
+        let reply = ReplyToRequest::deserialize(fields(&[("ticket_id", "42"), ("body", "It arrived, thanks")])).unwrap();
+        assert_eq!((reply.body.as_str(), reply.attachments.as_str()), ("It arrived, thanks", ""));
+    }
+
+    #[test]
+    fn an_empty_field_is_a_missing_value_and_a_choice_is_read_by_name() {
+        #[derive(Deserialize)]
+        enum Channel {
+            Email,
+        }
+        #[derive(Deserialize)]
+        struct Filters {
+            team_id: Option<i64>,
+            channel: Option<Channel>,
+        }
+        let filters = Filters::deserialize(fields(&[("team_id", ""), ("channel", "Email")])).unwrap();
+        assert_eq!(filters.team_id, None);
+        assert!(matches!(filters.channel, Some(Channel::Email)));
+    }
+
+    #[test]
+    fn text_that_does_not_make_the_arguments_is_refused() {
+        let rating = |csat| RateRequest::deserialize(fields(&[("ticket_id", "42"), ("csat", csat), ("ces", "7"), ("comment", "")]));
+        assert!(rating("five").is_err());
+        assert!(rating("500").is_err());
+        assert!(RateRequest::deserialize(fields(&[("ticket_id", "42")])).is_err());
+    }
 }

@@ -1,7 +1,7 @@
 //! Getting an account and getting back into one: register, confirm the email address, and
 //! reset a forgotten password (also how invited staff choose their first one).
 
-use super::forms::{Field, FormError, SubmitButton, action_error, form_action};
+use super::forms::{Field, FormError, SubmitButton, action_error, form_action, submit_to};
 use crate::api::account::{RegisterCustomer, RequestPasswordReset, ResetPassword, VerifyEmail};
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
@@ -36,7 +36,7 @@ fn Done(message: String, #[prop(optional)] next: Option<(&'static str, &'static 
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
-    let (register, submit) = form_action::<RegisterCustomer>();
+    let register = form_action::<RegisterCustomer>();
     // The action forgets its input once it resolves; the address is kept for the answer.
     let email = RwSignal::new(String::new());
     Effect::new(move |_| {
@@ -60,7 +60,7 @@ pub fn RegisterPage() -> impl IntoView {
                         "Follow your requests on every channel in one place. Already have an account? "
                         <A href="/sign-in">"Sign in"</A>
                     </p>
-                    <form class="form" method="post" action=RegisterCustomer::url() on:submit=submit>
+                    <form class="form" method="post" action=RegisterCustomer::url() on:submit=submit_to(register)>
                         <Field id="display_name" label="Your name" kind="text" autocomplete="name" />
                         <Field id="email" label="Email" kind="email" autocomplete="email" />
                         <Field
@@ -88,7 +88,7 @@ fn link_token() -> impl Fn() -> String + Copy {
 
 #[component]
 pub fn VerifyEmailPage() -> impl IntoView {
-    let (verify, submit) = form_action::<VerifyEmail>();
+    let verify = form_action::<VerifyEmail>();
     let token = link_token();
     let verified = move || matches!(verify.value().get(), Some(Ok(())));
     view! {
@@ -99,7 +99,7 @@ pub fn VerifyEmailPage() -> impl IntoView {
                 when=verified
                 fallback=move || view! {
                     <p class="form-card__note">"One click and your account is ready."</p>
-                    <form class="form" method="post" action=VerifyEmail::url() on:submit=submit>
+                    <form class="form" method="post" action=VerifyEmail::url() on:submit=submit_to(verify)>
                         <input type="hidden" name="token" value=token />
                         <FormError message=action_error(verify) />
                         <SubmitButton pending=verify.pending() label="Confirm email address" busy="Confirming…" />
@@ -117,7 +117,7 @@ pub fn VerifyEmailPage() -> impl IntoView {
 
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
-    let (request, submit) = form_action::<RequestPasswordReset>();
+    let request = form_action::<RequestPasswordReset>();
     let sent = move || matches!(request.value().get(), Some(Ok(())));
     view! {
         <FormPage title="Reset your password">
@@ -125,7 +125,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                 when=sent
                 fallback=move || view! {
                     <p class="form-card__note">"Enter the email you sign in with and we will send you a link to choose a new password."</p>
-                    <form class="form" method="post" action=RequestPasswordReset::url() on:submit=submit>
+                    <form class="form" method="post" action=RequestPasswordReset::url() on:submit=submit_to(request)>
                         <Field id="email" label="Email" kind="email" autocomplete="email" />
                         <FormError message=action_error(request) />
                         <SubmitButton pending=request.pending() label="Send reset link" busy="Sending…" />
@@ -141,7 +141,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
-    let (reset, submit) = form_action::<ResetPassword>();
+    let reset = form_action::<ResetPassword>();
     let token = link_token();
     let done = move || matches!(reset.value().get(), Some(Ok(())));
     view! {
@@ -149,7 +149,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
             <Show
                 when=done
                 fallback=move || view! {
-                    <form class="form" method="post" action=ResetPassword::url() on:submit=submit>
+                    <form class="form" method="post" action=ResetPassword::url() on:submit=submit_to(reset)>
                         <input type="hidden" name="token" value=token />
                         <Field
                             id="password"

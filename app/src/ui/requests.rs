@@ -6,7 +6,7 @@ use super::{
     account::Protected,
     attachments::{AttachmentPicker, Attachments, attachment_links},
     format::{long_date, message_body, short_datetime},
-    forms::{FormError, action_error},
+    forms::{FormAction, FormError, action_error, form_action, submit_to},
     status::{ErrorPanel, ListSkeleton},
 };
 use crate::{
@@ -17,7 +17,7 @@ use crate::{
         TicketThread,
     },
 };
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
 use leptos_router::{
     components::A,
@@ -109,9 +109,9 @@ pub fn RequestPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok());
     let actions = RequestActions {
-        reply: ServerAction::new(),
-        solve: ServerAction::new(),
-        rate: ServerAction::new(),
+        reply: form_action(),
+        solve: form_action(),
+        rate: form_action(),
     };
     let changed = move || actions.reply.version().get() + actions.solve.version().get() + actions.rate.version().get();
     let thread = Resource::new(move || (id(), changed()), |(id, _)| async move {
@@ -143,9 +143,9 @@ pub fn RequestPage() -> impl IntoView {
 /// What a customer can do on their request; each refreshes the conversation when it lands.
 #[derive(Clone, Copy)]
 struct RequestActions {
-    reply: ServerAction<ReplyToRequest>,
-    solve: ServerAction<SetRequestSolved>,
-    rate: ServerAction<RateRequest>,
+    reply: FormAction<ReplyToRequest>,
+    solve: FormAction<SetRequestSolved>,
+    rate: FormAction<RateRequest>,
 }
 
 #[component]
@@ -202,7 +202,7 @@ fn Conversation(thread: TicketThread, actions: RequestActions) -> impl IntoView 
             .into_any()
         } else {
             view! {
-                <ActionForm action=reply attr:class="form reply">
+                <form class="form reply" method="post" action=ReplyToRequest::url() on:submit=submit_to(reply)>
                     <input type="hidden" name="ticket_id" value=ticket_id />
                     <div class="field">
                         <label for="reply-body">"Your reply"</label>
@@ -215,7 +215,7 @@ fn Conversation(thread: TicketThread, actions: RequestActions) -> impl IntoView 
                             {move || if reply.pending().get() { "Sending…" } else { "Send reply" }}
                         </button>
                     </p>
-                </ActionForm>
+                </form>
             }
             .into_any()
         }}
@@ -224,27 +224,27 @@ fn Conversation(thread: TicketThread, actions: RequestActions) -> impl IntoView 
 
 /// "Mark as solved" while the request is active, "Reopen" once it is solved.
 #[component]
-fn SolvedToggle(ticket_id: i64, status: TicketStatus, solve: ServerAction<SetRequestSolved>) -> impl IntoView {
+fn SolvedToggle(ticket_id: i64, status: TicketStatus, solve: FormAction<SetRequestSolved>) -> impl IntoView {
     let (solved, label, explanation) = match status {
         TicketStatus::Closed => return ().into_any(),
         TicketStatus::Solved => (false, "Reopen request", "Not solved after all? Reopen it and we will pick it up again."),
         _ => (true, "Mark as solved", "Found the answer yourself? Let us know, so nobody works on it further."),
     };
     view! {
-        <ActionForm action=solve attr:class="request__status-form">
+        <form class="request__status-form" method="post" action=SetRequestSolved::url() on:submit=submit_to(solve)>
             <input type="hidden" name="ticket_id" value=ticket_id />
             <input type="hidden" name="solved" value=solved.to_string() />
             <p class="request__status-hint">{explanation}</p>
             <FormError message=action_error(solve) />
             <button class="button" type="submit" disabled=move || solve.pending().get()>{label}</button>
-        </ActionForm>
+        </form>
     }
     .into_any()
 }
 
 /// The two questions asked once a request is solved: satisfaction (1–5) and ease (1–7).
 #[component]
-fn RatingForm(ticket_id: i64, rate: ServerAction<RateRequest>) -> impl IntoView {
+fn RatingForm(ticket_id: i64, rate: FormAction<RateRequest>) -> impl IntoView {
     let scale = |name: &'static str, legend: &'static str, max: u8, low: &'static str, high: &'static str| {
         view! {
             <fieldset class=format!("rating__scale rating__scale--{max}")>
@@ -265,7 +265,7 @@ fn RatingForm(ticket_id: i64, rate: ServerAction<RateRequest>) -> impl IntoView 
     view! {
         <section class="rating" aria-labelledby="rating-heading">
             <h2 id="rating-heading" class="rating__title">"How did we do?"</h2>
-            <ActionForm action=rate attr:class="form">
+            <form class="form" method="post" action=RateRequest::url() on:submit=submit_to(rate)>
                 <input type="hidden" name="ticket_id" value=ticket_id />
                 {scale("csat", "How satisfied are you with the help you got?", 5, "Very unsatisfied", "Very satisfied")}
                 {scale("ces", "How easy was it to get your issue resolved?", 7, "Very difficult", "Very easy")}
@@ -279,7 +279,7 @@ fn RatingForm(ticket_id: i64, rate: ServerAction<RateRequest>) -> impl IntoView 
                         "Send rating"
                     </button>
                 </p>
-            </ActionForm>
+            </form>
         </section>
     }
 }
