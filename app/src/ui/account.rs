@@ -1,6 +1,6 @@
 //! Signing in and out, and the signed-in user every page can read.
 
-use super::forms::{form_action, submit_to};
+use super::forms::{FormError, ServerForm, action_error, form_action};
 use crate::{
     api::auth::{SignIn, SignOut, sign_out, who_am_i},
     error::AppError,
@@ -107,10 +107,6 @@ pub fn SignInPage() -> impl IntoView {
             navigate(&destination, NavigateOptions::default());
         }
     });
-    let error = move || match attempt.value().get() {
-        Some(Err(error)) => Some(error.to_string()),
-        _ => None,
-    };
 
     view! {
         <Title text="Sign in" />
@@ -130,7 +126,7 @@ pub fn SignInPage() -> impl IntoView {
                             }
                             .into_any(),
                             _ => view! {
-                                <form class="form" method="post" action=SignIn::url() on:submit=submit_to(attempt)>
+                                <ServerForm action=attempt class="form">
                                     <div class="field">
                                         <label for="email">"Email"</label>
                                         <input id="email" name="email" type="email" autocomplete="username" required />
@@ -145,13 +141,11 @@ pub fn SignInPage() -> impl IntoView {
                                             required
                                         />
                                     </div>
-                                    {move || error().map(|message| view! {
-                                        <p class="form__error" role="alert">{message}</p>
-                                    })}
+                                    <FormError message=action_error(attempt) />
                                     <button class="button button--primary button--wide" type="submit">
                                         {move || if attempt.pending().get() { "Signing in…" } else { "Sign in" }}
                                     </button>
-                                </form>
+                                </ServerForm>
                                 <p class="form-card__links">
                                     <A href="/forgot-password">"Forgot your password?"</A>
                                     <A href="/register">"Create an account"</A>

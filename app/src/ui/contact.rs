@@ -6,13 +6,13 @@ use super::{
     account::use_auth,
     attachments::{AttachmentPicker, Attachments},
     format::highlighted,
-    forms::{FormError, SubmitButton, action_error, form_action, settled, submit_to},
+    forms::{FormError, ServerForm, SubmitButton, action_error, form_action, settled},
 };
 use crate::{
     api::portal::{SendRequest, help_center, rate_article, search_articles},
     model::{Category, SearchHit},
 };
-use leptos::{prelude::*, server_fn::ServerFn, task::spawn_local};
+use leptos::{prelude::*, task::spawn_local};
 use leptos_meta::Title;
 use leptos_router::{
     NavigateOptions,
@@ -91,7 +91,7 @@ pub fn ContactPage() -> impl IntoView {
                 }
                 view! {
                     <div class="contact__layout">
-                        <form class="form contact__form" method="post" action=SendRequest::url() on:submit=submit_to(send)>
+                        <ServerForm action=send class="form contact__form">
                             <input type="hidden" name="request_key" prop:value=move || request_key.get() />
                             <Transition fallback=|| ()>
                                 {move || Suspend::new(async move {
@@ -158,7 +158,7 @@ pub fn ContactPage() -> impl IntoView {
                             <AttachmentPicker files id="contact-files" />
                             <FormError message=action_error(send) />
                             <SubmitButton pending label="Send request" busy="Sending…" />
-                        </form>
+                        </ServerForm>
                         <Suggestions subject description answered_by />
                     </div>
                 }

@@ -2,11 +2,11 @@
 
 use crate::error::AppError;
 use leptos::{ev::SubmitEvent, prelude::*, server_fn::ServerFn};
+use leptos_router::{NavigateOptions, hooks::use_navigate};
 use serde::{
     de::{self, DeserializeOwned, Deserializer, IntoDeserializer, Unexpected, Visitor, value},
     forward_to_deserialize_any,
 };
-use leptos_router::{NavigateOptions, hooks::use_navigate};
 use std::time::Duration;
 
 /// A labelled input; `name` is `id`, which is also the server function's argument name.
@@ -51,10 +51,8 @@ where
 /// An action that calls the server function `S`, as `form_action` makes it.
 pub type FormAction<S> = Action<S, Result<<S as ServerFn>::Output, AppError>>;
 
-/// The server function `S` called by a plain form (see `submit_to`): the same form the browser
-/// posts by itself before the WASM loads, or without it. Lighter than `ActionForm` with a
-/// `ServerAction`, whose form decoder (serde_qs) and no-script error round trip (base64)
-/// outweigh a small form page such as sign-in.
+/// The server function `S`, called by a `ServerForm`. Lighter than a `ServerAction`, whose
+/// no-script error round trip (base64) outweighs a small form page such as sign-in.
 pub fn form_action<S>() -> FormAction<S>
 where
     S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
@@ -63,23 +61,32 @@ where
     Action::new(|input: &S| S::run_on_client(input.clone()))
 }
 
-/// Submits a form to `action`: each field is read as the argument of its name, as the server
-/// reads the posted form. Fields that do not make the arguments leave the submit to the browser.
-pub fn submit_to<S>(action: FormAction<S>) -> impl Fn(SubmitEvent) + Copy + 'static
+/// A form that posts to the server function of `action`: the browser posts it by itself before
+/// the WASM loads, or without it; once hydrated, the submit dispatches `action` with each field
+/// read as the argument of its name, as the server reads the post. Lighter than `ActionForm`,
+/// whose form decoder (serde_qs) outweighs a small form page. Fields that do not make the
+/// arguments leave the submit to the browser.
+#[component]
+pub fn ServerForm<S>(action: FormAction<S>, class: &'static str, children: Children) -> impl IntoView
 where
     S: ServerFn<Error = AppError> + DeserializeOwned + Send + Sync + 'static,
     S::Output: Send + Sync + 'static,
 {
-    move |event: SubmitEvent| {
+    let submit = move |event: SubmitEvent| {
         let form = event_target::<web_sys::HtmlFormElement>(&event);
-        if let Some(input) = form_fields(&form).and_then(|fields| S::deserialize(fields).ok()) {
+        if let Some(input) = form_fields(&form).and_then(|fields| read_fields::<S>(fields).ok()) {
             event.prevent_default();
             action.dispatch(input);
         }
+    };
+    view! {
+        <form class=class method="post" action=S::url() on:submit=submit>
+            {children()}
+        </form>
     }
 }
 
-fn form_fields(form: &web_sys::HtmlFormElement) -> Option<FormFields> {
+fn form_fields(form: &web_sys::HtmlFormElement) -> Option<Vec<(String, FieldText)>> {
     let fields = web_sys::FormData::new_with_form(form).ok()?;
     let mut named = Vec::new();
     for field in js_sys::try_iter(&fields).ok()?? {
@@ -89,23 +96,12 @@ fn form_fields(form: &web_sys::HtmlFormElement) -> Option<FormFields> {
             named.push((name, FieldText(text)));
         }
     }
-    Some(FormFields(named))
+    Some(named)
 }
 
 /// A form's fields by name, read as a struct of arguments.
-struct FormFields(Vec<(String, FieldText)>);
-
-impl<'de> Deserializer<'de> for FormFields {
-    type Error = value::Error;
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, value::Error> {
-        visitor.visit_map(value::MapDeserializer::new(self.0.into_iter()))
-    }
-
-    forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option
-        unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
-    }
+fn read_fields<S: DeserializeOwned>(fields: Vec<(String, FieldText)>) -> Result<S, value::Error> {
+    S::deserialize(value::MapDeserializer::new(fields.into_iter()))
 }
 
 /// One field's text, parsed into whatever type its argument has.
@@ -251,18 +247,18 @@ mod tests {
     use crate::api::requests::{RateRequest, ReplyToRequest, SetRequestSolved};
     use serde::Deserialize;
 
-    fn fields(pairs: &[(&str, &str)]) -> FormFields {
-        FormFields(pairs.iter().map(|(name, text)| (name.to_string(), FieldText(text.to_string()))).collect())
+    fn fields(pairs: &[(&str, &str)]) -> Vec<(String, FieldText)> {
+        pairs.iter().map(|(name, text)| (name.to_string(), FieldText(text.to_string()))).collect()
     }
 
     #[test]
     fn a_forms_text_is_read_as_typed_arguments() {
-        let rating = RateRequest::deserialize(fields(&[("ticket_id", "42"), ("csat", "5"), ("ces", " 7 "), ("comment", "")])).unwrap();
+        let rating = read_fields::<RateRequest>(fields(&[("ticket_id", "42"), ("csat", "5"), ("ces", " 7 "), ("comment", "")])).unwrap();
         assert_eq!((rating.ticket_id, rating.csat, rating.ces, rating.comment.as_str()), (42, 5, 7, ""));
-        let toggle = SetRequestSolved::deserialize(fields(&[("solved", "false"), ("ticket_id", "42")])).unwrap();
+        let toggle = read_fields::<SetRequestSolved>(fields(&[("solved", "false"), ("ticket_id", "42")])).unwrap();
         assert!(!toggle.solved);
         // An argument the form leaves out takes its default, as when the server reads the post.
-        let reply = ReplyToRequest::deserialize(fields(&[("ticket_id", "42"), ("body", "It arrived, thanks")])).unwrap();
+        let reply = read_fields::<ReplyToRequest>(fields(&[("ticket_id", "42"), ("body", "It arrived, thanks")])).unwrap();
         assert_eq!((reply.body.as_str(), reply.attachments.as_str()), ("It arrived, thanks", ""));
     }
 
@@ -277,16 +273,16 @@ mod tests {
             team_id: Option<i64>,
             channel: Option<Channel>,
         }
-        let filters = Filters::deserialize(fields(&[("team_id", ""), ("channel", "Email")])).unwrap();
+        let filters = read_fields::<Filters>(fields(&[("team_id", ""), ("channel", "Email")])).unwrap();
         assert_eq!(filters.team_id, None);
         assert!(matches!(filters.channel, Some(Channel::Email)));
     }
 
     #[test]
     fn text_that_does_not_make_the_arguments_is_refused() {
-        let rating = |csat| RateRequest::deserialize(fields(&[("ticket_id", "42"), ("csat", csat), ("ces", "7"), ("comment", "")]));
+        let rating = |csat| read_fields::<RateRequest>(fields(&[("ticket_id", "42"), ("csat", csat), ("ces", "7"), ("comment", "")]));
         assert!(rating("five").is_err());
         assert!(rating("500").is_err());
-        assert!(RateRequest::deserialize(fields(&[("ticket_id", "42")])).is_err());
+        assert!(read_fields::<RateRequest>(fields(&[("ticket_id", "42")])).is_err());
     }
 }

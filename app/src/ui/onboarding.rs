@@ -1,9 +1,9 @@
 //! Getting an account and getting back into one: register, confirm the email address, and
 //! reset a forgotten password (also how invited staff choose their first one).
 
-use super::forms::{Field, FormError, SubmitButton, action_error, form_action, submit_to};
+use super::forms::{Field, FormError, ServerForm, SubmitButton, action_error, form_action};
 use crate::api::account::{RegisterCustomer, RequestPasswordReset, ResetPassword, VerifyEmail};
-use leptos::{prelude::*, server_fn::ServerFn};
+use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
 
@@ -60,7 +60,7 @@ pub fn RegisterPage() -> impl IntoView {
                         "Follow your requests on every channel in one place. Already have an account? "
                         <A href="/sign-in">"Sign in"</A>
                     </p>
-                    <form class="form" method="post" action=RegisterCustomer::url() on:submit=submit_to(register)>
+                    <ServerForm action=register class="form">
                         <Field id="display_name" label="Your name" kind="text" autocomplete="name" />
                         <Field id="email" label="Email" kind="email" autocomplete="email" />
                         <Field
@@ -72,7 +72,7 @@ pub fn RegisterPage() -> impl IntoView {
                         />
                         <FormError message=action_error(register) />
                         <SubmitButton pending=register.pending() label="Create account" busy="Creating…" />
-                    </form>
+                    </ServerForm>
                 }
                 .into_any(),
             }}
@@ -99,11 +99,11 @@ pub fn VerifyEmailPage() -> impl IntoView {
                 when=verified
                 fallback=move || view! {
                     <p class="form-card__note">"One click and your account is ready."</p>
-                    <form class="form" method="post" action=VerifyEmail::url() on:submit=submit_to(verify)>
+                    <ServerForm action=verify class="form">
                         <input type="hidden" name="token" value=token />
                         <FormError message=action_error(verify) />
                         <SubmitButton pending=verify.pending() label="Confirm email address" busy="Confirming…" />
-                    </form>
+                    </ServerForm>
                 }
             >
                 <Done
@@ -125,11 +125,11 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                 when=sent
                 fallback=move || view! {
                     <p class="form-card__note">"Enter the email you sign in with and we will send you a link to choose a new password."</p>
-                    <form class="form" method="post" action=RequestPasswordReset::url() on:submit=submit_to(request)>
+                    <ServerForm action=request class="form">
                         <Field id="email" label="Email" kind="email" autocomplete="email" />
                         <FormError message=action_error(request) />
                         <SubmitButton pending=request.pending() label="Send reset link" busy="Sending…" />
-                    </form>
+                    </ServerForm>
                 }
             >
                 <Done message="If that address has an account, a reset link is on its way. It works once, for one hour."
@@ -149,7 +149,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
             <Show
                 when=done
                 fallback=move || view! {
-                    <form class="form" method="post" action=ResetPassword::url() on:submit=submit_to(reset)>
+                    <ServerForm action=reset class="form">
                         <input type="hidden" name="token" value=token />
                         <Field
                             id="password"
@@ -160,7 +160,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                         />
                         <FormError message=action_error(reset) />
                         <SubmitButton pending=reset.pending() label="Save password" busy="Saving…" />
-                    </form>
+                    </ServerForm>
                 }
             >
                 <Done

@@ -6,7 +6,7 @@ use super::{
     account::Protected,
     attachments::{AttachmentPicker, Attachments, attachment_links},
     format::{long_date, message_body, short_datetime},
-    forms::{FormAction, FormError, action_error, form_action, submit_to},
+    forms::{FormAction, FormError, ServerForm, action_error, form_action},
     status::{ErrorPanel, ListSkeleton},
 };
 use crate::{
@@ -17,7 +17,7 @@ use crate::{
         TicketThread,
     },
 };
-use leptos::{prelude::*, server_fn::ServerFn};
+use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{
     components::A,
@@ -202,7 +202,7 @@ fn Conversation(thread: TicketThread, actions: RequestActions) -> impl IntoView 
             .into_any()
         } else {
             view! {
-                <form class="form reply" method="post" action=ReplyToRequest::url() on:submit=submit_to(reply)>
+                <ServerForm action=reply class="form reply">
                     <input type="hidden" name="ticket_id" value=ticket_id />
                     <div class="field">
                         <label for="reply-body">"Your reply"</label>
@@ -215,7 +215,7 @@ fn Conversation(thread: TicketThread, actions: RequestActions) -> impl IntoView 
                             {move || if reply.pending().get() { "Sending…" } else { "Send reply" }}
                         </button>
                     </p>
-                </form>
+                </ServerForm>
             }
             .into_any()
         }}
@@ -231,13 +231,13 @@ fn SolvedToggle(ticket_id: i64, status: TicketStatus, solve: FormAction<SetReque
         _ => (true, "Mark as solved", "Found the answer yourself? Let us know, so nobody works on it further."),
     };
     view! {
-        <form class="request__status-form" method="post" action=SetRequestSolved::url() on:submit=submit_to(solve)>
+        <ServerForm action=solve class="request__status-form">
             <input type="hidden" name="ticket_id" value=ticket_id />
             <input type="hidden" name="solved" value=solved.to_string() />
             <p class="request__status-hint">{explanation}</p>
             <FormError message=action_error(solve) />
             <button class="button" type="submit" disabled=move || solve.pending().get()>{label}</button>
-        </form>
+        </ServerForm>
     }
     .into_any()
 }
@@ -265,7 +265,7 @@ fn RatingForm(ticket_id: i64, rate: FormAction<RateRequest>) -> impl IntoView {
     view! {
         <section class="rating" aria-labelledby="rating-heading">
             <h2 id="rating-heading" class="rating__title">"How did we do?"</h2>
-            <form class="form" method="post" action=RateRequest::url() on:submit=submit_to(rate)>
+            <ServerForm action=rate class="form">
                 <input type="hidden" name="ticket_id" value=ticket_id />
                 {scale("csat", "How satisfied are you with the help you got?", 5, "Very unsatisfied", "Very satisfied")}
                 {scale("ces", "How easy was it to get your issue resolved?", 7, "Very difficult", "Very easy")}
@@ -279,7 +279,7 @@ fn RatingForm(ticket_id: i64, rate: FormAction<RateRequest>) -> impl IntoView {
                         "Send rating"
                     </button>
                 </p>
-            </form>
+            </ServerForm>
         </section>
     }
 }
