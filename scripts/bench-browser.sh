@@ -13,6 +13,7 @@ bench="${1:?usage: scripts/bench-browser.sh lab-metrics|bundle}"
 scripts/setup.sh --test
 cargo leptos build --release --split --precompress >/dev/null 2>&1 || cargo leptos build --release --split --precompress
 scripts/check-split-data.py
+scripts/bundle-split.py
 
 work="$(mktemp -d)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"

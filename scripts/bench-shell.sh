@@ -12,6 +12,7 @@ runs="${RUNS:-10}"
 scripts/setup.sh
 cargo leptos build --release --split --precompress >/dev/null 2>&1 || cargo leptos build --release --split --precompress
 scripts/check-split-data.py
+scripts/bundle-split.py
 
 echo "== client bundle: the main module every page loads (target/site/pkg)"
 echo "   (per-area downloads, chunks included: scripts/bench-browser.sh bundle)"

@@ -7,6 +7,7 @@ cd "$root"
 
 scripts/setup.sh
 cargo leptos build --release --split --precompress
+scripts/bundle-split.py
 
 export DATABASE_URL="${DATABASE_URL:-sqlite://data/helpdesk.db}"
 export LEPTOS_SITE_ADDR="${LEPTOS_SITE_ADDR:-127.0.0.1:3000}"

@@ -57,6 +57,13 @@ if ! wasm-opt --version 2>/dev/null | grep -qE 'version (1[2-9][0-9]|[2-9][0-9]{
   as_root npm install -g binaryen >/dev/null
 fi
 
+# Python's brotli: scripts/bundle-split.py compresses the release build's page bundles with it.
+if ! python3 -c 'import brotli' 2>/dev/null; then
+  log "installing brotli (Python) for the release build's page bundles"
+  python3 -m pip install --quiet --disable-pip-version-check brotli 2>/dev/null \
+    || die "could not install brotli with pip"
+fi
+
 $with_test_tools || exit 0
 
 # A headless browser for the Playwright suite.

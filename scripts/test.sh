@@ -36,6 +36,7 @@ timeout 30m cargo test -p app -p server --features app/test-support
 step "build (server + hydrated client)"
 cargo leptos build --split
 scripts/check-split-data.py
+scripts/bundle-split.py
 
 step "browser tests (headless Chromium)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"

@@ -9,6 +9,8 @@ import { chromium } from "@playwright/test";
 
 const base = process.env.BASE_URL ?? "http://127.0.0.1:3000";
 const pages = [
+  // A missing page renders in the shell alone: what every page downloads before its own code.
+  ["shell (page not found)", "/no-such-page", null],
   ["help center home", "/", null],
   ["article", "/articles/track-your-order", null],
   ["search results", "/search?q=refund", null],
@@ -16,6 +18,8 @@ const pages = [
   ["sign in", "/sign-in", null],
   ["register", "/register", null],
   ["customer requests", "/requests", "customer@northwind.test"],
+  // The demo customer's first request, opened directly.
+  ["one request", "/requests/1", "customer@northwind.test"],
   ["requests, then one", "/requests", "customer@northwind.test", async (page) => {
     await page.locator("a[href^='/requests/']").first().click();
     await page.getByRole("list", { name: "Conversation" }).waitFor();

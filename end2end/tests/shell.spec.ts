@@ -148,15 +148,29 @@ test("the keyboard reaches a skip link first, then the content", async ({ page }
 test("a page whose code fails to download offers a full load instead of going blank", async ({ page }) => {
   await page.goto("/");
   await hydrated(page);
-  // The contact page's code is a lazily fetched chunk: this visit loses every one of them.
-  await page.route("**/pkg/chunk_*.wasm", (route) => route.abort("internetdisconnected"));
+  // The contact page's code is fetched lazily, as a bundle of WASM modules or, failing that,
+  // module by module: this visit loses every one of them.
+  const lazyCode = /\/pkg\/(bundle|chunk|split)_.*\.wasm$/;
+  await page.route(lazyCode, (route) => route.abort("internetdisconnected"));
   await page.getByRole("link", { name: "Send us a request" }).click();
   await expect(page.getByRole("heading", { name: "This page didn’t load" })).toBeVisible();
 
-  await page.unroute("**/pkg/chunk_*.wasm");
+  await page.unroute(lazyCode);
   await page.getByRole("link", { name: "Try again" }).click();
   await expect(page).toHaveURL(/\/contact$/);
   await expect(page.getByRole("heading", { level: 1, name: "Contact us" })).toBeVisible();
   await hydrated(page);
+  await expect(page.getByLabel("Subject")).toBeEditable();
+});
+
+test("a page whose bundle fails to download still loads, one module at a time", async ({ page }) => {
+  await page.goto("/");
+  await hydrated(page);
+  // Each lazy page's modules come in one bundle; losing it costs requests, not the page.
+  await page.route(/\/pkg\/bundle_.*\.wasm$/, (route) => route.abort("internetdisconnected"));
+  const moduleFetched = page.waitForResponse((response) => /\/pkg\/(chunk|split)_.*\.wasm$/.test(response.url()));
+  await page.getByRole("link", { name: "Send us a request" }).click();
+  await moduleFetched;
+  await expect(page.getByRole("heading", { level: 1, name: "Contact us" })).toBeVisible();
   await expect(page.getByLabel("Subject")).toBeEditable();
 });

@@ -1,6 +1,6 @@
 //! Signing in and out, and the signed-in user every page can read.
 
-use super::forms::{FormError, ServerForm, action_error, form_action};
+use super::forms::{FormError, ServerForm, action_error, server_call};
 use crate::{
     api::auth::{SignIn, SignOut, sign_out, who_am_i},
     error::AppError,
@@ -96,7 +96,7 @@ fn safe_next(next: Option<String>) -> Option<String> {
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let auth = use_auth();
-    let attempt = form_action::<SignIn>();
+    let attempt = server_call::<SignIn>();
     let query = use_query_map();
     let next = move || safe_next(query.read().get("next"));
     let navigate = use_navigate();

@@ -18,7 +18,7 @@ pub use teams::TeamsAdmin;
 use super::{
     account::Protected,
     format::long_date,
-    forms::{Field, FormError, SubmitButton, action_error},
+    forms::{Field, FormError, ServerCall, ServerForm, SubmitButton, action_error, server_call},
     status::{ErrorPanel, ListSkeleton},
 };
 use crate::{
@@ -120,9 +120,9 @@ pub fn AdminHome() -> impl IntoView {
 
 #[component]
 fn StaffAdmin(me: i64) -> impl IntoView {
-    let invite = ServerAction::<InviteStaff>::new();
-    let change_role = ServerAction::<ChangeStaffRole>::new();
-    let allow_editing = ServerAction::<AllowArticleEditing>::new();
+    let invite = server_call::<InviteStaff>();
+    let change_role = server_call::<ChangeStaffRole>();
+    let allow_editing = server_call::<AllowArticleEditing>();
     let staff = Resource::new(
         move || (invite.version().get(), change_role.version().get(), allow_editing.version().get()),
         |_| staff_list(),
@@ -141,7 +141,7 @@ fn StaffAdmin(me: i64) -> impl IntoView {
         <div class="admin__grid">
             <section class="card admin__invite" aria-labelledby="invite-heading">
                 <h2 id="invite-heading" class="section__title">"Invite a staff member"</h2>
-                <ActionForm action=invite attr:class="form">
+                <ServerForm action=invite class="form">
                     <Field id="display_name" label="Name" kind="text" autocomplete="off" />
                     <Field id="email" label="Work email" kind="email" autocomplete="off" />
                     <div class="field">
@@ -151,7 +151,7 @@ fn StaffAdmin(me: i64) -> impl IntoView {
                     <FormError message=action_error(invite) />
                     {move || invited().map(|note| view! { <p class="form__success" role="status">{note}</p> })}
                     <SubmitButton pending=invite.pending() label="Send invitation" busy="Sending…" />
-                </ActionForm>
+                </ServerForm>
             </section>
             <section class="card admin__staff" aria-labelledby="staff-heading">
                 <h2 id="staff-heading" class="section__title">"Staff"</h2>
@@ -206,8 +206,8 @@ fn RoleSelect(#[prop(into)] id: String, current: Role) -> impl IntoView {
 fn staff_row(
     member: StaffMember,
     me: i64,
-    change_role: ServerAction<ChangeStaffRole>,
-    allow_editing: ServerAction<AllowArticleEditing>,
+    change_role: ServerCall<ChangeStaffRole>,
+    allow_editing: ServerCall<AllowArticleEditing>,
 ) -> impl IntoView {
     let user_id = member.id;
     let writes = member.edits_articles;
@@ -233,14 +233,14 @@ fn staff_row(
         view! { {member.role.label()} <span class="admin__you">" (you)"</span> }.into_any()
     } else {
         view! {
-            <ActionForm action=change_role attr:class="admin__role-form">
+            <ServerForm action=change_role class="admin__role-form">
                 <input type="hidden" name="user_id" value=member.id />
                 <label class="visually-hidden" for=select_id.clone()>
                     {select_label}
                 </label>
                 <RoleSelect id=select_id current=member.role />
                 <button class="button button--quiet" type="submit">"Change"</button>
-            </ActionForm>
+            </ServerForm>
         }
         .into_any()
     };

@@ -6,7 +6,7 @@ use super::{
     account::use_auth,
     attachments::{AttachmentPicker, Attachments},
     format::highlighted,
-    forms::{FormError, ServerForm, SubmitButton, action_error, form_action, settled},
+    forms::{FormError, ServerForm, SubmitButton, action_error, server_call, settled},
 };
 use crate::{
     api::portal::{SendRequest, help_center, rate_article, search_articles},
@@ -33,7 +33,7 @@ pub fn ContactPage() -> impl IntoView {
     let subject = RwSignal::new(query.read_untracked().get("subject").unwrap_or_default());
     let description = RwSignal::new(String::new());
     let topics = Resource::new(|| (), |_| help_center());
-    let send = form_action::<SendRequest>();
+    let send = server_call::<SendRequest>();
     let answered_by = RwSignal::new(None::<String>);
     let files = Attachments::new();
     let pending = Memo::new(move |_| send.pending().get() || files.busy());

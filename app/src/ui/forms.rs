@@ -48,12 +48,12 @@ where
     })
 }
 
-/// An action that calls the server function `S`, as `form_action` makes it.
-pub type FormAction<S> = Action<S, Result<<S as ServerFn>::Output, AppError>>;
+/// An action that calls the server function `S`, as `server_call` makes it.
+pub type ServerCall<S> = Action<S, Result<<S as ServerFn>::Output, AppError>>;
 
-/// The server function `S`, called by a `ServerForm`. Lighter than a `ServerAction`, whose
-/// no-script error round trip (base64) outweighs a small form page such as sign-in.
-pub fn form_action<S>() -> FormAction<S>
+/// The server function `S` as an action, dispatched by a `ServerForm` or by code. Lighter than
+/// a `ServerAction`, whose no-script error round trip (base64) outweighs a small page.
+pub fn server_call<S>() -> ServerCall<S>
 where
     S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Send + Sync + 'static,
@@ -67,7 +67,7 @@ where
 /// whose form decoder (serde_qs) outweighs a small form page. Fields that do not make the
 /// arguments leave the submit to the browser.
 #[component]
-pub fn ServerForm<S>(action: FormAction<S>, class: &'static str, children: Children) -> impl IntoView
+pub fn ServerForm<S>(action: ServerCall<S>, #[prop(optional)] class: Option<&'static str>, children: Children) -> impl IntoView
 where
     S: ServerFn<Error = AppError> + DeserializeOwned + Send + Sync + 'static,
     S::Output: Send + Sync + 'static,
@@ -169,7 +169,7 @@ impl<'de> Deserializer<'de> for FieldText {
 
 /// Calls `handle` with each result of `action` that arrives after this point, not with one
 /// that arrived before: a component rebuilt by a reload does not act on an old result again.
-pub fn on_each_result<S>(action: ServerAction<S>, handle: impl Fn(&Result<S::Output, AppError>) + 'static)
+pub fn on_each_result<S>(action: ServerCall<S>, handle: impl Fn(&Result<S::Output, AppError>) + 'static)
 where
     S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,

@@ -17,7 +17,7 @@ mod requests;
 mod settings;
 mod status;
 
-use leptos::prelude::*;
+use leptos::{LazyViewError, lazy, prelude::*};
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
     Lazy, LazyRoute, SsrMode,
@@ -56,9 +56,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Every page outside the help center's search and articles is split into its own WASM chunk,
-/// fetched on its first visit, so a customer landing from a search engine downloads only the
-/// code that renders what they came to read.
+/// Every page is split into its own WASM chunk, fetched on its first visit, so a customer
+/// landing from a search engine downloads only the code that renders what they came to read.
 macro_rules! lazy_pages {
     ($($route:ident => $page:path,)*) => {$(
         struct $route;
@@ -74,6 +73,50 @@ macro_rules! lazy_pages {
             }
         }
     )*};
+}
+
+/// The help center's pages share one chunk, not one each: they share most of their code, so
+/// one download serves a reader moving between search, articles and categories, and the shell
+/// every other page loads first carries none of it.
+#[derive(Clone, Copy)]
+enum HelpCenterPage {
+    Home,
+    Search,
+    Article,
+    Category,
+}
+
+#[lazy(fallible)]
+fn help_center_page(page: HelpCenterPage) -> Result<AnyView, LazyViewError> {
+    Ok(match page {
+        HelpCenterPage::Home => portal::PortalHome().into_any(),
+        HelpCenterPage::Search => portal::SearchPage().into_any(),
+        HelpCenterPage::Article => portal::ArticlePage().into_any(),
+        HelpCenterPage::Category => portal::CategoryPage().into_any(),
+    })
+}
+
+macro_rules! help_center_routes {
+    ($($route:ident => $page:ident,)*) => {$(
+        struct $route;
+
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+
+            async fn view(_this: Self) -> AnyView {
+                help_center_page(HelpCenterPage::$page).await.into_any()
+            }
+        }
+    )*};
+}
+
+help_center_routes! {
+    HelpCenterHome => Home,
+    SearchResults => Search,
+    ArticleRoute => Article,
+    CategoryRoute => Category,
 }
 
 lazy_pages! {
@@ -125,19 +168,15 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=|| view! { <status::NotFound /> }>
                         // In order: the content is in the HTML where it belongs, readable before
                         // (or without) the WASM, instead of streamed in for a script to place.
-                        <Route path=path!("") view=portal::PortalHome ssr=SsrMode::InOrder />
-                        <Route path=path!("search") view=portal::SearchPage ssr=SsrMode::InOrder />
+                        <Route path=path!("") view={Lazy::<HelpCenterHome>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("search") view={Lazy::<SearchResults>::new()} ssr=SsrMode::InOrder />
                         <Route
                             path=path!("articles/:slug")
-                            view=portal::ArticlePage
+                            view={Lazy::<ArticleRoute>::new()}
                             // Waits for the article so a missing one can answer 404, not 200.
                             ssr=SsrMode::Async
                         />
-                        <Route
-                            path=path!("categories/:slug")
-                            view=portal::CategoryPage
-                            ssr=SsrMode::Async
-                        />
+                        <Route path=path!("categories/:slug") view={Lazy::<CategoryRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("contact") view={Lazy::<ContactRoute>::new()} />
                         <Route path=path!("sign-in") view={Lazy::<SignInRoute>::new()} />
                         <Route path=path!("register") view={Lazy::<RegisterRoute>::new()} />

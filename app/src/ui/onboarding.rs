@@ -1,7 +1,7 @@
 //! Getting an account and getting back into one: register, confirm the email address, and
 //! reset a forgotten password (also how invited staff choose their first one).
 
-use super::forms::{Field, FormError, ServerForm, SubmitButton, action_error, form_action};
+use super::forms::{Field, FormError, ServerForm, SubmitButton, action_error, server_call};
 use crate::api::account::{RegisterCustomer, RequestPasswordReset, ResetPassword, VerifyEmail};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -36,7 +36,7 @@ fn Done(message: String, #[prop(optional)] next: Option<(&'static str, &'static 
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
-    let register = form_action::<RegisterCustomer>();
+    let register = server_call::<RegisterCustomer>();
     // The action forgets its input once it resolves; the address is kept for the answer.
     let email = RwSignal::new(String::new());
     Effect::new(move |_| {
@@ -88,7 +88,7 @@ fn link_token() -> impl Fn() -> String + Copy {
 
 #[component]
 pub fn VerifyEmailPage() -> impl IntoView {
-    let verify = form_action::<VerifyEmail>();
+    let verify = server_call::<VerifyEmail>();
     let token = link_token();
     let verified = move || matches!(verify.value().get(), Some(Ok(())));
     view! {
@@ -117,7 +117,7 @@ pub fn VerifyEmailPage() -> impl IntoView {
 
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
-    let request = form_action::<RequestPasswordReset>();
+    let request = server_call::<RequestPasswordReset>();
     let sent = move || matches!(request.value().get(), Some(Ok(())));
     view! {
         <FormPage title="Reset your password">
@@ -141,7 +141,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
-    let reset = form_action::<ResetPassword>();
+    let reset = server_call::<ResetPassword>();
     let token = link_token();
     let done = move || matches!(reset.value().get(), Some(Ok(())));
     view! {

@@ -6,7 +6,7 @@ use super::{
     account::Protected,
     attachments::{AttachmentPicker, Attachments, attachment_links},
     format::{long_date, message_body, short_datetime},
-    forms::{FormAction, FormError, ServerForm, action_error, form_action},
+    forms::{FormError, ServerCall, ServerForm, action_error, server_call},
     status::{ErrorPanel, ListSkeleton},
 };
 use crate::{
@@ -109,9 +109,9 @@ pub fn RequestPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok());
     let actions = RequestActions {
-        reply: form_action(),
-        solve: form_action(),
-        rate: form_action(),
+        reply: server_call(),
+        solve: server_call(),
+        rate: server_call(),
     };
     let changed = move || actions.reply.version().get() + actions.solve.version().get() + actions.rate.version().get();
     let thread = Resource::new(move || (id(), changed()), |(id, _)| async move {
@@ -143,9 +143,9 @@ pub fn RequestPage() -> impl IntoView {
 /// What a customer can do on their request; each refreshes the conversation when it lands.
 #[derive(Clone, Copy)]
 struct RequestActions {
-    reply: FormAction<ReplyToRequest>,
-    solve: FormAction<SetRequestSolved>,
-    rate: FormAction<RateRequest>,
+    reply: ServerCall<ReplyToRequest>,
+    solve: ServerCall<SetRequestSolved>,
+    rate: ServerCall<RateRequest>,
 }
 
 #[component]
@@ -224,7 +224,7 @@ fn Conversation(thread: TicketThread, actions: RequestActions) -> impl IntoView 
 
 /// "Mark as solved" while the request is active, "Reopen" once it is solved.
 #[component]
-fn SolvedToggle(ticket_id: i64, status: TicketStatus, solve: FormAction<SetRequestSolved>) -> impl IntoView {
+fn SolvedToggle(ticket_id: i64, status: TicketStatus, solve: ServerCall<SetRequestSolved>) -> impl IntoView {
     let (solved, label, explanation) = match status {
         TicketStatus::Closed => return ().into_any(),
         TicketStatus::Solved => (false, "Reopen request", "Not solved after all? Reopen it and we will pick it up again."),
@@ -244,7 +244,7 @@ fn SolvedToggle(ticket_id: i64, status: TicketStatus, solve: FormAction<SetReque
 
 /// The two questions asked once a request is solved: satisfaction (1–5) and ease (1–7).
 #[component]
-fn RatingForm(ticket_id: i64, rate: FormAction<RateRequest>) -> impl IntoView {
+fn RatingForm(ticket_id: i64, rate: ServerCall<RateRequest>) -> impl IntoView {
     let scale = |name: &'static str, legend: &'static str, max: u8, low: &'static str, high: &'static str| {
         view! {
             <fieldset class=format!("rating__scale rating__scale--{max}")>

@@ -4,7 +4,7 @@
 use super::{
     account::Protected,
     format::{long_date, short_datetime},
-    forms::{Field, FormError, SubmitButton, action_error},
+    forms::{Field, FormError, ServerCall, ServerForm, SubmitButton, action_error, server_call},
     status::{ErrorPanel, ListSkeleton},
 };
 use crate::{
@@ -20,9 +20,9 @@ use leptos_meta::Title;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let change_password = ServerAction::<ChangePassword>::new();
-    let sign_out_others = ServerAction::<SignOutOtherDevices>::new();
-    let erasure = Erasure { request: ServerAction::new(), cancel: ServerAction::new() };
+    let change_password = server_call::<ChangePassword>();
+    let sign_out_others = server_call::<SignOutOtherDevices>();
+    let erasure = Erasure { request: server_call(), cancel: server_call() };
     // Created with the page rather than inside the sign-in gate, so the server render and
     // the hydrating client create it in the same place and agree on its data.
     let overview = Resource::new(
@@ -48,8 +48,8 @@ pub fn AccountPage() -> impl IntoView {
 #[component]
 fn AccountSettings(
     overview: Resource<Result<AccountOverview, AppError>>,
-    change_password: ServerAction<ChangePassword>,
-    sign_out_others: ServerAction<SignOutOtherDevices>,
+    change_password: ServerCall<ChangePassword>,
+    sign_out_others: ServerCall<SignOutOtherDevices>,
     erasure: Erasure,
 ) -> impl IntoView {
     let password_changed = move || matches!(change_password.value().get(), Some(Ok(())));
@@ -70,7 +70,7 @@ fn AccountSettings(
             <section class="card settings__section" aria-labelledby="password-heading">
                 <h2 id="password-heading" class="section__title">"Password"</h2>
                 <p class="settings__note">"Changing it signs out every other device that uses your account."</p>
-                <ActionForm action=change_password attr:class="form">
+                <ServerForm action=change_password class="form">
                     <Field id="current_password" label="Current password" kind="password" autocomplete="current-password" />
                     <Field
                         id="new_password"
@@ -84,7 +84,7 @@ fn AccountSettings(
                         <p class="form__success" role="status">"Password changed. Other devices have been signed out."</p>
                     </Show>
                     <SubmitButton pending=change_password.pending() label="Change password" busy="Saving…" />
-                </ActionForm>
+                </ServerForm>
             </section>
 
             <section class="card settings__section" aria-labelledby="devices-heading">
@@ -92,13 +92,13 @@ fn AccountSettings(
                 <p class="settings__note">
                     "Lost a phone, or signed in on a shared computer? Sign out everywhere except here."
                 </p>
-                <ActionForm action=sign_out_others>
+                <ServerForm action=sign_out_others>
                     <FormError message=action_error(sign_out_others) />
                     <Show when=others_signed_out>
                         <p class="form__success" role="status">"Every other device has been signed out."</p>
                     </Show>
                     <button class="button" type="submit">"Sign out other devices"</button>
-                </ActionForm>
+                </ServerForm>
             </section>
 
             // Last: the one section whose main action cannot be taken back.
@@ -116,8 +116,8 @@ fn AccountSettings(
 /// Asking for the account to be erased, and changing one's mind.
 #[derive(Clone, Copy)]
 struct Erasure {
-    request: ServerAction<RequestAccountErasure>,
-    cancel: ServerAction<CancelAccountErasure>,
+    request: ServerCall<RequestAccountErasure>,
+    cancel: ServerCall<CancelAccountErasure>,
 }
 
 /// A customer's copy of their data, and erasure of it.
@@ -140,10 +140,10 @@ fn YourData(pending: Option<DateTime<Utc>>, erasure: Erasure) -> impl IntoView {
                         "Your account and history will be erased on " <strong>{long_date(at)}</strong>
                         ". Until then you can change your mind."
                     </p>
-                    <ActionForm action=erasure.cancel>
+                    <ServerForm action=erasure.cancel>
                         <FormError message=action_error(erasure.cancel) />
                         <button class="button" type="submit">"Keep my account"</button>
-                    </ActionForm>
+                    </ServerForm>
                 }
                 .into_any(),
                 None => view! {
@@ -152,13 +152,13 @@ fn YourData(pending: Option<DateTime<Utc>>, erasure: Erasure) -> impl IntoView {
                         "We erase your account, your contact details and everything you wrote after a grace period, \
                          and cannot undo it after that. Confirm with your password."
                     </p>
-                    <ActionForm action=erasure.request attr:class="form">
+                    <ServerForm action=erasure.request class="form">
                         <Field id="password" label="Password" kind="password" autocomplete="current-password" />
                         <FormError message=action_error(erasure.request) />
                         <button class="button button--danger" type="submit" disabled=move || erasure.request.pending().get()>
                             "Erase my account"
                         </button>
-                    </ActionForm>
+                    </ServerForm>
                 }
                 .into_any(),
             }}

@@ -12,7 +12,7 @@ use crate::{
     model::{ArticleFields, ArticleListItem, ArticleStatus, Audience, Choice, DiffLine, EditableArticle, ImportReport},
     ui::{
         format::short_datetime,
-        forms::{FormError, action_error, settled},
+        forms::{FormError, ServerCall, action_error, server_call, settled},
         status::{ErrorPanel, ListSkeleton},
     },
 };
@@ -206,11 +206,11 @@ fn Editor(categories: Vec<Choice>, article: Option<EditableArticle>) -> impl Int
     }));
     // The article as last saved: its version is what the next save must name.
     let saved = RwSignal::new(article);
-    let create = ServerAction::<CreateArticle>::new();
-    let save = ServerAction::<SaveArticle>::new();
-    let status = ServerAction::<SetArticleStatus>::new();
-    let schedule = ServerAction::<ScheduleArticle>::new();
-    let restore = ServerAction::<RestoreRevision>::new();
+    let create = server_call::<CreateArticle>();
+    let save = server_call::<SaveArticle>();
+    let status = server_call::<SetArticleStatus>();
+    let schedule = server_call::<ScheduleArticle>();
+    let restore = server_call::<RestoreRevision>();
     let conflict = RwSignal::new(None::<Vec<DiffLine>>);
     let navigate = use_navigate();
     Effect::new(move |_| {
@@ -424,7 +424,7 @@ fn SavedNote(article: EditableArticle) -> impl IntoView {
 
 /// Moving the article along: review, publish (now or at a time), archive.
 #[component]
-fn Workflow(article: EditableArticle, status: ServerAction<SetArticleStatus>, schedule: ServerAction<ScheduleArticle>) -> impl IntoView {
+fn Workflow(article: EditableArticle, status: ServerCall<SetArticleStatus>, schedule: ServerCall<ScheduleArticle>) -> impl IntoView {
     use ArticleStatus::*;
     let id = article.id;
     let moves: &[(ArticleStatus, &str)] = match article.status {
@@ -492,7 +492,7 @@ fn Workflow(article: EditableArticle, status: ServerAction<SetArticleStatus>, sc
 /// Every saved version: compare any two, or one with the latest, or bring one back as a new
 /// version.
 #[component]
-fn History(article: EditableArticle, restore: ServerAction<RestoreRevision>) -> impl IntoView {
+fn History(article: EditableArticle, restore: ServerCall<RestoreRevision>) -> impl IntoView {
     let (id, version) = (article.id, article.version);
     let history = Resource::new(move || version, move |_| article_history(id));
     let shown = RwSignal::new(None::<(String, Vec<DiffLine>)>);

@@ -6,7 +6,7 @@ use crate::{
     api::articles::{CreateCategory, DeleteCategory, MoveCategory, UpdateCategory, category_tree},
     model::{CategoryFields, CategoryNode, CategoryStep},
     ui::{
-        forms::{FormError, action_error, on_each_result},
+        forms::{FormError, ServerCall, action_error, on_each_result, server_call},
         status::{ErrorPanel, ListSkeleton},
     },
 };
@@ -24,10 +24,10 @@ pub fn CategoriesAdmin() -> impl IntoView {
 /// Every change the page can make, so one refetch follows any of them.
 #[derive(Clone, Copy)]
 struct CategoryActions {
-    create: ServerAction<CreateCategory>,
-    update: ServerAction<UpdateCategory>,
-    step: ServerAction<MoveCategory>,
-    delete: ServerAction<DeleteCategory>,
+    create: ServerCall<CreateCategory>,
+    update: ServerCall<UpdateCategory>,
+    step: ServerCall<MoveCategory>,
+    delete: ServerCall<DeleteCategory>,
 }
 
 impl CategoryActions {
@@ -74,10 +74,10 @@ impl Draft {
 #[component]
 fn CategoriesPage() -> impl IntoView {
     let actions = CategoryActions {
-        create: ServerAction::new(),
-        update: ServerAction::new(),
-        step: ServerAction::new(),
-        delete: ServerAction::new(),
+        create: server_call(),
+        update: server_call(),
+        step: server_call(),
+        delete: server_call(),
     };
     let tree = Resource::new(move || actions.version(), |_| category_tree());
     // Which category's form is open: kept here, so it stays open while the tree reloads after

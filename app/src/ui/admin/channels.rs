@@ -8,7 +8,7 @@ use crate::{
     model::{ApiKey, ApiScope, MailboxStatus},
     ui::{
         format::{long_date, short_datetime},
-        forms::{Field, FormError, SubmitButton, action_error},
+        forms::{Field, FormError, ServerCall, ServerForm, SubmitButton, action_error, server_call},
         status::{ErrorPanel, ListSkeleton},
     },
 };
@@ -33,8 +33,8 @@ pub fn ChannelsAdmin() -> impl IntoView {
 
 #[component]
 fn Mailboxes() -> impl IntoView {
-    let add = ServerAction::<AddMailbox>::new();
-    let remove = ServerAction::<RemoveMailbox>::new();
+    let add = server_call::<AddMailbox>();
+    let remove = server_call::<RemoveMailbox>();
     let list = Resource::new(move || (add.version().get(), remove.version().get()), |_| mailbox_list());
     // The usual port follows the security chosen, until the admin types another.
     let port = RwSignal::new("993".to_owned());
@@ -42,7 +42,7 @@ fn Mailboxes() -> impl IntoView {
         <div class="admin__grid admin__section">
             <section class="card" aria-labelledby="new-mailbox-heading">
                 <h2 id="new-mailbox-heading" class="section__title">"Connect a mailbox"</h2>
-                <ActionForm action=add attr:class="form">
+                <ServerForm action=add class="form">
                     <Field id="name" label="Name" kind="text" autocomplete="off" hint="Shown to admins only, e.g. Support inbox." />
                     <Field id="host" label="IMAP server" kind="text" autocomplete="off" />
                     <div class="field">
@@ -82,7 +82,7 @@ fn Mailboxes() -> impl IntoView {
                     </div>
                     <FormError message=action_error(add) />
                     <SubmitButton pending=add.pending() label="Connect mailbox" busy="Connecting…" />
-                </ActionForm>
+                </ServerForm>
             </section>
             {listing("Mailboxes", action_error(remove), list, move |mailbox| mailbox_row(mailbox, remove).into_any(), "No mailbox yet. Email still arrives through the inbound endpoint if your mail server pipes it there.")}
         </div>
@@ -118,7 +118,7 @@ where
     }
 }
 
-fn mailbox_row(mailbox: MailboxStatus, remove: ServerAction<RemoveMailbox>) -> impl IntoView {
+fn mailbox_row(mailbox: MailboxStatus, remove: ServerCall<RemoveMailbox>) -> impl IntoView {
     let (state_class, state) = match (&mailbox.last_error, mailbox.last_polled_at) {
         (Some(error), _) => ("integration__state integration__state--failing", format!("Failing: {error}")),
         (None, Some(at)) => ("integration__state", format!("Last checked {}", short_datetime(at))),
@@ -139,18 +139,18 @@ fn mailbox_row(mailbox: MailboxStatus, remove: ServerAction<RemoveMailbox>) -> i
                     </p>
                 })}
             </div>
-            <ActionForm action=remove attr:class="team-card__inline">
+            <ServerForm action=remove class="team-card__inline">
                 <input type="hidden" name="mailbox_id" value=mailbox.id />
                 <button class="button button--quiet" type="submit" aria-label=label>"Disconnect"</button>
-            </ActionForm>
+            </ServerForm>
         </li>
     }
 }
 
 #[component]
 fn ApiKeys() -> impl IntoView {
-    let create = ServerAction::<CreateApiKey>::new();
-    let revoke = ServerAction::<RevokeApiKey>::new();
+    let create = server_call::<CreateApiKey>();
+    let revoke = server_call::<RevokeApiKey>();
     let list = Resource::new(move || (create.version().get(), revoke.version().get()), |_| api_key_list());
     let name = RwSignal::new(String::new());
     let scopes = RwSignal::new(vec![ApiScope::MessagesWrite]);
@@ -234,7 +234,7 @@ fn ApiKeys() -> impl IntoView {
     }
 }
 
-fn key_row(key: ApiKey, revoke: ServerAction<RevokeApiKey>) -> impl IntoView {
+fn key_row(key: ApiKey, revoke: ServerCall<RevokeApiKey>) -> impl IntoView {
     let scopes = key.scopes.iter().map(|scope| scope.as_str()).collect::<Vec<_>>().join(", ");
     let used = match key.last_used_at {
         Some(at) => format!("last used {}", short_datetime(at)),
@@ -254,10 +254,10 @@ fn key_row(key: ApiKey, revoke: ServerAction<RevokeApiKey>) -> impl IntoView {
                 </p>
             </div>
             {key.revoked_at.is_none().then(|| view! {
-                <ActionForm action=revoke attr:class="team-card__inline">
+                <ServerForm action=revoke class="team-card__inline">
                     <input type="hidden" name="key_id" value=key.id />
                     <button class="button button--quiet" type="submit" aria-label=label>"Revoke"</button>
-                </ActionForm>
+                </ServerForm>
             })}
         </li>
     }

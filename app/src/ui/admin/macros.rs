@@ -10,7 +10,7 @@ use crate::{
     model::{Choice, Macro, MacroFields, Priority, TicketStatus},
     template,
     ui::{
-        forms::{FormError, action_error},
+        forms::{FormError, ServerCall, action_error, server_call},
         status::{ErrorPanel, ListSkeleton},
     },
 };
@@ -27,8 +27,8 @@ pub fn MacrosAdmin() -> impl IntoView {
 
 #[component]
 fn MacrosPage() -> impl IntoView {
-    let save = ServerAction::<SaveMacro>::new();
-    let delete = ServerAction::<DeleteMacro>::new();
+    let save = server_call::<SaveMacro>();
+    let delete = server_call::<DeleteMacro>();
     let macros = Resource::new(move || (save.version().get(), delete.version().get()), |_| macro_list());
     let teams = Resource::new(|| (), |_| team_choices());
     // The macro being edited: `None` while writing a new one.
@@ -93,7 +93,7 @@ fn macro_row(
     item: Macro,
     editing: RwSignal<Option<i64>>,
     edit: impl Fn(Option<Macro>) + Copy + 'static,
-    delete: ServerAction<DeleteMacro>,
+    delete: ServerCall<DeleteMacro>,
 ) -> impl IntoView {
     let id = item.id;
     let title = item.fields.title.clone();
@@ -161,7 +161,7 @@ impl Draft {
 }
 
 #[component]
-fn MacroEditor(draft: Draft, teams: Vec<Choice>, editing: RwSignal<Option<i64>>, save: ServerAction<SaveMacro>) -> impl IntoView {
+fn MacroEditor(draft: Draft, teams: Vec<Choice>, editing: RwSignal<Option<i64>>, save: ServerCall<SaveMacro>) -> impl IntoView {
     let fields = draft.fields;
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();

@@ -7,7 +7,7 @@ use crate::{
     },
     model::{StaffMember, TeamOverview},
     ui::{
-        forms::{Field, FormError, SubmitButton, action_error},
+        forms::{Field, FormError, ServerCall, ServerForm, SubmitButton, action_error, server_call},
         status::{ErrorPanel, ListSkeleton},
     },
 };
@@ -25,19 +25,19 @@ pub fn TeamsAdmin() -> impl IntoView {
 /// Every change the page can make, so one refetch follows any of them.
 #[derive(Clone, Copy)]
 struct TeamActions {
-    create: ServerAction<CreateTeam>,
-    add: ServerAction<AddTeamMember>,
-    remove: ServerAction<RemoveTeamMember>,
-    restrict: ServerAction<RestrictTeam>,
+    create: ServerCall<CreateTeam>,
+    add: ServerCall<AddTeamMember>,
+    remove: ServerCall<RemoveTeamMember>,
+    restrict: ServerCall<RestrictTeam>,
 }
 
 impl TeamActions {
     fn new() -> Self {
         Self {
-            create: ServerAction::new(),
-            add: ServerAction::new(),
-            remove: ServerAction::new(),
-            restrict: ServerAction::new(),
+            create: server_call(),
+            add: server_call(),
+            remove: server_call(),
+            restrict: server_call(),
         }
     }
 
@@ -72,11 +72,11 @@ fn TeamsPage() -> impl IntoView {
         <div class="admin__grid">
             <section class="card" aria-labelledby="new-team-heading">
                 <h2 id="new-team-heading" class="section__title">"New team"</h2>
-                <ActionForm action=actions.create attr:class="form">
+                <ServerForm action=actions.create class="form">
                     <Field id="name" label="Team name" kind="text" autocomplete="off" />
                     <FormError message=action_error(actions.create) />
                     <SubmitButton pending=actions.create.pending() label="Create team" busy="Creating…" />
-                </ActionForm>
+                </ServerForm>
             </section>
             <section class="card" aria-labelledby="teams-heading">
                 <h2 id="teams-heading" class="section__title">"Teams"</h2>
@@ -132,11 +132,11 @@ fn team_card(team: TeamOverview, staff: &[StaffMember], actions: TeamActions) ->
                         view! {
                             <li>
                                 <span>{member.name}</span>
-                                <ActionForm action=actions.remove attr:class="team-card__inline">
+                                <ServerForm action=actions.remove class="team-card__inline">
                                     <input type="hidden" name="team_id" value=team_id />
                                     <input type="hidden" name="user_id" value=member.id />
                                     <button class="button button--quiet" type="submit" aria-label=label>"Remove"</button>
-                                </ActionForm>
+                                </ServerForm>
                             </li>
                         }
                     })
@@ -148,7 +148,7 @@ fn team_card(team: TeamOverview, staff: &[StaffMember], actions: TeamActions) ->
     let add_label = format!("Add to {name}");
     let add = (!outside.is_empty()).then(move || {
         view! {
-            <ActionForm action=actions.add attr:class="team-card__add">
+            <ServerForm action=actions.add class="team-card__add">
                 <input type="hidden" name="team_id" value=team_id />
                 <label class="visually-hidden" for=select_id.clone()>{add_label}</label>
                 <select id=select_id name="user_id">
@@ -158,7 +158,7 @@ fn team_card(team: TeamOverview, staff: &[StaffMember], actions: TeamActions) ->
                         .collect_view()}
                 </select>
                 <button class="button" type="submit">"Add member"</button>
-            </ActionForm>
+            </ServerForm>
         }
     });
     let labelled_by = heading_id.clone();
@@ -169,11 +169,11 @@ fn team_card(team: TeamOverview, staff: &[StaffMember], actions: TeamActions) ->
                     {name}
                     {restricted.then(|| view! { <span class="badge badge--quiet">"Restricted"</span> })}
                 </h3>
-                <ActionForm action=actions.restrict attr:class="team-card__inline">
+                <ServerForm action=actions.restrict class="team-card__inline">
                     <input type="hidden" name="team_id" value=team_id />
                     <input type="hidden" name="restricted" value=toggle_to.to_string() />
                     <button class="button button--quiet" type="submit">{toggle_label}</button>
-                </ActionForm>
+                </ServerForm>
             </header>
             {member_list}
             {add}

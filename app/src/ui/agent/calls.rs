@@ -4,7 +4,7 @@
 use crate::{
     api::agent::LogCall,
     model::{CallDirection, Identity, IdentityKind},
-    ui::forms::{FormError, action_error},
+    ui::forms::{FormError, ServerCall, action_error},
 };
 use leptos::prelude::*;
 
@@ -44,7 +44,7 @@ impl CallDraft {
 
 /// A folded form under the composer; the customer's phone number is filled in.
 #[component]
-pub(super) fn CallLog(ticket_id: i64, identities: Vec<Identity>, action: ServerAction<LogCall>, draft: CallDraft) -> impl IntoView {
+pub(super) fn CallLog(ticket_id: i64, identities: Vec<Identity>, action: ServerCall<LogCall>, draft: CallDraft) -> impl IntoView {
     let known = identities
         .iter()
         .find(|identity| matches!(identity.kind, IdentityKind::Phone | IdentityKind::Whatsapp))

@@ -12,7 +12,7 @@ use crate::{
         MergeRecord, TicketSummary, Tier,
     },
     ui::{
-        forms::{FormError, action_error, on_each_result},
+        forms::{FormError, ServerCall, action_error, on_each_result, server_call},
         format::{ago, message_body, short_datetime},
     },
 };
@@ -22,11 +22,11 @@ use leptos::prelude::*;
 /// What agents do to a profile; the ticket page reloads whenever one of them succeeds.
 #[derive(Clone, Copy)]
 pub struct ProfileActions {
-    update: ServerAction<UpdateCustomer>,
-    add_identity: ServerAction<AddCustomerIdentity>,
-    preview: ServerAction<PreviewMerge>,
-    merge: ServerAction<MergeCustomers>,
-    undo: ServerAction<UndoMerge>,
+    update: ServerCall<UpdateCustomer>,
+    add_identity: ServerCall<AddCustomerIdentity>,
+    preview: ServerCall<PreviewMerge>,
+    merge: ServerCall<MergeCustomers>,
+    undo: ServerCall<UndoMerge>,
     /// How many changes have succeeded. A refused one changes nothing, and reloading for it
     /// would close the form and throw away what the agent typed.
     landed: RwSignal<usize>,
@@ -35,11 +35,11 @@ pub struct ProfileActions {
 impl ProfileActions {
     pub fn new() -> Self {
         let actions = Self {
-            update: ServerAction::new(),
-            add_identity: ServerAction::new(),
-            preview: ServerAction::new(),
-            merge: ServerAction::new(),
-            undo: ServerAction::new(),
+            update: server_call(),
+            add_identity: server_call(),
+            preview: server_call(),
+            merge: server_call(),
+            undo: server_call(),
             landed: RwSignal::new(0),
         };
         count_successes(actions.update, actions.landed);
@@ -55,7 +55,7 @@ impl ProfileActions {
     }
 }
 
-fn count_successes<S>(action: ServerAction<S>, landed: RwSignal<usize>)
+fn count_successes<S>(action: ServerCall<S>, landed: RwSignal<usize>)
 where
     S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,
@@ -218,7 +218,7 @@ impl AttributeRow {
 #[component]
 fn ProfileForm(
     customer: Customer,
-    action: ServerAction<UpdateCustomer>,
+    action: ServerCall<UpdateCustomer>,
     editing: RwSignal<bool>,
 ) -> impl IntoView {
     let rows: Vec<AttributeRow> = customer
@@ -322,7 +322,7 @@ fn ProfileForm(
 /// A new way to reach the customer. One that belongs to another profile is refused, and the
 /// merge preview for that profile is offered in its place.
 #[component]
-fn IdentityForm(customer_id: i64, action: ServerAction<AddCustomerIdentity>, preview: ServerAction<PreviewMerge>) -> impl IntoView {
+fn IdentityForm(customer_id: i64, action: ServerCall<AddCustomerIdentity>, preview: ServerCall<PreviewMerge>) -> impl IntoView {
     let kind = RwSignal::new(IdentityKind::Email);
     let value = RwSignal::new(String::new());
     let submit = move |event: leptos::ev::SubmitEvent| {
@@ -429,7 +429,7 @@ fn MergeSection(customer_id: i64, merges: Vec<MergeRecord>, actions: ProfileActi
     }
 }
 
-fn merge_preview(preview: MergePreview, customer_id: i64, merge: ServerAction<MergeCustomers>) -> impl IntoView {
+fn merge_preview(preview: MergePreview, customer_id: i64, merge: ServerCall<MergeCustomers>) -> impl IntoView {
     let source_id = preview.source.id;
     let entries = |count: i64, one: &str, many: &str| format!("{count} {}", if count == 1 { one } else { many });
     view! {

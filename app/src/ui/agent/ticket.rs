@@ -25,7 +25,7 @@ use crate::{
         account::Protected,
         attachments::{AttachmentPicker, Attachments, attachment_links},
         format::{long_date, message_body, short_datetime},
-        forms::{FormError, action_error},
+        forms::{FormError, ServerCall, action_error, server_call},
         status::{ErrorPanel, ListSkeleton},
     },
 };
@@ -36,13 +36,13 @@ use leptos_router::{components::A, hooks::use_params_map};
 /// What an agent can do on the page; the ticket reloads whenever one of them lands.
 #[derive(Clone, Copy)]
 struct TicketActions {
-    reply: ServerAction<SendAgentReply>,
-    status: ServerAction<SetTicketStatus>,
-    priority: ServerAction<SetTicketPriority>,
-    assign: ServerAction<AssignTicket>,
-    tags: ServerAction<SetTicketTags>,
-    apply: ServerAction<ApplyMacro>,
-    call: ServerAction<LogCall>,
+    reply: ServerCall<SendAgentReply>,
+    status: ServerCall<SetTicketStatus>,
+    priority: ServerCall<SetTicketPriority>,
+    assign: ServerCall<AssignTicket>,
+    tags: ServerCall<SetTicketTags>,
+    apply: ServerCall<ApplyMacro>,
+    call: ServerCall<LogCall>,
     profile: ProfileActions,
 }
 
@@ -64,13 +64,13 @@ pub fn AgentTicketPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok());
     let actions = TicketActions {
-        reply: ServerAction::new(),
-        status: ServerAction::new(),
-        priority: ServerAction::new(),
-        assign: ServerAction::new(),
-        tags: ServerAction::new(),
-        apply: ServerAction::new(),
-        call: ServerAction::new(),
+        reply: server_call(),
+        status: server_call(),
+        priority: server_call(),
+        assign: server_call(),
+        tags: server_call(),
+        apply: server_call(),
+        call: server_call(),
         profile: ProfileActions::new(),
     };
     let ticket = Resource::new(move || (id(), actions.version()), |(id, _)| async move {
