@@ -2,7 +2,7 @@
 """Makes each lazy page's WASM one download instead of dozens.
 
 wasm-split gives every set of lazy pages that shares code its own chunk, so a page fetches its
-own module plus every chunk it shares with any other page: the agent's ticket page 170 files.
+own module plus every chunk it shares with any other page: the agent's ticket page 288 files.
 Each file is compressed on its own, and small ones hardly compress: a page's chunks are a third
 smaller compressed together than one by one. Run after each `cargo leptos build --split`, this
 writes one bundle per lazy page holding all of its modules, and points the page's loader and
@@ -26,6 +26,8 @@ import sys
 
 pkg = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "target/site/pkg")
 manifest_path = pkg / "__wasm_split_manifest.json"
+if not manifest_path.exists():
+    sys.exit(f"{pkg}: no split manifest; build with `cargo leptos build --split` first")
 loader_path = next(pkg.glob("__wasm_split.*.js"))
 manifest = json.loads(manifest_path.read_text())
 if all(len(modules) == 1 and modules[0].startswith("bundle_") for modules in manifest.values()):
