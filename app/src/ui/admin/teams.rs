@@ -7,7 +7,9 @@ use crate::{
     },
     model::{StaffMember, TeamOverview},
     ui::{
-        forms::{Field, FormError, ServerCall, ServerForm, SubmitButton, action_error, server_call},
+        forms::{
+            Field, FormError, ServerCall, ServerForm, SubmitButton, action_error, server_call,
+        },
         status::{ErrorPanel, ListSkeleton},
     },
 };
