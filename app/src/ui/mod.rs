@@ -113,8 +113,8 @@ macro_rules! help_center_routes {
 }
 
 help_center_routes! {
-    HelpCenterHome => Home,
-    SearchResults => Search,
+    HomeRoute => Home,
+    SearchRoute => Search,
     ArticleRoute => Article,
     CategoryRoute => Category,
 }
@@ -168,8 +168,8 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=|| view! { <status::NotFound /> }>
                         // In order: the content is in the HTML where it belongs, readable before
                         // (or without) the WASM, instead of streamed in for a script to place.
-                        <Route path=path!("") view={Lazy::<HelpCenterHome>::new()} ssr=SsrMode::InOrder />
-                        <Route path=path!("search") view={Lazy::<SearchResults>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::InOrder />
+                        <Route path=path!("search") view={Lazy::<SearchRoute>::new()} ssr=SsrMode::InOrder />
                         <Route
                             path=path!("articles/:slug")
                             view={Lazy::<ArticleRoute>::new()}
