@@ -135,7 +135,10 @@ function instantiate(module, bytes) {
 async function loadPage(page) {
     const chunks = PAGES[page].map((number) => `chunk_${number}`);
     const own = `split_${page}`;
-    const modules = loaded.has(own) ? null : await bundle(page);
+    // The bundle when most of the page is new; otherwise only its few missing modules, as for
+    // a picker whose page already brought most of its code.
+    const missing = [...chunks, own].filter((module) => !loaded.has(module)).length;
+    const modules = missing * 2 > chunks.length + 1 ? await bundle(page) : null;
     await Promise.all(chunks.map((chunk) => instantiate(chunk, modules?.get(chunk))));
     await instantiate(own, modules?.get(own));
 }

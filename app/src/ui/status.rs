@@ -1,7 +1,7 @@
 //! What a page shows when something is missing, failing or still loading.
 
 use crate::error::AppError;
-use leptos::prelude::*;
+use leptos::{LazyViewError, prelude::*};
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_location};
 
@@ -72,6 +72,32 @@ pub fn PageLoadFailed() -> impl IntoView {
                 <A href="/" attr:class="button">"Back to the help center"</A>
             </p>
         </div>
+    }
+}
+
+/// A part of a page whose code downloads the first time it is shown, the view of a `#[lazy]`
+/// function (a picker, a form behind a button): nothing shows while it arrives, and a failed
+/// download says so in place rather than taking the page down.
+pub fn on_demand<F>(load: impl Fn() -> F + Send + Sync + 'static) -> impl IntoView
+where
+    F: Future<Output = Result<AnyView, LazyViewError>> + Send + 'static,
+{
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let loading = load();
+                Suspend::new(async move {
+                    loading.await.unwrap_or_else(|_| {
+                        view! {
+                            <p class="form__error" role="alert">
+                                "This part of the page did not download. Check your connection, then try again."
+                            </p>
+                        }
+                        .into_any()
+                    })
+                })
+            }}
+        </Suspense>
     }
 }
 

@@ -4,15 +4,40 @@
 use crate::{
     api::agent::{article_for_reply, reply_articles},
     model::Channel,
+    ui::status::on_demand,
 };
-use leptos::prelude::*;
+use leptos::{LazyViewError, lazy, prelude::*};
 
 #[component]
 pub(super) fn ArticlePicker(channel: Signal<Channel>, on_insert: Callback<String>) -> impl IntoView {
     let open = RwSignal::new(false);
+    let search = move || article_search(channel, on_insert, open);
+    view! {
+        <div class="macro-picker">
+            <button
+                class="button button--quiet"
+                type="button"
+                aria-expanded=move || open.get().to_string()
+                on:click=move |_| open.update(|open| *open = !*open)
+            >
+                "Insert article"
+            </button>
+            <Show when=move || open.get()>{on_demand(search)}</Show>
+        </div>
+    }
+}
+
+/// The search downloads the first time the picker opens: most replies cite no article.
+#[lazy(fallible)]
+fn article_search(channel: Signal<Channel>, on_insert: Callback<String>, open: RwSignal<bool>) -> Result<AnyView, LazyViewError> {
+    Ok(view! { <ArticleSearch channel on_insert open /> }.into_any())
+}
+
+#[component]
+fn ArticleSearch(channel: Signal<Channel>, on_insert: Callback<String>, open: RwSignal<bool>) -> impl IntoView {
     let query = RwSignal::new(String::new());
     let failed = RwSignal::new(None::<String>);
-    // Asked only in the browser, once the agent has typed enough to mean something.
+    // Asked only once the agent has typed enough to mean something.
     let found = LocalResource::new(move || {
         let query = query.get();
         async move {
@@ -29,70 +54,56 @@ pub(super) fn ArticlePicker(channel: Signal<Channel>, on_insert: Callback<String
                 Ok(text) => {
                     on_insert.run(text);
                     open.set(false);
-                    query.set(String::new());
-                    failed.set(None);
                 }
                 Err(error) => failed.set(Some(error.to_string())),
             }
         });
     };
     view! {
-        <div class="macro-picker">
-            <button
-                class="button button--quiet"
-                type="button"
-                aria-expanded=move || open.get().to_string()
-                on:click=move |_| open.update(|open| *open = !*open)
-            >
-                "Insert article"
-            </button>
-            <Show when=move || open.get()>
-                <div class="macro-picker__popover" role="group" aria-label="Insert an article">
-                    <label class="visually-hidden" for="article-search">"Search articles"</label>
-                    <input
-                        id="article-search"
-                        type="search"
-                        placeholder="Search the help center…"
-                        autocomplete="off"
-                        autofocus
-                        prop:value=move || query.get()
-                        on:input=move |event| query.set(event_target_value(&event))
-                        on:keydown=move |event| {
-                            if event.key() == "Escape" {
-                                open.set(false);
+        <div class="macro-picker__popover" role="group" aria-label="Insert an article">
+            <label class="visually-hidden" for="article-search">"Search articles"</label>
+            <input
+                id="article-search"
+                type="search"
+                placeholder="Search the help center…"
+                autocomplete="off"
+                autofocus
+                prop:value=move || query.get()
+                on:input=move |event| query.set(event_target_value(&event))
+                on:keydown=move |event| {
+                    if event.key() == "Escape" {
+                        open.set(false);
+                    }
+                }
+            />
+            {move || failed.get().map(|message| view! { <p class="form__error" role="alert">{message}</p> })}
+            <ul class="macro-picker__options" aria-label="Articles">
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match found.await {
+                            Ok(hits) if hits.is_empty() && query.read_untracked().trim().chars().count() >= 2 => {
+                                view! { <li class="macro-picker__empty">"No published article matches."</li> }.into_any()
                             }
-                        }
-                    />
-                    {move || failed.get().map(|message| view! { <p class="form__error" role="alert">{message}</p> })}
-                    <ul class="macro-picker__options" aria-label="Articles">
-                        <Transition fallback=|| ()>
-                            {move || Suspend::new(async move {
-                                match found.await {
-                                    Ok(hits) if hits.is_empty() && query.read_untracked().trim().chars().count() >= 2 => {
-                                        view! { <li class="macro-picker__empty">"No published article matches."</li> }.into_any()
+                            Ok(hits) => hits
+                                .into_iter()
+                                .map(|hit| {
+                                    let slug = hit.article.slug.clone();
+                                    view! {
+                                        <li>
+                                            <button class="macro-picker__option" type="button" on:click=move |_| insert(slug.clone())>
+                                                <span class="macro-picker__title">{hit.article.title}</span>
+                                                <span class="macro-picker__summary">{hit.article.summary}</span>
+                                            </button>
+                                        </li>
                                     }
-                                    Ok(hits) => hits
-                                        .into_iter()
-                                        .map(|hit| {
-                                            let slug = hit.article.slug.clone();
-                                            view! {
-                                                <li>
-                                                    <button class="macro-picker__option" type="button" on:click=move |_| insert(slug.clone())>
-                                                        <span class="macro-picker__title">{hit.article.title}</span>
-                                                        <span class="macro-picker__summary">{hit.article.summary}</span>
-                                                    </button>
-                                                </li>
-                                            }
-                                        })
-                                        .collect_view()
-                                        .into_any(),
-                                    Err(error) => view! { <li class="macro-picker__empty">{error.to_string()}</li> }.into_any(),
-                                }
-                            })}
-                        </Transition>
-                    </ul>
-                </div>
-            </Show>
+                                })
+                                .collect_view()
+                                .into_any(),
+                            Err(error) => view! { <li class="macro-picker__empty">{error.to_string()}</li> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </ul>
         </div>
     }
 }

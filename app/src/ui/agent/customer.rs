@@ -14,10 +14,11 @@ use crate::{
     ui::{
         forms::{FormError, ServerCall, action_error, on_each_result, server_call},
         format::{ago, message_body, short_datetime},
+        status::on_demand,
     },
 };
 use chrono::Utc;
-use leptos::prelude::*;
+use leptos::{LazyViewError, lazy, prelude::*};
 
 /// What agents do to a profile; the ticket page reloads whenever one of them succeeds.
 #[derive(Clone, Copy)]
@@ -74,6 +75,7 @@ pub fn CustomerCard(panel: CustomerPanel, actions: ProfileActions) -> impl IntoV
     let now = Utc::now();
     let editing = RwSignal::new(false);
     let profile = customer.clone();
+    let profile_form = move || profile_form(profile.clone(), actions.update, editing);
     let attributes = customer.attribute_fields();
     view! {
         <section class="panel customer-card" aria-labelledby="customer-heading">
@@ -92,9 +94,7 @@ pub fn CustomerCard(panel: CustomerPanel, actions: ProfileActions) -> impl IntoV
                     "Edit"
                 </button>
             </div>
-            <Show when=move || editing.get()>
-                <ProfileForm customer=profile.clone() action=actions.update editing />
-            </Show>
+            <Show when=move || editing.get()>{on_demand(profile_form.clone())}</Show>
             <p class="customer-card__seen">
                 "Customer since " {short_datetime(customer.created_at)}
                 {customer.last_contact_at.map(|at| view! { " · last contact " {ago(at, now)} })}
@@ -212,6 +212,12 @@ impl AttributeRow {
             name => name.to_owned(),
         }
     }
+}
+
+/// The profile form downloads the first time an agent opens it: most tickets need no edit.
+#[lazy(fallible)]
+fn profile_form(customer: Customer, action: ServerCall<UpdateCustomer>, editing: RwSignal<bool>) -> Result<AnyView, LazyViewError> {
+    Ok(view! { <ProfileForm customer action editing /> }.into_any())
 }
 
 /// The profile's name, tier and custom attributes, saved together.

@@ -1,8 +1,8 @@
 //! The composer's macro picker: opened with `/` in an empty reply, `m`, or its button; searched
 //! by title; arrow keys and Enter pick without leaving the keyboard.
 
-use crate::model::Macro;
-use leptos::prelude::*;
+use crate::{model::Macro, ui::status::on_demand};
+use leptos::{LazyViewError, lazy, prelude::*};
 
 /// Macros whose title holds every word of `query`, in list order.
 fn matching(macros: &[Macro], query: &str) -> Vec<Macro> {
@@ -23,17 +23,38 @@ pub fn MacroPicker(
     open: RwSignal<bool>,
     on_pick: Callback<Macro>,
 ) -> impl IntoView {
+    let options = move || macro_options(macros.clone(), open, on_pick);
+    view! {
+        <div class="macro-picker">
+            <button
+                class="button button--quiet"
+                type="button"
+                aria-expanded=move || open.get().to_string()
+                aria-controls="macro-options"
+                on:click=move |_| open.update(|open| *open = !*open)
+            >
+                "Macros"
+            </button>
+            <Show when=move || open.get()>{on_demand(options.clone())}</Show>
+        </div>
+    }
+}
+
+/// The picker's search and list download the first time it opens: most replies use no macro.
+#[lazy(fallible)]
+fn macro_options(macros: Vec<Macro>, open: RwSignal<bool>, on_pick: Callback<Macro>) -> Result<AnyView, LazyViewError> {
+    Ok(view! { <MacroOptions macros open on_pick /> }.into_any())
+}
+
+/// Made afresh each time the picker opens, so it starts with an empty search.
+#[component]
+fn MacroOptions(macros: Vec<Macro>, open: RwSignal<bool>, on_pick: Callback<Macro>) -> impl IntoView {
     let query = RwSignal::new(String::new());
     let highlighted = RwSignal::new(0usize);
     let empty = macros.is_empty();
     let found = Memo::new(move |_| matching(&macros, &query.read()));
-    let close = move || {
-        open.set(false);
-        query.set(String::new());
-        highlighted.set(0);
-    };
     let pick = move |item: Macro| {
-        close();
+        open.set(false);
         on_pick.run(item);
     };
     let on_key = move |event: leptos::ev::KeyboardEvent| {
@@ -47,85 +68,70 @@ pub fn MacroPicker(
                 }
             }
             "Escape" => {
-                close();
+                open.set(false);
                 super::keys::focus_first("#composer-body");
             }
             _ => return,
         }
         event.prevent_default();
     };
-    // Focus moves into the search box whenever the picker opens, however it was opened.
+    // Focus moves into the search box as the picker opens, however it was opened.
     Effect::new(move |_| {
-        if open.get() {
-            let _ = request_animation_frame(|| {
-                super::keys::focus_first("#macro-search");
-            });
-        }
+        let _ = request_animation_frame(|| {
+            super::keys::focus_first("#macro-search");
+        });
     });
     view! {
-        <div class="macro-picker">
-            <button
-                class="button button--quiet"
-                type="button"
-                aria-expanded=move || open.get().to_string()
+        <div class="macro-picker__popover">
+            <label class="visually-hidden" for="macro-search">"Search macros"</label>
+            <input
+                id="macro-search"
+                type="search"
+                role="combobox"
+                aria-expanded="true"
                 aria-controls="macro-options"
-                on:click=move |_| if open.get_untracked() { close() } else { open.set(true) }
-            >
-                "Macros"
-            </button>
-            <Show when=move || open.get()>
-                <div class="macro-picker__popover">
-                    <label class="visually-hidden" for="macro-search">"Search macros"</label>
-                    <input
-                        id="macro-search"
-                        type="search"
-                        role="combobox"
-                        aria-expanded="true"
-                        aria-controls="macro-options"
-                        aria-activedescendant=move || format!("macro-option-{}", highlighted.get())
-                        placeholder="Search macros…"
-                        autocomplete="off"
-                        prop:value=move || query.get()
-                        on:input=move |event| {
-                            query.set(event_target_value(&event));
-                            highlighted.set(0);
-                        }
-                        on:keydown=on_key
-                    />
-                    <ul id="macro-options" class="macro-picker__options" role="listbox" aria-label="Macros">
-                        {move || {
-                            let found = found.get();
-                            if found.is_empty() {
-                                let hint = if empty { "No macros yet: an admin adds them under Admin → Macros." } else { "No macro matches." };
-                                return view! { <li class="macro-picker__empty">{hint}</li> }.into_any();
+                aria-activedescendant=move || format!("macro-option-{}", highlighted.get())
+                placeholder="Search macros…"
+                autocomplete="off"
+                prop:value=move || query.get()
+                on:input=move |event| {
+                    query.set(event_target_value(&event));
+                    highlighted.set(0);
+                }
+                on:keydown=on_key
+            />
+            <ul id="macro-options" class="macro-picker__options" role="listbox" aria-label="Macros">
+                {move || {
+                    let found = found.get();
+                    if found.is_empty() {
+                        let hint = if empty { "No macros yet: an admin adds them under Admin → Macros." } else { "No macro matches." };
+                        return view! { <li class="macro-picker__empty">{hint}</li> }.into_any();
+                    }
+                    found
+                        .into_iter()
+                        .enumerate()
+                        .map(|(index, item)| {
+                            let summary = item.summary();
+                            let title = item.fields.title.clone();
+                            view! {
+                                <li
+                                    id=format!("macro-option-{index}")
+                                    class="macro-picker__option"
+                                    class:macro-picker__option--active=move || highlighted.get() == index
+                                    role="option"
+                                    aria-selected=move || (highlighted.get() == index).to_string()
+                                    on:mousedown=move |event| event.prevent_default()
+                                    on:click=move |_| pick(item.clone())
+                                >
+                                    <span class="macro-picker__title">{title}</span>
+                                    <span class="macro-picker__summary">{summary}</span>
+                                </li>
                             }
-                            found
-                                .into_iter()
-                                .enumerate()
-                                .map(|(index, item)| {
-                                    let summary = item.summary();
-                                    let title = item.fields.title.clone();
-                                    view! {
-                                        <li
-                                            id=format!("macro-option-{index}")
-                                            class="macro-picker__option"
-                                            class:macro-picker__option--active=move || highlighted.get() == index
-                                            role="option"
-                                            aria-selected=move || (highlighted.get() == index).to_string()
-                                            on:mousedown=move |event| event.prevent_default()
-                                            on:click=move |_| pick(item.clone())
-                                        >
-                                            <span class="macro-picker__title">{title}</span>
-                                            <span class="macro-picker__summary">{summary}</span>
-                                        </li>
-                                    }
-                                })
-                                .collect_view()
-                                .into_any()
-                        }}
-                    </ul>
-                </div>
-            </Show>
+                        })
+                        .collect_view()
+                        .into_any()
+                }}
+            </ul>
         </div>
     }
 }
