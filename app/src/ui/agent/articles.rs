@@ -4,27 +4,15 @@
 use crate::{
     api::agent::{article_for_reply, reply_articles},
     model::Channel,
-    ui::status::on_demand,
 };
+use super::PickerToggle;
 use leptos::{LazyViewError, lazy, prelude::*};
 
 #[component]
 pub(super) fn ArticlePicker(channel: Signal<Channel>, on_insert: Callback<String>) -> impl IntoView {
     let open = RwSignal::new(false);
     let search = move || article_search(channel, on_insert, open);
-    view! {
-        <div class="macro-picker">
-            <button
-                class="button button--quiet"
-                type="button"
-                aria-expanded=move || open.get().to_string()
-                on:click=move |_| open.update(|open| *open = !*open)
-            >
-                "Insert article"
-            </button>
-            <Show when=move || open.get()>{on_demand(search)}</Show>
-        </div>
-    }
+    view! { <PickerToggle label="Insert article" open popover=search /> }
 }
 
 /// The search downloads the first time the picker opens: most replies cite no article.

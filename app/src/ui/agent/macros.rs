@@ -1,7 +1,8 @@
 //! The composer's macro picker: opened with `/` in an empty reply, `m`, or its button; searched
 //! by title; arrow keys and Enter pick without leaving the keyboard.
 
-use crate::{model::Macro, ui::status::on_demand};
+use super::PickerToggle;
+use crate::model::Macro;
 use leptos::{LazyViewError, lazy, prelude::*};
 
 /// Macros whose title holds every word of `query`, in list order.
@@ -24,20 +25,7 @@ pub fn MacroPicker(
     on_pick: Callback<Macro>,
 ) -> impl IntoView {
     let options = move || macro_options(macros.clone(), open, on_pick);
-    view! {
-        <div class="macro-picker">
-            <button
-                class="button button--quiet"
-                type="button"
-                aria-expanded=move || open.get().to_string()
-                aria-controls="macro-options"
-                on:click=move |_| open.update(|open| *open = !*open)
-            >
-                "Macros"
-            </button>
-            <Show when=move || open.get()>{on_demand(options.clone())}</Show>
-        </div>
-    }
+    view! { <PickerToggle label="Macros" open controls="macro-options" popover=options /> }
 }
 
 /// The picker's search and list download the first time it opens: most replies use no macro.
