@@ -55,6 +55,24 @@ test("a file over the size limit is refused before anything is sent", async ({ p
   await expect(page.getByText("full-backup.zip", { exact: true })).toHaveCount(0);
 });
 
+test("the uploader downloads with the first file picked, and a failed download loses nothing", async ({ page }) => {
+  await page.goto("/contact");
+  await page.locator("body[data-hydrated]").waitFor();
+  await page.getByLabel("Subject").fill("A copy of my invoice");
+  // The upload code is fetched the first time a file is picked; this time it cannot be.
+  const lazyCode = /\/pkg\/(bundle|chunk|split)_.*\.wasm$/;
+  await page.route(lazyCode, (route) => route.abort("internetdisconnected"));
+  const invoice = { name: "invoice.txt", mimeType: "text/plain", buffer: Buffer.from("INV-1042") };
+  await page.getByLabel("Attachments (optional)").setInputFiles(invoice);
+  await expect(page.getByRole("alert")).toHaveText(/The uploader did not download/);
+  await expect(page.getByLabel("Subject")).toHaveValue("A copy of my invoice");
+
+  await page.unroute(lazyCode);
+  await page.getByLabel("Attachments (optional)").setInputFiles(invoice);
+  await expect(page.getByRole("list", { name: "Attached files" })).toContainText("invoice.txt");
+  await expect(page.getByRole("alert")).toHaveCount(0);
+});
+
 test("a request carries what the customer read and searched, and a second customer sees none of it", async ({ page, browser }) => {
   // Two customers' whole journeys, each with its registration.
   test.setTimeout(90_000);

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { signIn } from "./support";
+import { newCustomer, signIn } from "./support";
 
 test("a customer follows a request across channels, without the agents' notes", async ({ page }) => {
   await page.goto("/requests");
@@ -37,4 +37,38 @@ test("a customer follows a request across channels, without the agents' notes", 
   await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
   const response = await page.request.get(url, { headers: { accept: "text/html" }, maxRedirects: 0 });
   expect(response.status()).toBe(302);
+});
+
+test("a solved request asks for its rating once, whether it was solved just now or opened later", async ({ page }) => {
+  test.setTimeout(60_000);
+  await newCustomer(page, "Ines Duarte");
+  await page.goto("/contact");
+  await page.locator("body[data-hydrated]").waitFor();
+  await page.getByLabel("Subject").fill("Wrong colour delivered");
+  await page.getByLabel("How can we help?").fill("I ordered the blue kettle and a red one came.");
+  await page.getByRole("button", { name: "Send request" }).click();
+  await expect(page).toHaveURL(/\/requests\/\d+$/);
+  const rating = page.getByRole("region", { name: "How did we do?" });
+  await expect(page.getByRole("button", { name: "Mark as solved" })).toBeVisible();
+  await expect(rating).toHaveCount(0);
+
+  // Solved here: the form's code downloads now, as the form appears.
+  await page.getByRole("button", { name: "Mark as solved" }).click();
+  await expect(rating).toBeVisible();
+  await expect(page.getByRole("button", { name: "Reopen request" })).toBeVisible();
+
+  // Opened later: the server renders the form, and it works once the page is interactive.
+  await page.reload();
+  await page.locator("body[data-hydrated]").waitFor();
+  await rating.getByRole("group", { name: "How satisfied are you with the help you got?" }).getByLabel("4", { exact: true }).check();
+  await rating.getByRole("group", { name: "How easy was it to get your issue resolved?" }).getByLabel("6", { exact: true }).check();
+  await rating.getByLabel("Anything you want to tell us? (optional)").fill("Swapped in two days, thanks.");
+  await rating.getByRole("button", { name: "Send rating" }).click();
+  await expect(page.getByText("You rated this request 4 of 5 for satisfaction and 6 of 7 for ease.")).toBeVisible();
+  await expect(rating).toHaveCount(0);
+
+  await page.reload();
+  await page.locator("body[data-hydrated]").waitFor();
+  await expect(page.getByText(/You rated this request 4 of 5/)).toBeVisible();
+  await expect(rating).toHaveCount(0);
 });

@@ -2,7 +2,7 @@
 
 use crate::{
     error::AppError,
-    model::{Article, CategoryArticles, HelpCenterHome, SearchResults},
+    model::{Article, Category, CategoryArticles, HelpCenterHome, SearchResults},
 };
 use leptos::prelude::*;
 
@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use crate::server::{
     activity,
     attachments::{self, Claim},
+    categories,
     contact::{self, NewRequest, Requester},
     ctx, kb, search,
 };
@@ -17,6 +18,12 @@ use crate::server::{
 #[server(prefix = "/rpc", output = super::JsonText)]
 pub async fn help_center() -> Result<HelpCenterHome, AppError> {
     ctx::respond(async { kb::help_center_home(&ctx::db()?, ctx::reader().await?).await }.await)
+}
+
+/// The topics a request can be filed under: the categories this reader can see.
+#[server(prefix = "/rpc", output = super::JsonText)]
+pub async fn topics() -> Result<Vec<Category>, AppError> {
+    ctx::respond(async { categories::for_readers(&ctx::db()?, ctx::reader().await?).await }.await)
 }
 
 #[server(prefix = "/rpc", output = super::JsonText)]

@@ -6,7 +6,7 @@ use crate::{
     api::uploads::upload_attachment,
     model::{Attachment, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, Upload, too_large_message},
 };
-use leptos::{prelude::*, task::spawn_local};
+use leptos::{lazy, prelude::*, task::spawn_local, wasm_split::SplitLoaderError};
 
 /// The files of one form: uploaded, and still uploading.
 #[derive(Clone, Copy)]
@@ -45,32 +45,13 @@ pub fn AttachmentPicker(files: Attachments, id: &'static str) -> impl IntoView {
         let Some(input) = input.get() else { return };
         let Some(chosen) = input.files() else { return };
         error.set(None);
-        for index in 0..chosen.length() {
-            let Some(file) = chosen.get(index) else { continue };
-            let name = file.name();
-            if files.uploads.read_untracked().len() + files.uploading.get_untracked() >= MAX_ATTACHMENTS {
-                error.set(Some(format!("A message carries at most {MAX_ATTACHMENTS} files.")));
-                break;
+        spawn_local(async move {
+            if upload(files, error, chosen).await.is_err() {
+                error.set(Some("The uploader did not download. Check your connection, then pick the files again.".into()));
             }
-            if file.size() as u64 > MAX_ATTACHMENT_BYTES {
-                error.set(Some(too_large_message(&name)));
-                continue;
-            }
-            let Ok(form) = web_sys::FormData::new() else { continue };
-            if form.append_with_blob_and_filename("file", &file, &name).is_err() {
-                continue;
-            }
-            files.uploading.update(|count| *count += 1);
-            spawn_local(async move {
-                match upload_attachment(form.into()).await {
-                    Ok(upload) => files.uploads.update(|uploads| uploads.push(upload)),
-                    Err(refused) => error.set(Some(refused.to_string())),
-                }
-                files.uploading.update(|count| *count -= 1);
-            });
-        }
-        // Emptied, so the same file can be picked again after it is removed.
-        input.set_value("");
+            // Emptied, so the same file can be picked again after it is removed.
+            input.set_value("");
+        });
     };
     let hint = format!("{id}-hint");
     view! {
@@ -82,14 +63,44 @@ pub fn AttachmentPicker(files: Attachments, id: &'static str) -> impl IntoView {
                 {format!("Screenshots, invoices, logs: up to {MAX_ATTACHMENTS} files, {} MB each.", MAX_ATTACHMENT_BYTES / (1024 * 1024))}
             </p>
             <ul class="attachments__list" aria-label="Attached files">
-                <For each=move || files.uploads.get() key=|upload| upload.token.clone() let:upload>
-                    <UploadedFile upload files />
-                </For>
+                // Re-rendered whole: a list this short does not need keyed updates, nor their code.
+                {move || files.uploads.get().into_iter().map(|upload| view! { <UploadedFile upload files /> }).collect_view()}
             </ul>
             {move || files.busy().then(|| view! { <p class="attachments__busy" role="status">"Uploading…"</p> })}
             {move || error.get().map(|message| view! { <p class="form__error" role="alert">{message}</p> })}
         </div>
     }
+}
+
+/// Sends each chosen file as its own upload. Downloaded with the first file picked: most
+/// requests and replies carry none.
+#[lazy(fallible)]
+fn upload(files: Attachments, error: RwSignal<Option<String>>, chosen: web_sys::FileList) -> Result<(), SplitLoaderError> {
+    for index in 0..chosen.length() {
+        let Some(file) = chosen.get(index) else { continue };
+        let name = file.name();
+        if files.uploads.read_untracked().len() + files.uploading.get_untracked() >= MAX_ATTACHMENTS {
+            error.set(Some(format!("A message carries at most {MAX_ATTACHMENTS} files.")));
+            break;
+        }
+        if file.size() as u64 > MAX_ATTACHMENT_BYTES {
+            error.set(Some(too_large_message(&name)));
+            continue;
+        }
+        let Ok(form) = web_sys::FormData::new() else { continue };
+        if form.append_with_blob_and_filename("file", &file, &name).is_err() {
+            continue;
+        }
+        files.uploading.update(|count| *count += 1);
+        spawn_local(async move {
+            match upload_attachment(form.into()).await {
+                Ok(upload) => files.uploads.update(|uploads| uploads.push(upload)),
+                Err(refused) => error.set(Some(refused.to_string())),
+            }
+            files.uploading.update(|count| *count -= 1);
+        });
+    }
+    Ok(())
 }
 
 #[component]

@@ -9,7 +9,7 @@ use super::{
     forms::{FormError, ServerForm, SubmitButton, action_error, server_call, settled},
 };
 use crate::{
-    api::portal::{SendRequest, help_center, rate_article, search_articles},
+    api::portal::{SendRequest, rate_article, search_articles, topics},
     model::{Category, SearchHit},
 };
 use leptos::{prelude::*, task::spawn_local};
@@ -32,7 +32,7 @@ pub fn ContactPage() -> impl IntoView {
     let query = use_query_map();
     let subject = RwSignal::new(query.read_untracked().get("subject").unwrap_or_default());
     let description = RwSignal::new(String::new());
-    let topics = Resource::new(|| (), |_| help_center());
+    let categories = Resource::new(|| (), |_| topics());
     let send = server_call::<SendRequest>();
     let answered_by = RwSignal::new(None::<String>);
     let files = Attachments::new();
@@ -122,7 +122,7 @@ pub fn ContactPage() -> impl IntoView {
                                     <option value="">"Choose a topic (optional)"</option>
                                     <Transition fallback=|| ()>
                                         {move || Suspend::new(async move {
-                                            topics.await.map(|home| home.categories.into_iter().map(topic_options).collect_view()).ok()
+                                            categories.await.map(|categories| categories.into_iter().map(topic_options).collect_view()).ok()
                                         })}
                                     </Transition>
                                 </select>

@@ -10,6 +10,13 @@ use crate::model::Role;
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_location};
 
+/// Shows that the next page is on its way. Drawn by CSS rather than a progress value, which would
+/// bring float formatting into the code every page loads.
+#[component]
+pub fn RoutingBar(is_routing: ReadSignal<bool>) -> impl IntoView {
+    view! { <div class="routing-bar" class:routing-bar--active=move || is_routing.get() aria-hidden="true"></div> }
+}
+
 #[component]
 pub fn TopBar() -> impl IntoView {
     let location = use_location();

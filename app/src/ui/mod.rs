@@ -21,10 +21,9 @@ use leptos::{LazyViewError, lazy, prelude::*};
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
     Lazy, LazyRoute, SsrMode,
-    components::{Route, Router, Routes, RoutingProgress},
+    components::{Route, Router, Routes},
     lazy_route, path,
 };
-use std::time::Duration;
 
 /// The product's name as the customer sees it in titles and the header.
 pub const BRAND: &str = "Northwind Help Center";
@@ -154,9 +153,7 @@ pub fn App() -> impl IntoView {
             if page.is_empty() { BRAND.to_owned() } else { format!("{page} · {BRAND}") }
         } />
         <Router set_is_routing>
-            <div class="routing-progress">
-                <RoutingProgress is_routing max_time=Duration::from_millis(400) />
-            </div>
+            <layout::RoutingBar is_routing />
             // External to the router, so the browser's own fragment navigation moves focus.
             <a class="skip-link" href="#main" rel="external">
                 "Skip to content"

@@ -6,9 +6,10 @@ use crate::support;
 use app::{
     api::{
         auth::SignIn,
-        portal::{NoteArticleRead, NoteSearch, RateArticle, SendRequest},
+        portal::{HelpCenter, NoteArticleRead, NoteSearch, RateArticle, SendRequest, Topics},
     },
     both_backends,
+    model::{Category, HelpCenterHome},
     server::db::Db,
 };
 use axum::http::StatusCode;
@@ -79,4 +80,16 @@ both_backends!(bad_feedback_and_requests_get_specific_errors, |db: Db| async mov
     let no_email = call(&app, SendRequest::PATH, "subject=Hi&description=Help&topic=&name=Kim&email=", None).await;
     assert_eq!(no_email.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", no_email.body);
     assert!(!no_email.body.to_lowercase().contains("sql"));
+});
+
+both_backends!(the_contact_forms_topics_are_the_help_centers_categories, |db: Db| async move {
+    let app = app(&db).await;
+    for reader in [None, Some(support::signed_in(&app, "customer@northwind.test").await)] {
+        let topics = call(&app, Topics::PATH, "", reader.as_deref()).await;
+        assert_eq!(topics.status, StatusCode::OK, "{}", topics.body);
+        let topics: Vec<Category> = serde_json::from_str(&topics.body).unwrap();
+        let home: HelpCenterHome = serde_json::from_str(&call(&app, HelpCenter::PATH, "", reader.as_deref()).await.body).unwrap();
+        assert!(topics.iter().any(|topic| topic.slug == "orders-shipping"), "{topics:?}");
+        assert_eq!(topics, home.categories, "the same topics, counted for the same reader");
+    }
 });
