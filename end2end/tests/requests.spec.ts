@@ -60,8 +60,13 @@ test("a solved request asks for its rating once, whether it was solved just now 
   // Opened later: the server renders the form, and it works once the page is interactive.
   await page.reload();
   await page.locator("body[data-hydrated]").waitFor();
-  await rating.getByRole("group", { name: "How satisfied are you with the help you got?" }).getByLabel("4", { exact: true }).check();
-  await rating.getByRole("group", { name: "How easy was it to get your issue resolved?" }).getByLabel("6", { exact: true }).check();
+  // The choices are drawn as their labels, over visually hidden radio buttons.
+  const satisfaction = rating.getByRole("group", { name: "How satisfied are you with the help you got?" });
+  await satisfaction.getByText("4", { exact: true }).click();
+  await expect(satisfaction.getByLabel("4", { exact: true })).toBeChecked();
+  const ease = rating.getByRole("group", { name: "How easy was it to get your issue resolved?" });
+  await ease.getByText("6", { exact: true }).click();
+  await expect(ease.getByLabel("6", { exact: true })).toBeChecked();
   await rating.getByLabel("Anything you want to tell us? (optional)").fill("Swapped in two days, thanks.");
   await rating.getByRole("button", { name: "Send rating" }).click();
   await expect(page.getByText("You rated this request 4 of 5 for satisfaction and 6 of 7 for ease.")).toBeVisible();

@@ -13,16 +13,18 @@ use leptos::{lazy, prelude::*, task::spawn_local, wasm_split::SplitLoaderError};
 pub struct Attachments {
     uploads: RwSignal<Vec<Upload>>,
     uploading: RwSignal<usize>,
+    /// Picks waiting for the uploader's code to download.
+    starting: RwSignal<usize>,
 }
 
 impl Attachments {
     pub fn new() -> Self {
-        Self { uploads: RwSignal::new(Vec::new()), uploading: RwSignal::new(0) }
+        Self { uploads: RwSignal::new(Vec::new()), uploading: RwSignal::new(0), starting: RwSignal::new(0) }
     }
 
     /// True while a file is on its way: the form waits for it.
     pub fn busy(self) -> bool {
-        self.uploading.get() > 0
+        self.uploading.get() + self.starting.get() > 0
     }
 
     /// After the message is sent, the picker starts empty.
@@ -45,10 +47,13 @@ pub fn AttachmentPicker(files: Attachments, id: &'static str) -> impl IntoView {
         let Some(input) = input.get() else { return };
         let Some(chosen) = input.files() else { return };
         error.set(None);
+        // Busy from the pick, so the form waits while the uploader itself downloads.
+        files.starting.update(|count| *count += 1);
         spawn_local(async move {
             if upload(files, error, chosen).await.is_err() {
                 error.set(Some("The uploader did not download. Check your connection, then pick the files again.".into()));
             }
+            files.starting.update(|count| *count -= 1);
             // Emptied, so the same file can be picked again after it is removed.
             input.set_value("");
         });

@@ -52,11 +52,7 @@ pub fn file_size(bytes: i64) -> String {
     match bytes {
         ..1_024 => format!("{bytes} B"),
         ..1_048_576 => format!("{} KB", (bytes + 512) / 1_024),
-        // In tenths, rounded: integer arithmetic keeps float formatting out of the client.
-        _ => {
-            let tenths = (bytes * 10 + 524_288) / 1_048_576;
-            format!("{}.{} MB", tenths / 10, tenths % 10)
-        }
+        _ => format!("{:.1} MB", bytes as f64 / 1_048_576.0),
     }
 }
 

@@ -10,8 +10,8 @@ use crate::model::Role;
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_location};
 
-/// Shows that the next page is on its way. Drawn by CSS rather than a progress value, which would
-/// bring float formatting into the code every page loads.
+/// Shows that the next page is on its way. Drawn by CSS: the router's own progress bar drives a
+/// number from a timer, code (float formatting included) that every page would download.
 #[component]
 pub fn RoutingBar(is_routing: ReadSignal<bool>) -> impl IntoView {
     view! { <div class="routing-bar" class:routing-bar--active=move || is_routing.get() aria-hidden="true"></div> }

@@ -95,13 +95,11 @@ fn report(insights: ContentInsights) -> impl IntoView {
 /// Bars per day: reads and searches side by side, scaled to the busiest day. The chart's
 /// label says what it shows in words, for readers who cannot see it.
 fn daily_chart(daily: &[DailyActivity], reads: i64, searches: i64) -> impl IntoView {
-    // Whole units of the chart's own coordinates: fine enough for bars, and without floats,
-    // which would bring float formatting into the client.
-    const HEIGHT: i64 = 120;
-    const SLOT: i64 = 12;
-    let peak = daily.iter().map(|day| day.reads.max(day.searches)).max().unwrap_or(0).max(1);
-    let height = |count: i64| (count * HEIGHT / peak).max(if count > 0 { 2 } else { 0 });
-    let width = SLOT * daily.len() as i64;
+    const HEIGHT: f64 = 120.0;
+    const SLOT: f64 = 12.0;
+    let peak = daily.iter().map(|day| day.reads.max(day.searches)).max().unwrap_or(0).max(1) as f64;
+    let height = |count: i64| (count as f64 / peak * HEIGHT).max(if count > 0 { 2.0 } else { 0.0 });
+    let width = SLOT * daily.len() as f64;
     let (first, last) = (daily.first().map(|day| day.day), daily.last().map(|day| day.day));
     let label = format!(
         "{reads} reads and {searches} searches from {} to {}; the busiest day had {peak} of one or the other.",
@@ -112,14 +110,14 @@ fn daily_chart(daily: &[DailyActivity], reads: i64, searches: i64) -> impl IntoV
         .iter()
         .enumerate()
         .map(|(at, day)| {
-            let x = at as i64 * SLOT;
+            let x = at as f64 * SLOT;
             let (read, searched) = (height(day.reads), height(day.searches));
             let tip = format!("{}: {} reads, {} searches", day.day.format("%-d %b"), day.reads, day.searches);
             view! {
                 <g>
                     <title>{tip}</title>
-                    <rect class="chart__reads" x=x + 1 y=HEIGHT - read width="5" height=read />
-                    <rect class="chart__searches" x=x + 6 y=HEIGHT - searched width="5" height=searched />
+                    <rect class="chart__reads" x=x + 1.0 y=HEIGHT - read width="5" height=read />
+                    <rect class="chart__searches" x=x + 6.0 y=HEIGHT - searched width="5" height=searched />
                 </g>
             }
         })
