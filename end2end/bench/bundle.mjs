@@ -20,6 +20,13 @@ const pages = [
   ["customer requests", "/requests", "customer@northwind.test"],
   // The demo customer's first request, opened directly.
   ["one request", "/requests/1", "customer@northwind.test"],
+  // Solved, so it asks for the customer's rating.
+  ["a solved request", "/requests/2", "customer@northwind.test"],
+  // The upload code arrives with the first file picked.
+  ["a request, then a file", "/requests/1", "customer@northwind.test", async (page) => {
+    await page.getByLabel("Attachments (optional)").setInputFiles({ name: "receipt.txt", mimeType: "text/plain", buffer: Buffer.from("NW-20391") });
+    await page.getByRole("list", { name: "Attached files" }).locator(".attachments__name", { hasText: "receipt.txt" }).waitFor();
+  }],
   ["requests, then one", "/requests", "customer@northwind.test", async (page) => {
     await page.locator("a[href^='/requests/']").first().click();
     await page.getByRole("list", { name: "Conversation" }).waitFor();
@@ -73,7 +80,7 @@ for (const [name, path, login, then] of pages) {
   const total = fetched.reduce((sum, f) => sum + f.sent, 0);
   const unbrotlied = fetched.filter((f) => f.encoding !== "br").length;
   const flag = unbrotlied ? `  (${unbrotlied} not sent as brotli)` : "";
-  console.log(`${name.padEnd(18)} ${kb(total).padStart(9)} sent in ${fetched.length} files${flag}`);
+  console.log(`${name.padEnd(24)} ${kb(total).padStart(9)} sent in ${fetched.length} files${flag}`);
   // The largest files; VERBOSE=1 lists every one.
   const listed = fetched.sort((a, b) => b.sent - a.sent).slice(0, process.env.VERBOSE ? undefined : 4);
   for (const f of listed) {
