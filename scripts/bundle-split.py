@@ -139,7 +139,11 @@ async function loadPage(page) {
     // a picker whose page already brought most of its code.
     const missing = [...chunks, own].filter((module) => !loaded.has(module)).length;
     const modules = missing * 2 > chunks.length + 1 ? await bundle(page) : null;
-    await Promise.all(chunks.map((chunk) => instantiate(chunk, modules?.get(chunk))));
+    // Every fetch settles before a failure is reported: a retry must not reuse a fetch of the
+    // failed attempt that is still on its way to failing too.
+    const settled = await Promise.allSettled(chunks.map((chunk) => instantiate(chunk, modules?.get(chunk))));
+    const failed = settled.find((outcome) => outcome.status === "rejected");
+    if (failed) throw failed.reason;
     await instantiate(own, modules?.get(own));
 }
 
